@@ -1,0 +1,122 @@
+//! The command line (clap derive), in Chinese: one variant per subcommand, with examples.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+const HELP_TEMPLATE: &str = "\
+{before-help}{about}
+
+用法：{usage}
+
+{all-args}{after-help}";
+
+const EXAMPLES: &str = "\
+示例：
+  orglife check 报表文件夹                    检查文件夹中的全部报表，结果写入 out/
+  orglife check 报表 --as-of 2024-08-31       按 8 月 31 日的进度检查
+  orglife check 报表 --register 名册.xlsx     指定镇级支部名册
+  orglife init                                写出默认活动配置 campaign.toml，按需修改";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "orglife",
+    version,
+    about = "orglife：基层党支部专题组织生活会报表汇总检查工具（镇党委组织办用）",
+    after_help = EXAMPLES,
+    help_template = HELP_TEMPLATE,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// 显示帮助
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true, help_heading = "选项")]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long = "version", action = ArgAction::Version, help_heading = "选项")]
+    version: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 检查文件夹中全部支部报表，生成问题清单 findings.csv 和汇总表 汇总.xlsx
+    #[command(help_template = HELP_TEMPLATE, after_help = EXAMPLES)]
+    Check(CheckArgs),
+    /// 写出带中文注释的默认活动配置文件 campaign.toml
+    #[command(help_template = HELP_TEMPLATE)]
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct CheckArgs {
+    /// 报表所在文件夹（含子文件夹；也可以是单个文件）
+    #[arg(value_name = "输入文件夹")]
+    pub input: PathBuf,
+    /// 活动配置文件（不写则用内置的 2024 年默认配置）
+    #[arg(long, value_name = "文件")]
+    pub config: Option<PathBuf>,
+    /// 镇级支部名册（不写则在输入文件夹中自动查找）
+    #[arg(long, value_name = "文件")]
+    pub register: Option<PathBuf>,
+    /// 统计截止日期，如 2024-08-31（不写则为今天）
+    #[arg(long = "as-of", value_name = "日期")]
+    pub as_of: Option<String>,
+    /// 输出文件夹
+    #[arg(long, value_name = "文件夹", default_value = "out")]
+    pub out: PathBuf,
+    /// 同时读取的文件数（默认为 CPU 核数）
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct InitArgs {
+    /// 写到哪个文件
+    #[arg(long, value_name = "文件", default_value = "campaign.toml")]
+    pub out: PathBuf,
+    /// 文件已存在时覆盖
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// A parse failure as one Chinese line plus a hint (clap's own messages are English).
+pub fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        _ => String::new(),
+    };
+    let line = match e.kind() {
+        ErrorKind::UnknownArgument => format!("不认识的参数：{}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::InvalidSubcommand => format!(
+            "没有“{}”这个命令；可用的命令：check、init",
+            ctx(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少必需的参数：{}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "缺少命令；可用的命令：check、init".to_string()
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            format!(
+                "参数 {} 的值“{}”无效",
+                ctx(ContextKind::InvalidArg),
+                ctx(ContextKind::InvalidValue)
+            )
+        }
+        ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => {
+            format!("多余或冲突的参数：{}", ctx(ContextKind::InvalidArg))
+        }
+        _ => "命令行参数有误".to_string(),
+    };
+    format!("orglife：{line}。运行 orglife --help 查看用法。")
+}

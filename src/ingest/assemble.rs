@@ -1,0 +1,703 @@
+//! From parsed files to the model: find the register, match every return to a branch, merge
+//! monthly returns, let a correction supersede what it corrects (S006), and account for every
+//! row (SPEC §3.2, §6). Sequential and deterministic: files arrive sorted by path.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::SystemTime;
+
+use chrono::NaiveDate;
+
+use super::branch::{Matcher, branch_key};
+use super::dates::{self, YearMonth};
+use super::file::{ParsedFile, ParsedSheet, file_stem};
+use super::rows::Records;
+use super::schema::SheetKind;
+use crate::campaign::Campaign;
+use crate::finding::{Finding, Location, TOWNSHIP};
+use crate::model::*;
+use crate::text::fold_name;
+
+pub struct AssembleCtx<'a> {
+    pub campaign: &'a Campaign,
+    pub as_of: NaiveDate,
+    /// Path (relative, as in `FileEntry::path`) of the file `--register` named.
+    pub register_path: Option<String>,
+}
+
+/// The branch field of 输入文件 for the register's own files.
+pub const REGISTER_LABEL: &str = "镇级名册";
+
+pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Finding>) {
+    let mut model = Model::default();
+    let mut findings = Vec::new();
+    let mut per_file: Vec<(Vec<ParsedSheet>, Vec<Finding>, bool)> = Vec::new();
+    for p in parsed {
+        model.files.push(p.entry);
+        per_file.push((p.sheets, p.findings, p.unreadable));
+    }
+
+    let register_files = pick_register(&model.files, &per_file, cx, &mut findings);
+    build_register(
+        &mut model,
+        &mut per_file,
+        &register_files,
+        cx,
+        &mut findings,
+    );
+    let names: Vec<String> = model
+        .register
+        .branches
+        .iter()
+        .map(|b| b.name.value.clone())
+        .collect();
+    let matcher = Matcher::new(names.iter().map(String::as_str), cx.campaign.township());
+    let no_register = model.register.branches.is_empty();
+    for (i, b) in names.iter().enumerate() {
+        model.branches.push(new_branch(b.clone(), Some(i)));
+    }
+
+    // Match each return to its branch; unmatched returns feed nothing else (S003).
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut owner: Vec<Option<usize>> = vec![None; model.files.len()];
+    for id in 0..model.files.len() {
+        if register_files.contains(&id) {
+            model.files[id].branch = REGISTER_LABEL.to_string();
+            continue;
+        }
+        if !model.files[id].error.is_empty() && per_file[id].2 == false {
+            continue; // not a spreadsheet (S007 already raised)
+        }
+        let hints = branch_hints(&model.files[id], &per_file[id].0);
+        let matched = if no_register {
+            hints.first().map(|h| {
+                let key = branch_key(h, cx.campaign.township());
+                *by_name.entry(key).or_insert_with(|| {
+                    model.branches.push(new_branch(h.clone(), None));
+                    model.branches.len() - 1
+                })
+            })
+        } else {
+            hints.iter().find_map(|h| matcher.find(h))
+        };
+        match matched {
+            Some(b) => {
+                owner[id] = Some(b);
+                model.files[id].branch = model.branches[b].name.clone();
+                model.branches[b].files.push(id as FileId);
+            }
+            None if !per_file[id].2 => {
+                let path = model.files[id].path.clone();
+                let said = hints.first().cloned().unwrap_or_default();
+                findings.push(Finding::new(
+                    "S003",
+                    TOWNSHIP,
+                    path.clone(),
+                    format!("报送材料写的支部“{said}”与支部名册中的任何支部都对不上，本文件未计入任何支部；请核对支部全称（或在支部名册中补充该支部）后重新报送"),
+                    Location::file(&path),
+                ));
+            }
+            None => {}
+        }
+    }
+
+    // Every finding of a file belongs to the file's branch, or to 全镇 when it has none.
+    for (id, (_, file_findings, _)) in per_file.iter_mut().enumerate() {
+        let branch = owner[id].map_or(TOWNSHIP.to_string(), |b| model.branches[b].name.clone());
+        for mut f in file_findings.drain(..) {
+            if f.branch.is_empty() {
+                f.branch = branch.clone();
+            }
+            findings.push(f);
+        }
+    }
+
+    // Periods and report dates, then merge each branch's returns.
+    for id in 0..model.files.len() {
+        if owner[id].is_some() {
+            let (period, report) =
+                period_and_report_date(&model.files[id], &per_file[id].0, cx.campaign.year);
+            model.files[id].period = period;
+            model.files[id].report_date = report;
+            if let Some(p) = period {
+                model.periods.insert(p);
+            }
+        }
+    }
+    let mut sheets_by_file: Vec<Vec<ParsedSheet>> =
+        per_file.into_iter().map(|(s, _, _)| s).collect();
+    for b in 0..model.branches.len() {
+        merge_branch(&mut model, b, &mut sheets_by_file, cx, &mut findings);
+    }
+    (model, findings)
+}
+
+fn new_branch(name: String, reg: Option<usize>) -> Branch {
+    Branch {
+        name,
+        reg,
+        files: Vec::new(),
+        info: None,
+        roster: Vec::new(),
+        meetings: Vec::new(),
+        talks: Vec::new(),
+        problems: Vec::new(),
+        rectifications: Vec::new(),
+        results: Vec::new(),
+        presence: std::array::from_fn(|_| Presence::Missing),
+        periods: Default::default(),
+    }
+}
+
+/// The register's files: the one `--register` names, else the first (by path) holding a
+/// 支部名册, plus the first holding 督导人员 if that one has none. Other register sheets are
+/// set aside with S006.
+fn pick_register(
+    files: &[FileEntry],
+    per_file: &[(Vec<ParsedSheet>, Vec<Finding>, bool)],
+    cx: &AssembleCtx,
+    findings: &mut Vec<Finding>,
+) -> Vec<usize> {
+    let has = |i: usize, k: SheetKind| per_file[i].0.iter().any(|s| s.kind == k);
+    if let Some(path) = &cx.register_path {
+        if let Some(i) = files.iter().position(|f| &f.path == path) {
+            return vec![i];
+        }
+    }
+    let branches = (0..files.len()).find(|&i| has(i, SheetKind::Branches));
+    let leaders = branches
+        .filter(|&i| has(i, SheetKind::Leaders))
+        .or_else(|| (0..files.len()).find(|&i| has(i, SheetKind::Leaders)));
+    let chosen: Vec<usize> = branches
+        .into_iter()
+        .chain(leaders)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for kind in [SheetKind::Branches, SheetKind::Leaders] {
+        let used = if kind == SheetKind::Branches {
+            branches
+        } else {
+            leaders
+        };
+        for i in (0..files.len()).filter(|&i| has(i, kind) && Some(i) != used) {
+            let used_path = used.map(|u| files[u].path.clone()).unwrap_or_default();
+            findings.push(Finding::new(
+                "S006",
+                TOWNSHIP,
+                files[i].path.clone(),
+                format!("发现多份{}，本次使用“{used_path}”，此文件中的{}未使用；如需改用此文件，请用 --register 指定", kind.label(), kind.label()),
+                Location::file(&files[i].path),
+            ));
+        }
+    }
+    chosen
+}
+
+fn build_register(
+    model: &mut Model,
+    per_file: &mut [(Vec<ParsedSheet>, Vec<Finding>, bool)],
+    register_files: &[usize],
+    cx: &AssembleCtx,
+    findings: &mut Vec<Finding>,
+) {
+    model.register.files = register_files.iter().map(|&i| i as FileId).collect();
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for &id in register_files {
+        for sheet in per_file[id].0.iter_mut() {
+            match (sheet.kind, sheet.records.take()) {
+                (SheetKind::Branches, Some(Records::Branches(rows)))
+                    if !model.register.has_branch_sheet
+                        || model.register.files[0] as usize == id =>
+                {
+                    model.register.has_branch_sheet = true;
+                    for mut b in rows {
+                        b.key = branch_key(&b.name.value, cx.campaign.township());
+                        if let Some(first) = seen.get(&b.key) {
+                            let at = b.name.at;
+                            findings.push(Finding::new(
+                                "D008",
+                                TOWNSHIP,
+                                b.name.value.clone(),
+                                format!("支部名册中“{}”与“{first}”是同一个支部（名称重复），此行未读入；请删除重复行", b.name.value),
+                                Location::at(&model.files, at),
+                            ));
+                            model.files[at.file as usize].sheets[at.sheet as usize]
+                                .reject_row(at.row);
+                            continue;
+                        }
+                        seen.insert(b.key.clone(), b.name.value.clone());
+                        model.register.branches.push(b);
+                    }
+                }
+                (SheetKind::Leaders, Some(Records::Leaders(rows)))
+                    if !model.register.has_leader_sheet =>
+                {
+                    model.register.has_leader_sheet = true;
+                    model.register.leaders.extend(rows);
+                }
+                (kind, records) => {
+                    if records.is_some() || kind.is_register() {
+                        let f = &model.files[id];
+                        let name = &f.sheets[sheet.index as usize].name;
+                        if !kind.is_register() {
+                            findings.push(Finding::new("S007", TOWNSHIP, name.clone(), format!("工作表“{name}”在镇级名册文件中，不是名册，未读取；支部台账请单独报送"), Location::sheet(&f.path, name)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !model.register.has_branch_sheet {
+        findings.push(Finding::new(
+            "S004",
+            TOWNSHIP,
+            "支部名册",
+            "没有找到支部名册（含“支部名称”“支部类别”列的表），无法核对哪些支部未报送、报送材料属于哪个支部；请把镇级名册放入输入文件夹，或用 --register 指定".to_string(),
+            Location::default(),
+        ));
+    }
+    if !model.register.has_leader_sheet {
+        findings.push(Finding::new(
+            "S004",
+            TOWNSHIP,
+            "督导人员",
+            "没有找到督导人员名单（含“姓名”“职级”列的表），无法核对督导人员的职级和镇党委班子成员的督导情况；请在镇级名册中补充该表".to_string(),
+            Location::default(),
+        ));
+    }
+}
+
+/// Texts that may name a file's branch, in the order SPEC §3.2 trusts them: 基本情况's
+/// 支部名称, a 支部 column, a title row, the file name, then the folders (nearest first).
+fn branch_hints(file: &FileEntry, sheets: &[ParsedSheet]) -> Vec<String> {
+    let mut hints = Vec::new();
+    for s in sheets {
+        if let Some(Records::Info(info)) = &s.records {
+            hints.extend(info.name.as_ref().map(|v| v.value.clone()));
+        }
+    }
+    for s in sheets {
+        if s.branch_names.len() == 1 {
+            hints.push(s.branch_names[0].clone());
+        }
+    }
+    hints.extend(sheets.iter().filter_map(|s| s.title.clone()));
+    hints.push(file_stem(&file.path));
+    let mut folders: Vec<&str> = file.path.split('/').collect();
+    folders.pop();
+    hints.extend(folders.iter().rev().map(|s| s.to_string()));
+    hints.retain(|h| !h.trim().is_empty());
+    hints
+}
+
+/// A return's period (报送月份, else a month in the file name, else in the nearest folder)
+/// and 填报日期 (基本情况, else a 填表日期 footer).
+fn period_and_report_date(
+    file: &FileEntry,
+    sheets: &[ParsedSheet],
+    year: i32,
+) -> (Option<YearMonth>, Option<dates::PDate>) {
+    let info = sheets.iter().find_map(|s| match &s.records {
+        Some(Records::Info(i)) => Some(i),
+        _ => None,
+    });
+    let mut period = info.and_then(|i| i.period.as_ref().map(|v| v.value));
+    if period.is_none() {
+        let mut parts: Vec<String> = file.path.split('/').map(str::to_string).collect();
+        if let Some(last) = parts.last_mut() {
+            *last = file_stem(last);
+        }
+        period = parts
+            .iter()
+            .rev()
+            .find_map(|p| dates::find_period_in_name(p, year));
+    }
+    let report = info
+        .and_then(|i| i.report_date.as_ref().map(|v| v.value))
+        .or_else(|| sheets.iter().find_map(|s| s.footer_date));
+    (period, report)
+}
+
+/// A record that can be merged: two records with the same fingerprint are the same row.
+trait Rec {
+    fn fp(&self) -> u64;
+}
+
+macro_rules! rec {
+    ($($t:ty),*) => {$(
+        impl Rec for $t {
+            fn fp(&self) -> u64 {
+                self.fp
+            }
+        }
+    )*};
+}
+rec!(Member, Meeting, Talk, Problem, Rectification, RectResult);
+
+/// One return's contribution to one sheet kind of a branch.
+struct Cand<T> {
+    file: FileId,
+    sheets: Vec<u16>,
+    period: Option<YearMonth>,
+    rank: (Option<NaiveDate>, Option<SystemTime>, String),
+    rows: T,
+}
+
+fn merge_branch(
+    model: &mut Model,
+    b: usize,
+    sheets_by_file: &mut [Vec<ParsedSheet>],
+    cx: &AssembleCtx,
+    findings: &mut Vec<Finding>,
+) {
+    let branch_name = model.branches[b].name.clone();
+    let files = model.branches[b].files.clone();
+    let readable: Vec<FileId> = files
+        .iter()
+        .copied()
+        .filter(|&f| model.files[f as usize].error.is_empty())
+        .collect();
+    if files.is_empty() {
+        if model.branches[b].reg.is_some() {
+            findings.push(Finding::new(
+                "S001",
+                branch_name.clone(),
+                branch_name.clone(),
+                "该支部没有报送任何材料；请督促支部按时报送".to_string(),
+                Location::default(),
+            ));
+        }
+        return;
+    }
+    macro_rules! gather {
+        ($variant:ident, $kind:expr) => {{
+            let mut cands: Vec<Cand<Vec<_>>> = Vec::new();
+            let mut unusable = false;
+            for &f in &readable {
+                let mut rows = Vec::new();
+                let mut idx = Vec::new();
+                for s in sheets_by_file[f as usize]
+                    .iter_mut()
+                    .filter(|s| s.kind == $kind)
+                {
+                    match s.records.take() {
+                        Some(Records::$variant(r)) => {
+                            rows.extend(r);
+                            idx.push(s.index);
+                        }
+                        _ => unusable = true,
+                    }
+                }
+                if !idx.is_empty() {
+                    cands.push(cand(&model.files[f as usize], f, idx, rows));
+                }
+            }
+            (cands, unusable)
+        }};
+    }
+    let mut presence = std::array::from_fn(|_| Presence::Missing);
+    let mut set_presence = |kind: SheetKind, got: bool, unusable: bool| {
+        let i = SheetKind::RETURN_KINDS
+            .iter()
+            .position(|k| *k == kind)
+            .unwrap_or(0);
+        presence[i] = if got {
+            Presence::Present
+        } else if unusable {
+            Presence::Unusable
+        } else {
+            Presence::Missing
+        };
+    };
+
+    // 基本情况: one value per item, the latest period's first.
+    let mut infos: Vec<Cand<BranchInfo>> = Vec::new();
+    for &f in &readable {
+        for s in sheets_by_file[f as usize]
+            .iter_mut()
+            .filter(|s| s.kind == SheetKind::Info)
+        {
+            if let Some(Records::Info(i)) = s.records.take() {
+                infos.push(cand(&model.files[f as usize], f, vec![s.index], i));
+            }
+        }
+    }
+    set_presence(SheetKind::Info, !infos.is_empty(), false);
+    let infos = supersede(infos, SheetKind::Info, &branch_name, model, findings);
+    if !infos.is_empty() {
+        let mut merged = BranchInfo::default();
+        for c in infos.into_iter().rev() {
+            merge_info(&mut merged, c.rows);
+        }
+        model.branches[b].info = Some(merged);
+    }
+
+    let (c, u) = gather!(Roster, SheetKind::Roster);
+    set_presence(SheetKind::Roster, !c.is_empty(), u);
+    let roster = combine(supersede(
+        c,
+        SheetKind::Roster,
+        &branch_name,
+        model,
+        findings,
+    ));
+    let (c, u) = gather!(Meetings, SheetKind::Meetings);
+    set_presence(SheetKind::Meetings, !c.is_empty(), u);
+    let meetings = combine(supersede(
+        c,
+        SheetKind::Meetings,
+        &branch_name,
+        model,
+        findings,
+    ));
+    let (c, u) = gather!(Talks, SheetKind::Talks);
+    set_presence(SheetKind::Talks, !c.is_empty(), u);
+    let talks = combine(supersede(
+        c,
+        SheetKind::Talks,
+        &branch_name,
+        model,
+        findings,
+    ));
+    let (c, u) = gather!(Problems, SheetKind::Problems);
+    set_presence(SheetKind::Problems, !c.is_empty(), u);
+    let problems = combine(supersede(
+        c,
+        SheetKind::Problems,
+        &branch_name,
+        model,
+        findings,
+    ));
+    let problems = unique_ids(
+        problems,
+        |p| &p.id,
+        "查摆问题清单",
+        &branch_name,
+        model,
+        findings,
+    );
+    let (c, u) = gather!(Rectifications, SheetKind::Rectifications);
+    set_presence(SheetKind::Rectifications, !c.is_empty(), u);
+    let rects = combine(supersede(
+        c,
+        SheetKind::Rectifications,
+        &branch_name,
+        model,
+        findings,
+    ));
+    let rects = unique_ids(
+        rects,
+        |r| &r.id,
+        "整改项目清单",
+        &branch_name,
+        model,
+        findings,
+    );
+    let (c, u) = gather!(Results, SheetKind::Results);
+    set_presence(SheetKind::Results, !c.is_empty(), u);
+    let results = combine(supersede(
+        c,
+        SheetKind::Results,
+        &branch_name,
+        model,
+        findings,
+    ));
+
+    if !readable.is_empty() {
+        missing_sheets(&presence, &branch_name, cx, findings);
+    }
+    let periods = readable
+        .iter()
+        .filter_map(|&f| model.files[f as usize].period)
+        .collect();
+    let br = &mut model.branches[b];
+    br.roster = roster;
+    br.meetings = meetings;
+    br.talks = talks;
+    br.problems = problems;
+    br.rectifications = rects;
+    br.results = results;
+    br.presence = presence;
+    br.periods = periods;
+}
+
+fn cand<T>(file: &FileEntry, id: FileId, sheets: Vec<u16>, rows: T) -> Cand<T> {
+    Cand {
+        file: id,
+        sheets,
+        period: file.period,
+        rank: (
+            file.report_date.map(|d| d.date),
+            file.modified,
+            file.path.clone(),
+        ),
+        rows,
+    }
+}
+
+/// Among returns of one kind and period, the one with the later 填报日期 wins (a return
+/// without one ranks below any that has one), then the later modification time, then the
+/// later path; the others are set aside with one S006 each (SPEC §6). Winners come back in
+/// period order (no period first).
+fn supersede<T>(
+    cands: Vec<Cand<T>>,
+    kind: SheetKind,
+    branch: &str,
+    model: &mut Model,
+    findings: &mut Vec<Finding>,
+) -> Vec<Cand<T>> {
+    let mut groups: BTreeMap<Option<YearMonth>, Vec<Cand<T>>> = BTreeMap::new();
+    for c in cands {
+        groups.entry(c.period).or_default().push(c);
+    }
+    let mut winners = Vec::new();
+    for (_, mut group) in groups {
+        group.sort_by(|a, b| a.rank.cmp(&b.rank));
+        let Some(winner) = group.pop() else { continue };
+        let used = model.files[winner.file as usize].path.clone();
+        for loser in group {
+            let path = model.files[loser.file as usize].path.clone();
+            let why = match (loser.rank.0, winner.rank.0) {
+                (Some(a), Some(b)) if a != b => format!(
+                    "填报日期 {} 晚于 {}",
+                    b.format("%Y-%m-%d"),
+                    a.format("%Y-%m-%d")
+                ),
+                (None, Some(_)) => "它写有填报日期".to_string(),
+                _ => "它的修改时间更晚".to_string(),
+            };
+            findings.push(Finding::new(
+                "S006",
+                branch,
+                path.clone(),
+                format!("{}重复报送：本次使用“{used}”（{why}），此文件中的{}未采用；如有误，请只保留正确的一份", kind.label(), kind.label()),
+                Location::file(&path),
+            ));
+            for s in loser.sheets {
+                if let Some(entry) = model.files[loser.file as usize].sheets.get_mut(s as usize) {
+                    entry.reject_sheet("S006", format!("已被“{used}”取代"));
+                }
+            }
+        }
+        winners.push(winner);
+    }
+    winners
+}
+
+/// Records of the winning returns together; a row identical in every cell to one taken from
+/// another return is kept once (a July meeting repeated in the August return).
+fn combine<T: Rec>(winners: Vec<Cand<Vec<T>>>) -> Vec<T> {
+    let mut out = Vec::new();
+    let mut taken: HashMap<u64, FileId> = HashMap::new();
+    for c in winners {
+        let mut mine: HashSet<u64> = HashSet::new();
+        for r in c.rows {
+            let fp = r.fp();
+            match taken.get(&fp) {
+                Some(&f) if f != c.file && !mine.contains(&fp) => continue,
+                _ => {}
+            }
+            taken.entry(fp).or_insert(c.file);
+            mine.insert(fp);
+            out.push(r);
+        }
+    }
+    out
+}
+
+fn merge_info(into: &mut BranchInfo, from: BranchInfo) {
+    macro_rules! take {
+        ($($f:ident),*) => { $( if into.$f.is_none() { into.$f = from.$f; } )* };
+    }
+    take!(
+        name,
+        reporter,
+        report_date,
+        period,
+        publicised,
+        publicised_scope,
+        filed,
+        category,
+        secretary,
+        member_count,
+        phone
+    );
+    for (k, v) in from.extra {
+        if !into.extra.iter().any(|(k2, _)| *k2 == k) {
+            into.extra.push((k, v));
+        }
+    }
+}
+
+/// 编号 unique in the branch (SPEC §6): the first row keeps it, each later one is rejected
+/// with D008.
+fn unique_ids<T>(
+    rows: Vec<T>,
+    id: impl Fn(&T) -> &Val<String>,
+    sheet: &str,
+    branch: &str,
+    model: &mut Model,
+    findings: &mut Vec<Finding>,
+) -> Vec<T> {
+    let mut first: HashMap<String, Prov> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let v = id(&r);
+        let key = fold_name(&v.value);
+        if let Some(p) = first.get(&key) {
+            let at = v.at;
+            let where_first = Location::at(&model.files, *p);
+            findings.push(Finding::new(
+                "D008",
+                branch,
+                v.value.clone(),
+                format!(
+                    "{sheet}的编号“{}”重复（首次出现在{} {}），此行未读入；请给每条记录不同的编号",
+                    v.value,
+                    where_first.sheet,
+                    where_first.cell_a1()
+                ),
+                Location::at(&model.files, at),
+            ));
+            model.files[at.file as usize].sheets[at.sheet as usize].reject_row(at.row);
+            continue;
+        }
+        first.insert(key, v.at);
+        out.push(r);
+    }
+    out
+}
+
+/// S004 for each missing kind, once it is due (SPEC §6 "When each rule is due").
+fn missing_sheets(
+    presence: &[Presence; 7],
+    branch: &str,
+    cx: &AssembleCtx,
+    findings: &mut Vec<Finding>,
+) {
+    let ph = &cx.campaign.phases;
+    for (kind, p) in SheetKind::RETURN_KINDS.iter().zip(presence) {
+        if *p != Presence::Missing {
+            continue;
+        }
+        let due = match kind {
+            SheetKind::Talks => Some(ph.talks.deadline),
+            SheetKind::Problems => Some(ph.lists.deadline),
+            SheetKind::Rectifications | SheetKind::Results => Some(ph.rectify.deadline),
+            _ => None,
+        };
+        if due.is_some_and(|d| cx.as_of <= d) {
+            continue;
+        }
+        let when = due.map_or(String::new(), |d| {
+            format!("（应于 {} 前完成）", d.format("%-m月%-d日"))
+        });
+        findings.push(Finding::new(
+            "S004",
+            branch,
+            kind.label(),
+            format!("报送材料中没有「{}」{when}；请按模板补报该表", kind.label()),
+            Location::default(),
+        ));
+    }
+}

@@ -1,0 +1,510 @@
+//! Every supported file format turned into the same thing: a sparse grid of cells per sheet,
+//! with absolute positions, merged regions filled and text NFKC-folded. Only this module
+//! knows calamine and CSV.
+
+use std::io::{Cursor, Read, Seek};
+
+use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
+use chrono::NaiveDate;
+
+use crate::text::nfkc;
+
+/// Excel's own limit on a cell's length (SPEC §6); longer text is cut with a D003.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// A merged region larger than this is not filled cell by cell: no real return merges that
+/// many cells, and filling a hostile A1:XFD1048576 merge would cost gigabytes.
+const MAX_MERGE_FILL: u64 = 10_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    /// A cell formatted as a date (any date system already applied).
+    Date(NaiveDate),
+    /// A formula error such as `#REF!`.
+    Error(String),
+}
+
+impl Cell {
+    /// The cell as text, the way a person would read it in the sheet.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Text(s) | Cell::Error(s) => s.clone(),
+            Cell::Number(n) => number_text(*n),
+            Cell::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+/// A number as Excel's General format would show it: integers without `.0`.
+pub fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// One non-empty row: its zero-based index and its cells sorted by column.
+#[derive(Debug, Default)]
+pub struct GridRow {
+    pub row: u32,
+    pub cells: Vec<(u32, Cell)>,
+}
+
+impl GridRow {
+    pub fn get(&self, col: u32) -> Option<&Cell> {
+        self.cells
+            .binary_search_by_key(&col, |(c, _)| *c)
+            .ok()
+            .map(|i| &self.cells[i].1)
+    }
+}
+
+/// One sheet as read.
+#[derive(Debug, Default)]
+pub struct Grid {
+    pub name: String,
+    pub rows: Vec<GridRow>,
+    /// Merged regions (absolute, zero-based), as the file declares them.
+    pub merges: Vec<Dimensions>,
+    /// Workbook uses the 1904 date system (matters for raw serial numbers in date columns).
+    pub is_1904: bool,
+    /// Cells whose text was cut to [`MAX_CELL_CHARS`].
+    pub truncated: Vec<(u32, u32)>,
+}
+
+impl Grid {
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Is (row, col) inside a merged region spanning more than one column?
+    pub fn horizontal_merge_at(&self, row: u32, col: u32) -> Option<&Dimensions> {
+        self.merges.iter().find(|d| {
+            d.start.1 != d.end.1
+                && (d.start.0..=d.end.0).contains(&row)
+                && (d.start.1..=d.end.1).contains(&col)
+        })
+    }
+}
+
+/// Why a file could not be read: becomes the S002 message, so it says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+fn unreadable(msg: impl Into<String>) -> ReadError {
+    ReadError::Unreadable(msg.into())
+}
+
+/// Limits that keep a hostile file cheap (SPEC §6; configurable in campaign.toml).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_file_bytes: u64,
+    pub max_inflated_bytes: u64,
+    pub max_cells: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 100 << 20,
+            max_inflated_bytes: 256 << 20,
+            max_cells: 2_000_000,
+        }
+    }
+}
+
+/// What a file's bytes say it is, whatever its extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Xls,
+    Csv,
+}
+
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Decide the reader from the content: branches rename files freely (an .xlsx saved as .xls
+/// by WPS is common), so the extension only picks CSV and breaks ties.
+pub fn sniff(bytes: &[u8], ext: &str, limits: &Limits) -> Result<Format, ReadError> {
+    if bytes.is_empty() {
+        return Err(unreadable(
+            "文件是空的（0 字节），可能传输或保存失败；请重新保存后报送",
+        ));
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return sniff_zip(bytes, limits);
+    }
+    if bytes.starts_with(&OLE_MAGIC) {
+        if contains_utf16(bytes, "EncryptedPackage") {
+            return Err(unreadable(
+                "工作簿设置了打开密码（已加密），无法读取；请取消密码后重新报送",
+            ));
+        }
+        if contains_utf16(bytes, "WordDocument") {
+            return Err(unreadable(
+                "这是 Word 文档（.doc），不是电子表格；请把台账填入 Excel 表格后报送",
+            ));
+        }
+        return Ok(Format::Xls);
+    }
+    if ext == "csv" {
+        return Ok(Format::Csv);
+    }
+    if ext == "et" {
+        return Err(unreadable(
+            "这是 WPS 表格专用格式（.et）；请在 WPS 中“另存为” Excel 工作簿（.xlsx）后报送",
+        ));
+    }
+    Err(unreadable(format!(
+        "文件内容不是 Excel 工作簿（扩展名为 .{ext}，但内容像是文本或其他格式）；请用 Excel 或 WPS 打开后“另存为” .xlsx 再报送"
+    )))
+}
+
+fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
+    let pat: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(pat.len()).any(|w| w == pat.as_slice())
+}
+
+fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
+    let corrupt = || unreadable("文件已损坏或不完整（可能传输中断），无法打开；请重新保存后报送");
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| corrupt())?;
+    let mut total: u64 = 0;
+    let (mut xlsx, mut xlsb, mut ods, mut docx) = (false, false, false, false);
+    for i in 0..zip.len() {
+        let f = zip.by_index_raw(i).map_err(|_| corrupt())?;
+        total = total.saturating_add(f.size());
+        let name = f.name().map(|n| n.into_owned()).unwrap_or_default();
+        match name.as_str() {
+            "xl/workbook.xml" => xlsx = true,
+            "xl/workbook.bin" => xlsb = true,
+            "mimetype" | "content.xml" => ods = true,
+            "word/document.xml" => docx = true,
+            _ => {}
+        }
+    }
+    if total > limits.max_inflated_bytes {
+        return Err(unreadable(format!(
+            "文件解压后超过 {} MB，超出正常报表的大小，已拒绝读取（可能是损坏或恶意文件）；请检查后重新报送",
+            limits.max_inflated_bytes >> 20
+        )));
+    }
+    if xlsx {
+        Ok(Format::Xlsx)
+    } else if xlsb {
+        Ok(Format::Xlsb)
+    } else if ods {
+        Ok(Format::Ods)
+    } else if docx {
+        Err(unreadable(
+            "这是 Word 文档，不是电子表格；请把台账填入 Excel 表格后报送",
+        ))
+    } else {
+        Err(unreadable(
+            "文件是压缩包而不是 Excel 工作簿；请解压后报送其中的表格",
+        ))
+    }
+}
+
+/// Read every sheet of a file. One bad sheet fails the file: a half-read workbook would
+/// silently lose rows.
+pub fn read_grids(bytes: &[u8], ext: &str, limits: &Limits) -> Result<Vec<Grid>, ReadError> {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(unreadable(format!(
+            "文件超过 {} MB，远大于正常报表，已拒绝读取；请确认是否传错文件",
+            limits.max_file_bytes >> 20
+        )));
+    }
+    let mut budget = CellBudget {
+        left: limits.max_cells,
+        limit: limits.max_cells,
+    };
+    match sniff(bytes, ext, limits)? {
+        Format::Csv => crate::ingest::csv_file::read_csv(bytes).map(|g| vec![g]),
+        Format::Xlsx => read_xlsx(bytes, &mut budget),
+        Format::Xlsb => read_xlsb(bytes, &mut budget),
+        Format::Xls => read_xls(bytes, &mut budget),
+        Format::Ods => read_ods(bytes, &mut budget),
+    }
+}
+
+struct CellBudget {
+    left: u64,
+    limit: u64,
+}
+
+impl CellBudget {
+    fn take(&mut self, sheet: &str) -> Result<(), ReadError> {
+        if self.left == 0 {
+            return Err(unreadable(format!(
+                "工作表“{sheet}”的非空单元格超过 {} 个，远超正常报表，已拒绝读取；请检查是否误填了整列",
+                self.limit
+            )));
+        }
+        self.left -= 1;
+        Ok(())
+    }
+}
+
+fn broken(err: impl std::fmt::Display) -> ReadError {
+    let text = err.to_string();
+    if text.to_lowercase().contains("password") || text.contains("encrypt") {
+        return unreadable("工作簿设置了密码（已加密），无法读取；请取消密码后重新报送");
+    }
+    unreadable("文件已损坏或格式不完整，无法读取；请用 Excel 或 WPS 打开确认后重新保存再报送")
+}
+
+/// Turn a calamine value into ours; `None` for empty cells.
+fn convert(value: DataRef<'_>) -> Option<Cell> {
+    Some(match value {
+        DataRef::Empty => return None,
+        DataRef::SharedString(s) => Cell::Text(s.to_string()),
+        DataRef::String(s) => Cell::Text(s),
+        DataRef::Int(i) => Cell::Number(i as f64),
+        DataRef::Float(f) => Cell::Number(f),
+        DataRef::Bool(b) => Cell::Bool(b),
+        DataRef::DateTime(dt) => {
+            if dt.is_duration() {
+                Cell::Number(dt.as_f64())
+            } else {
+                match dt.as_datetime() {
+                    Some(d) => Cell::Date(d.date()),
+                    None => Cell::Number(dt.as_f64()),
+                }
+            }
+        }
+        DataRef::DateTimeIso(s) => match iso_date(&s) {
+            Some(d) => Cell::Date(d),
+            None => Cell::Text(s),
+        },
+        DataRef::DurationIso(s) => Cell::Text(s),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
+    })
+}
+
+fn convert_owned(value: &Data) -> Option<Cell> {
+    let r: DataRef<'_> = match value {
+        Data::Empty => DataRef::Empty,
+        Data::String(s) => DataRef::SharedString(s),
+        Data::Int(i) => DataRef::Int(*i),
+        Data::Float(f) => DataRef::Float(*f),
+        Data::Bool(b) => DataRef::Bool(*b),
+        Data::DateTime(d) => DataRef::DateTime(*d),
+        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
+        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
+        Data::Error(e) => DataRef::Error(e.clone()),
+    };
+    convert(r)
+}
+
+fn iso_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
+}
+
+/// Collects cells in any order, then folds text, fills merges and sorts into rows.
+struct GridBuilder {
+    grid: Grid,
+    cells: Vec<(u32, u32, Cell)>,
+}
+
+impl GridBuilder {
+    fn new(name: &str, is_1904: bool) -> Self {
+        GridBuilder {
+            grid: Grid {
+                name: name.to_string(),
+                is_1904,
+                ..Grid::default()
+            },
+            cells: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, row: u32, col: u32, cell: Cell) {
+        let cell = match cell {
+            Cell::Text(s) => {
+                let mut s = match nfkc(&s) {
+                    std::borrow::Cow::Borrowed(_) => s,
+                    std::borrow::Cow::Owned(o) => o,
+                };
+                if s.trim().is_empty() {
+                    return;
+                }
+                if s.len() > MAX_CELL_CHARS {
+                    if let Some((i, _)) = s.char_indices().nth(MAX_CELL_CHARS) {
+                        s.truncate(i);
+                        self.grid.truncated.push((row, col));
+                    }
+                }
+                Cell::Text(s)
+            }
+            other => other,
+        };
+        self.cells.push((row, col, cell));
+    }
+
+    fn finish(mut self, merges: Vec<Dimensions>) -> Grid {
+        self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+        if !merges.is_empty() {
+            self.fill_merges(&merges);
+        }
+        self.grid.merges = merges;
+        let mut rows: Vec<GridRow> = Vec::new();
+        for (r, c, cell) in self.cells {
+            match rows.last_mut() {
+                Some(last) if last.row == r => last.cells.push((c, cell)),
+                _ => rows.push(GridRow {
+                    row: r,
+                    cells: vec![(c, cell)],
+                }),
+            }
+        }
+        self.grid.rows = rows;
+        self.grid
+    }
+
+    /// Copy each merged region's top-left value into its other cells (a 会议日期 merged
+    /// over three meetings belongs to all three).
+    fn fill_merges(&mut self, merges: &[Dimensions]) {
+        let mut extra = Vec::new();
+        for m in merges {
+            let area = (u64::from(m.end.0 - m.start.0) + 1) * (u64::from(m.end.1 - m.start.1) + 1);
+            if area <= 1 || area > MAX_MERGE_FILL || m.end.0 < m.start.0 || m.end.1 < m.start.1 {
+                continue;
+            }
+            let Ok(i) = self
+                .cells
+                .binary_search_by_key(&m.start, |(r, c, _)| (*r, *c))
+            else {
+                continue;
+            };
+            let value = self.cells[i].2.clone();
+            for r in m.start.0..=m.end.0 {
+                for c in m.start.1..=m.end.1 {
+                    if (r, c) != m.start
+                        && self
+                            .cells
+                            .binary_search_by_key(&(r, c), |(r, c, _)| (*r, *c))
+                            .is_err()
+                    {
+                        extra.push((r, c, value.clone()));
+                    }
+                }
+            }
+        }
+        if !extra.is_empty() {
+            self.cells.extend(extra);
+            self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+        }
+    }
+}
+
+fn worksheet_names<RS: Read + Seek, R: Reader<RS>>(book: &R) -> Vec<String> {
+    book.sheets_metadata()
+        .iter()
+        .filter(|s| matches!(s.typ, SheetType::WorkSheet))
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+fn read_xlsx(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadError> {
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(broken)?;
+    let is_1904 = book.has_1904_epoch();
+    let mut grids = Vec::new();
+    for name in worksheet_names(&book) {
+        let mut b = GridBuilder::new(&name, is_1904);
+        {
+            let mut reader = book.worksheet_cells_reader(&name).map_err(broken)?;
+            while let Some(cell) = reader.next_cell().map_err(broken)? {
+                let (row, col) = cell.get_position();
+                if let Some(v) = convert(cell.get_value().clone()) {
+                    budget.take(&name)?;
+                    b.push(row, col, v);
+                }
+            }
+        }
+        let merges = book.merge_cells_by_sheet_name(&name).map_err(broken)?;
+        grids.push(b.finish(merges));
+    }
+    Ok(grids)
+}
+
+fn read_xlsb(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadError> {
+    let mut book = Xlsb::new(Cursor::new(bytes)).map_err(broken)?;
+    let is_1904 = book.has_1904_epoch();
+    let mut grids = Vec::new();
+    for name in worksheet_names(&book) {
+        let mut b = GridBuilder::new(&name, is_1904);
+        let mut reader = book.worksheet_cells_reader(&name).map_err(broken)?;
+        while let Some(cell) = reader.next_cell().map_err(broken)? {
+            let (row, col) = cell.get_position();
+            if let Some(v) = convert(cell.get_value().clone()) {
+                budget.take(&name)?;
+                b.push(row, col, v);
+            }
+        }
+        grids.push(b.finish(Vec::new()));
+    }
+    Ok(grids)
+}
+
+fn read_xls(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadError> {
+    let mut book = Xls::new(Cursor::new(bytes)).map_err(broken)?;
+    let is_1904 = book.has_1904_epoch();
+    let mut grids = Vec::new();
+    for name in worksheet_names(&book) {
+        let range = book.worksheet_range(&name).map_err(broken)?;
+        let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        grids.push(range_grid(&name, &range, merges, is_1904, budget)?);
+    }
+    Ok(grids)
+}
+
+fn read_ods(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadError> {
+    let mut book = Ods::new(Cursor::new(bytes)).map_err(broken)?;
+    let mut grids = Vec::new();
+    for name in worksheet_names(&book) {
+        let range = book.worksheet_range(&name).map_err(broken)?;
+        grids.push(range_grid(&name, &range, Vec::new(), false, budget)?);
+    }
+    Ok(grids)
+}
+
+/// A calamine range is relative to its start: add it back, or every address is off for
+/// sheets that do not begin at A1.
+fn range_grid(
+    name: &str,
+    range: &calamine::Range<Data>,
+    merges: Vec<Dimensions>,
+    is_1904: bool,
+    budget: &mut CellBudget,
+) -> Result<Grid, ReadError> {
+    let mut b = GridBuilder::new(name, is_1904);
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (r, c, v) in range.used_cells() {
+        if let Some(cell) = convert_owned(v) {
+            budget.take(name)?;
+            b.push(r0 + r as u32, c0 + c as u32, cell);
+        }
+    }
+    Ok(b.finish(merges))
+}
+
+/// Build a grid from plain rows of text (CSV).
+pub fn grid_from_text_rows(name: &str, rows: Vec<Vec<String>>) -> Grid {
+    let mut b = GridBuilder::new(name, false);
+    for (r, row) in rows.into_iter().enumerate() {
+        for (c, v) in row.into_iter().enumerate() {
+            b.push(r as u32, c as u32, Cell::Text(v));
+        }
+    }
+    b.finish(Vec::new())
+}

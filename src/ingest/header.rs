@@ -1,0 +1,303 @@
+//! Find a sheet's header among its first rows and map its columns to a kind's fields:
+//! title rows above it, two-row headers, `*`/(必填) marks and aliases (SPEC §3, DOMAIN.md §0).
+
+use super::grid::{Grid, GridRow};
+use super::schema::{BRANCH_ALIASES, HEADER_INDEX, SEQ_ALIASES, SPECS, SheetKind, spec};
+use crate::text::{fold_header, strip_paren_note};
+
+/// How many non-empty rows from the top may hold the header (title, subtitle, two header rows
+/// and some slack).
+const HEADER_SCAN_ROWS: usize = 12;
+
+/// A sheet's header, resolved against one kind.
+#[derive(Clone, Debug)]
+pub struct Header {
+    pub kind: SheetKind,
+    /// First and last header row (zero-based, absolute); equal for a one-row header.
+    pub rows: (u32, u32),
+    /// Sheet column of each of the kind's columns, in `spec(kind).columns` order.
+    pub columns: Vec<Option<u32>>,
+    /// The header text of each mapped column (to spot a header repeated further down).
+    pub texts: Vec<Option<String>>,
+    pub seq_col: Option<u32>,
+    pub branch_col: Option<u32>,
+    /// Header cells naming nothing the kind has.
+    pub unused: Vec<String>,
+    /// Mapped columns, and those among them whose header only this kind uses.
+    pub hits: usize,
+    pub distinctive: usize,
+}
+
+impl Header {
+    pub fn col(&self, name: &str) -> Option<u32> {
+        let i = spec(self.kind)
+            .columns
+            .iter()
+            .position(|c| c.name == name)?;
+        self.columns[i]
+    }
+
+    /// Required columns the header lacks (S005).
+    pub fn missing_required(&self) -> Vec<&'static str> {
+        spec(self.kind)
+            .columns
+            .iter()
+            .zip(&self.columns)
+            .filter(|(c, m)| c.required && m.is_none())
+            .map(|(c, _)| c.name)
+            .collect()
+    }
+}
+
+fn cell_label(row: &GridRow, col: u32) -> Option<String> {
+    row.get(col)
+        .map(|c| fold_header(&c.display()))
+        .filter(|s| !s.is_empty())
+}
+
+/// Label candidates per column for a header of one row, or of two rows (upper, lower).
+fn labels(upper: &GridRow, lower: Option<&GridRow>) -> Vec<(u32, Vec<String>)> {
+    let Some(lower) = lower else {
+        return upper
+            .cells
+            .iter()
+            .filter_map(|(c, _)| Some((*c, vec![cell_label(upper, *c)?])))
+            .collect();
+    };
+    let mut cols: Vec<u32> = upper
+        .cells
+        .iter()
+        .chain(&lower.cells)
+        .map(|(c, _)| *c)
+        .collect();
+    cols.sort_unstable();
+    cols.dedup();
+    let mut out = Vec::new();
+    let mut group: Option<String> = None;
+    for c in cols {
+        let up = cell_label(upper, c);
+        let low = cell_label(lower, c);
+        // A group title merged across several lower cells is only in its first column when
+        // the file carries no merge information (ODS, CSV): carry it to the right.
+        match (&up, &low) {
+            (Some(u), Some(_)) => group = Some(u.clone()),
+            (None, None) | (Some(_), None) => group = None,
+            (None, Some(_)) => {}
+        }
+        let up = up.or_else(|| low.as_ref().and(group.clone()));
+        let mut cands = Vec::new();
+        if let Some(l) = &low {
+            cands.push(l.clone());
+        }
+        if let (Some(u), Some(l)) = (&up, &low) {
+            if u != l {
+                cands.push(format!("{u}{l}"));
+            }
+        }
+        if let Some(u) = up {
+            if !cands.contains(&u) {
+                cands.push(u);
+            }
+        }
+        if !cands.is_empty() {
+            out.push((c, cands));
+        }
+    }
+    out
+}
+
+/// Resolve labelled columns against one kind.
+fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> Header {
+    let n = spec(kind).columns.len();
+    // Best claim per field: (standard name?, column, label, distinctive).
+    let mut best: Vec<Option<(bool, u32, String, bool)>> = vec![None; n];
+    let mut claimed: Vec<(u32, String, usize)> = Vec::new();
+    let mut leftovers: Vec<(u32, String)> = Vec::new();
+    for (col, cands) in labels {
+        let mut found = None;
+        'cands: for cand in cands {
+            let keys = [Some(cand.as_str()), strip_paren_note(cand)];
+            for key in keys.into_iter().flatten() {
+                if let Some(hit) = HEADER_INDEX
+                    .get(key)
+                    .and_then(|v| v.iter().find(|h| h.kind == kind))
+                {
+                    found = Some((*hit, cand.clone()));
+                    break 'cands;
+                }
+            }
+        }
+        match found {
+            Some((hit, label)) => {
+                let better = match &best[hit.column] {
+                    None => true,
+                    Some((std, _, _, _)) => hit.standard && !std,
+                };
+                if better {
+                    best[hit.column] = Some((hit.standard, *col, label.clone(), hit.distinctive));
+                }
+                claimed.push((*col, label, hit.column));
+            }
+            None => leftovers.push((*col, cands[0].clone())),
+        }
+    }
+    // Columns that lost their field to a better header fall back to the leftovers.
+    for (col, label, field) in claimed {
+        if best[field].as_ref().is_none_or(|b| b.1 != col) {
+            leftovers.push((col, label));
+        }
+    }
+    leftovers.sort();
+    let mut header = Header {
+        kind,
+        rows,
+        columns: best.iter().map(|b| b.as_ref().map(|b| b.1)).collect(),
+        texts: best
+            .iter()
+            .map(|b| b.as_ref().map(|b| b.2.clone()))
+            .collect(),
+        seq_col: None,
+        branch_col: None,
+        unused: Vec::new(),
+        hits: best.iter().flatten().count(),
+        distinctive: best.iter().flatten().filter(|b| b.3).count(),
+    };
+    let takes_branch_col = !kind.is_register() && kind != SheetKind::Info;
+    for (col, label) in leftovers {
+        if header.seq_col.is_none() && SEQ_ALIASES.contains(&label.as_str()) {
+            header.seq_col = Some(col);
+        } else if takes_branch_col
+            && header.branch_col.is_none()
+            && BRANCH_ALIASES.contains(&label.as_str())
+        {
+            header.branch_col = Some(col);
+        } else {
+            header.unused.push(label);
+        }
+    }
+    header
+}
+
+fn score(h: &Header) -> (usize, usize) {
+    (h.distinctive, h.hits)
+}
+
+/// Find the header. With `known` (the kind the sheet's name gave) only that kind is tried and
+/// any mapped column will do; otherwise the header must name at least two columns, one of
+/// them only the winning kind has.
+pub fn find_header(grid: &Grid, known: Option<SheetKind>) -> Option<Header> {
+    let kinds: Vec<SheetKind> = match known {
+        Some(k) => vec![k],
+        None => SPECS
+            .iter()
+            .map(|s| s.kind)
+            .filter(|k| *k != SheetKind::Info)
+            .collect(),
+    };
+    let top = &grid.rows[..grid.rows.len().min(HEADER_SCAN_ROWS)];
+    let mut best: Option<Header> = None;
+    for (i, row) in top.iter().enumerate() {
+        let next = top.get(i + 1).filter(|n| n.row == row.row + 1);
+        let layouts = [
+            (labels(row, None), (row.row, row.row)),
+            (
+                next.map_or(Vec::new(), |n| labels(row, Some(n))),
+                (row.row, row.row + 1),
+            ),
+        ];
+        for (lab, rows) in &layouts {
+            if lab.is_empty() {
+                continue;
+            }
+            for kind in &kinds {
+                let h = resolve(*kind, *rows, lab);
+                // Ties keep the earlier row, except that a one-row header beats a two-row
+                // one (a title above the header must not pass for its upper half).
+                let better = best.as_ref().is_none_or(|b| {
+                    score(&h) > score(b)
+                        || (score(&h) == score(b) && h.rows.0 == h.rows.1 && b.rows.0 != b.rows.1)
+                });
+                if better {
+                    best = Some(h);
+                }
+            }
+        }
+    }
+    let h = best?;
+    let good = match known {
+        Some(_) => h.hits >= 1,
+        None => h.hits >= 2 && h.distinctive >= 1,
+    };
+    good.then_some(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::grid::grid_from_text_rows;
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        grid_from_text_rows(
+            "t",
+            rows.iter()
+                .map(|r| r.iter().map(|s| s.to_string()).collect())
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn title_row_above_header() {
+        let g = grid(&[
+            &["红星村党支部谈心谈话记录"],
+            &["序号", "谈话日期", "谈话人", "谈话对象"],
+            &["1", "2024-07-01", "张三", "李四"],
+        ]);
+        let h = find_header(&g, None).unwrap();
+        assert_eq!(h.kind, SheetKind::Talks);
+        assert_eq!(h.rows, (1, 1));
+        assert_eq!(h.col("谈话人"), Some(2));
+        assert_eq!(h.seq_col, Some(0));
+    }
+
+    #[test]
+    fn two_row_header_with_group_title() {
+        let g = grid(&[
+            &["序号", "姓名", "基本信息", "", "", "联系电话"],
+            &["", "", "性别", "出生日期", "入党日期", ""],
+            &["1", "王芳", "女", "1980-01-02", "2005-07-01", "13800000000"],
+        ]);
+        let h = find_header(&g, None).unwrap();
+        assert_eq!(h.kind, SheetKind::Roster);
+        assert_eq!(h.rows, (0, 1));
+        assert_eq!(h.col("性别"), Some(2));
+        assert_eq!(h.col("入党日期"), Some(4));
+        assert_eq!(h.col("姓名"), Some(1));
+    }
+
+    #[test]
+    fn standard_name_beats_alias_and_seq_falls_back() {
+        let g = grid(&[&["序号", "编号", "责任主体", "问题描述", "查摆日期"]]);
+        let h = find_header(&g, Some(SheetKind::Problems)).unwrap();
+        assert_eq!(h.col("编号"), Some(1));
+        assert_eq!(h.seq_col, Some(0));
+        let g = grid(&[&["序号", "责任主体", "问题描述", "查摆日期"]]);
+        let h = find_header(&g, Some(SheetKind::Problems)).unwrap();
+        assert_eq!(h.col("编号"), Some(0));
+    }
+
+    #[test]
+    fn marks_and_notes_in_headers() {
+        let g = grid(&[&["姓名*", "出生日期(年月)", "身份证号（必填）", "民族"]]);
+        let h = find_header(&g, None).unwrap();
+        assert_eq!(h.kind, SheetKind::Roster);
+        assert_eq!(h.col("出生日期"), Some(1));
+        assert_eq!(h.col("身份证号"), Some(2));
+        assert_eq!(h.unused, ["民族"]);
+    }
+
+    #[test]
+    fn text_without_a_header_is_not_a_sheet_kind() {
+        let g = grid(&[&["说明"], &["请各支部于7月31日前报送。"]]);
+        assert!(find_header(&g, None).is_none());
+    }
+}

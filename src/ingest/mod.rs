@@ -1,0 +1,277 @@
+//! Ingest: find every file under the input folder, read them in parallel (rayon), then
+//! assemble the register, the branches and the row accounting into one immutable model.
+
+pub mod assemble;
+pub mod branch;
+pub mod csv_file;
+pub mod dates;
+pub mod file;
+pub mod grid;
+pub mod header;
+pub mod idcard;
+pub mod info;
+pub mod rows;
+pub mod schema;
+pub mod vocab;
+
+use std::io::Read;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::campaign::Campaign;
+use crate::finding::{Finding, Location, TOWNSHIP};
+use crate::model::{FileEntry, FileId, Model};
+use assemble::{AssembleCtx, assemble};
+use file::{ParsedFile, ReadCtx, parse_file};
+
+/// Extensions read as spreadsheets. `.et` (WPS) is opened too, so that it gets a clear
+/// "save as .xlsx" reason rather than being passed over.
+const SHEET_EXTS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "et"];
+
+/// System clutter that is never a branch's return.
+const CLUTTER: &[&str] = &["thumbs.db", "desktop.ini"];
+
+pub struct Options<'a> {
+    pub input: &'a Path,
+    pub register: Option<&'a Path>,
+    /// Folders never read (the output folder, when it lies inside the input).
+    pub exclude: Vec<PathBuf>,
+    pub as_of: NaiveDate,
+    pub campaign: &'a Campaign,
+    /// Called once per file read (progress).
+    pub on_file: &'a (dyn Fn() + Sync),
+}
+
+/// A file found under the input folder.
+pub struct Found {
+    pub path: PathBuf,
+    /// Relative to the input folder, `/`-separated.
+    pub rel: String,
+}
+
+fn is_hidden_or_lock(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || CLUTTER.contains(&name.to_lowercase().as_str())
+}
+
+/// Every file under `root`, sorted by path; hidden files, `~$` lock files and excluded
+/// folders are skipped silently. Folders that cannot be listed become findings.
+pub fn discover(root: &Path, exclude: &[PathBuf], problems: &mut Vec<Finding>) -> Vec<Found> {
+    if root.is_file() {
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        return vec![Found {
+            path: root.to_path_buf(),
+            rel: name,
+        }];
+    }
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0
+                || (!is_hidden_or_lock(&name) && !exclude.iter().any(|x| same_path(e.path(), x)))
+        });
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.push(Found {
+                    path: e.path().to_path_buf(),
+                    rel,
+                });
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                problems.push(Finding::new(
+                    "S002",
+                    TOWNSHIP,
+                    path.clone(),
+                    "无法打开该文件夹或文件（没有权限或已损坏），其中的材料未读取；请检查后重试"
+                        .to_string(),
+                    Location::file(&path),
+                ));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out
+}
+
+fn same_path(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Read one file: hash, then parse; oversized files are hashed by streaming and refused
+/// before their bytes are held in memory.
+fn read_one(found: &Found, id: FileId, cx: ReadCtx) -> ParsedFile {
+    let mut entry = FileEntry {
+        path: found.rel.clone(),
+        ..FileEntry::default()
+    };
+    let ext = extension(&found.path);
+    let fail = |mut entry: FileEntry, reason: String| {
+        entry.error = reason.clone();
+        let f = Finding::new(
+            "S002",
+            "",
+            entry.path.clone(),
+            format!("无法读取：{reason}"),
+            Location::file(&entry.path),
+        );
+        ParsedFile {
+            entry,
+            sheets: Vec::new(),
+            findings: vec![f],
+            unreadable: true,
+        }
+    };
+    let meta = match std::fs::metadata(&found.path) {
+        Ok(m) => m,
+        Err(e) => {
+            return fail(
+                entry,
+                format!("无法打开文件（{}）", crate::campaign::io_reason(&e)),
+            );
+        }
+    };
+    entry.size = meta.len();
+    entry.modified = meta.modified().ok();
+    if !SHEET_EXTS.contains(&ext.as_str()) {
+        if let Ok(bytes) = std::fs::read(&found.path) {
+            entry.sha256 = hex(&Sha256::digest(&bytes));
+        }
+        entry.error = "不是表格文件，未读取".to_string();
+        let f = Finding::new(
+            "S007",
+            "",
+            entry.path.clone(),
+            format!(
+                "“{}”不是表格文件（.{ext}），未读取；如其中有台账内容，请填入 Excel 表格后报送",
+                entry.path
+            ),
+            Location::file(&entry.path),
+        );
+        return ParsedFile {
+            entry,
+            sheets: Vec::new(),
+            findings: vec![f],
+            unreadable: false,
+        };
+    }
+    if entry.size > cx.limits.max_file_bytes {
+        if let Ok(mut f) = std::fs::File::open(&found.path) {
+            let mut h = Sha256::new();
+            let mut buf = vec![0u8; 1 << 16];
+            while let Ok(n) = f.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                h.update(&buf[..n]);
+            }
+            entry.sha256 = hex(&h.finalize());
+        }
+        let mb = cx.limits.max_file_bytes >> 20;
+        return fail(
+            entry,
+            format!("文件超过 {mb} MB，远大于正常报表，已拒绝读取；请确认是否传错文件"),
+        );
+    }
+    let bytes = match std::fs::read(&found.path) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(
+                entry,
+                format!("无法打开文件（{}）", crate::campaign::io_reason(&e)),
+            );
+        }
+    };
+    entry.sha256 = hex(&Sha256::digest(&bytes));
+    // A reader bug must cost one file, never the run.
+    let fallback = entry.clone();
+    match std::panic::catch_unwind(AssertUnwindSafe(|| parse_file(entry, id, &bytes, &ext, cx))) {
+        Ok(p) => p,
+        Err(_) => fail(
+            fallback,
+            "读取时遇到无法处理的内容（文件可能已损坏）；请用 Excel 或 WPS 打开后重新保存再报送"
+                .to_string(),
+        ),
+    }
+}
+
+/// Read everything and build the model. Deterministic whatever the thread count: files are
+/// read in parallel but kept in path order, and findings are sorted at the end.
+pub fn ingest(opts: &Options) -> (Model, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let mut found = discover(opts.input, &opts.exclude, &mut findings);
+    let mut register_path = None;
+    if let Some(reg) = opts.register {
+        let inside = found
+            .iter()
+            .find(|f| same_path(&f.path, reg))
+            .map(|f| f.rel.clone());
+        register_path = Some(inside.unwrap_or_else(|| {
+            let rel = reg.display().to_string();
+            found.push(Found {
+                path: reg.to_path_buf(),
+                rel: rel.clone(),
+            });
+            rel
+        }));
+    }
+    let limits = opts.campaign.limits();
+    let cx = ReadCtx {
+        year: opts.campaign.year,
+        as_of: opts.as_of,
+        limits: &limits,
+    };
+    let parsed: Vec<ParsedFile> = found
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let p = read_one(f, i as FileId, cx);
+            (opts.on_file)();
+            p
+        })
+        .collect();
+    let acx = AssembleCtx {
+        campaign: opts.campaign,
+        as_of: opts.as_of,
+        register_path,
+    };
+    let (model, more) = assemble(parsed, &acx);
+    findings.extend(more);
+    crate::finding::sort_findings(&mut findings);
+    (model, findings)
+}

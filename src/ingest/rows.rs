@@ -1,0 +1,999 @@
+//! Turn the data rows under a header into typed records, one kind at a time. Every cell that
+//! cannot be used becomes a D-finding at its A1 cell; a row missing a required value is
+//! rejected (D001/D002) and counted, never dropped silently (SPEC §6 "Reading").
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use chrono::NaiveDate;
+
+use super::dates::{self, DateNote, Deadline, PDate, Precision};
+use super::grid::{Cell, Grid, GridRow, number_text};
+use super::header::Header;
+use super::idcard::{self, IdStatus};
+use super::schema::SheetKind;
+use super::vocab;
+use crate::finding::{Finding, Location};
+use crate::model::*;
+use crate::text::{clean_value, fold_name, split_names, split_values};
+
+/// What every row of one sheet shares.
+pub struct SheetCtx<'a> {
+    pub path: &'a str,
+    pub sheet: &'a str,
+    pub file: FileId,
+    pub sheet_idx: u16,
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub is_1904: bool,
+    pub findings: &'a mut Vec<Finding>,
+}
+
+impl SheetCtx<'_> {
+    pub fn prov(&self, row: u32, col: u32) -> Prov {
+        Prov {
+            file: self.file,
+            sheet: self.sheet_idx,
+            row,
+            col,
+        }
+    }
+
+    pub fn find(&mut self, code: &'static str, subject: &str, message: String, row: u32, col: u32) {
+        let loc = Location {
+            file: self.path.to_string(),
+            sheet: self.sheet.to_string(),
+            cell: Some((row, col)),
+        };
+        // The branch is filled in once the file has been matched to one.
+        self.findings
+            .push(Finding::new(code, "", subject, message, loc));
+    }
+}
+
+/// The records of one sheet, by kind.
+#[derive(Debug)]
+pub enum Records {
+    Branches(Vec<RegBranch>),
+    Leaders(Vec<Leader>),
+    Info(BranchInfo),
+    Roster(Vec<Member>),
+    Meetings(Vec<Meeting>),
+    Talks(Vec<Talk>),
+    Problems(Vec<Problem>),
+    Rectifications(Vec<Rectification>),
+    Results(Vec<RectResult>),
+}
+
+/// Row accounting of one sheet.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub read: u32,
+    pub accepted: u32,
+    pub rejected_rows: Vec<u32>,
+    pub skipped: u32,
+    /// 填表日期 written in a footer row: ranks returns like 填报日期 when 基本情况 has none.
+    pub footer_date: Option<PDate>,
+    /// Values of a 支部 column (the branch the rows say they belong to).
+    pub branch_names: Vec<String>,
+}
+
+/// Words that open a footer or note row below the data (DOMAIN.md §0).
+const FOOTER_PREFIXES: &[&str] = &[
+    "合计",
+    "小计",
+    "总计",
+    "填表人",
+    "填报人",
+    "审核人",
+    "审核",
+    "填表日期",
+    "填报日期",
+    "制表人",
+    "制表",
+    "负责人",
+    "注:",
+    "注:",
+    "说明:",
+    "备注:",
+    "填表说明",
+    "单位负责人",
+    "联系人",
+];
+
+fn is_ditto(s: &str) -> bool {
+    matches!(s.trim(), "同上" | "〃" | "\"" | "''" | "々")
+}
+
+/// One data row being read.
+struct Row<'r> {
+    cells: &'r GridRow,
+    prev: Option<&'r GridRow>,
+    header: &'r Header,
+    row: u32,
+    rejected: bool,
+    subject: String,
+}
+
+impl<'r> Row<'r> {
+    /// The cell under a field; `同上`/`〃` take the cell above (DOMAIN.md §4.5).
+    fn cell(&self, field: &str) -> Option<(&'r Cell, u32)> {
+        let col = self.header.col(field)?;
+        let cell = self.cells.get(col)?;
+        if let Cell::Text(t) = cell {
+            if is_ditto(t) {
+                return self.prev.and_then(|p| p.get(col)).map(|c| (c, col));
+            }
+        }
+        Some((cell, col))
+    }
+
+    fn col(&self, field: &str) -> u32 {
+        self.header.col(field).unwrap_or(0)
+    }
+
+    /// A cell's cleaned text; formula errors are reported (D003) and read as empty.
+    fn text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<String>> {
+        let (cell, col) = self.cell(field)?;
+        let text = match cell {
+            Cell::Error(e) => {
+                cx.find(
+                    "D003",
+                    &self.subject,
+                    format!("「{field}」是公式错误 {e}，已按空值处理；请改为实际填写的内容"),
+                    self.row,
+                    col,
+                );
+                return None;
+            }
+            Cell::Number(n) => Some(number_text(*n)),
+            other => clean_value(&other.display()),
+        }?;
+        Some(Val::new(text, cx.prov(self.row, col)))
+    }
+
+    fn name(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<String>> {
+        self.text(cx, field)
+            .map(|v| Val::new(fold_name(&v.value), v.at))
+            .filter(|v| !v.value.is_empty())
+    }
+
+    fn missing(&mut self, cx: &mut SheetCtx, field: &str, what: &str) {
+        self.rejected = true;
+        let col = self.col(field);
+        cx.find(
+            "D001",
+            &self.subject,
+            format!("「{field}」未填写，本行未读入；请补填{what}后重新报送"),
+            self.row,
+            col,
+        );
+    }
+
+    fn required_text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<String>> {
+        let v = self.text(cx, field);
+        if v.is_none() {
+            self.missing(cx, field, field);
+        }
+        v
+    }
+
+    fn required_name(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<String>> {
+        let v = self.name(cx, field);
+        if v.is_none() {
+            self.missing(cx, field, field);
+        }
+        v
+    }
+
+    /// A date. `month_ok` for 出生/入党 dates; `event` dates after `--as-of` raise D007.
+    fn date(
+        &mut self,
+        cx: &mut SheetCtx,
+        field: &str,
+        required: bool,
+        month_ok: bool,
+        event: bool,
+    ) -> Option<Val<PDate>> {
+        let Some((cell, col)) = self.cell(field) else {
+            if required {
+                self.missing(cx, field, field);
+            }
+            return None;
+        };
+        let need = DateNeed {
+            required,
+            month_ok,
+            event,
+        };
+        match cell_date(cx, &self.subject, field, cell, (self.row, col), need) {
+            DateRead::Ok(v) => Some(v),
+            DateRead::Empty => {
+                if required {
+                    self.missing(cx, field, field);
+                }
+                None
+            }
+            DateRead::Bad => {
+                self.rejected |= required;
+                None
+            }
+        }
+    }
+
+    /// A value of a closed vocabulary; an unknown value raises D003 saying what was expected.
+    fn vocab<T>(
+        &mut self,
+        cx: &mut SheetCtx,
+        field: &str,
+        parse: fn(&str) -> Option<T>,
+        allowed: &str,
+        fallback: &str,
+    ) -> Option<Val<T>> {
+        let v = self.text(cx, field)?;
+        match parse(&v.value) {
+            Some(x) => Some(Val::new(x, v.at)),
+            None => {
+                cx.find(
+                    "D003",
+                    &self.subject,
+                    format!(
+                        "「{field}」的“{}”不在规定范围内（应为：{allowed}），{fallback}",
+                        v.value
+                    ),
+                    v.at.row,
+                    v.at.col,
+                );
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<u32>> {
+        let v = self.text(cx, field)?;
+        let digits = v.value.trim_end_matches(['人', '名']).trim();
+        match digits.parse::<f64>() {
+            Ok(n) if n >= 0.0 && n.fract() == 0.0 && n < 1e6 => Some(Val::new(n as u32, v.at)),
+            _ => {
+                cx.find(
+                    "D003",
+                    &self.subject,
+                    format!(
+                        "「{field}」的“{}”不是人数，已按空值处理；请填写整数",
+                        v.value
+                    ),
+                    v.at.row,
+                    v.at.col,
+                );
+                None
+            }
+        }
+    }
+
+    fn names(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Vec<String>>> {
+        let v = self.text(cx, field)?;
+        let list = split_names(&v.value);
+        (!list.is_empty()).then(|| Val::new(list, v.at))
+    }
+
+    /// Fingerprint of the row's cleaned cells in mapped columns: two rows with the same
+    /// fingerprint are the same row sent twice (merging monthly returns, SPEC §3.2).
+    fn fingerprint(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        for (i, col) in self.header.columns.iter().enumerate() {
+            if let Some(col) = col {
+                let text = self.cells.get(*col).and_then(|c| clean_value(&c.display()));
+                (i, text).hash(&mut h);
+            }
+        }
+        h.finish()
+    }
+}
+
+/// What a date cell must be.
+#[derive(Clone, Copy)]
+pub struct DateNeed {
+    pub required: bool,
+    /// 出生/入党 dates may be written to the month only.
+    pub month_ok: bool,
+    /// An event's date: after `--as-of` it raises D007.
+    pub event: bool,
+}
+
+pub enum DateRead {
+    Ok(Val<PDate>),
+    Empty,
+    /// Unreadable; a D002 (or D003 for a formula error) was raised.
+    Bad,
+}
+
+/// Read a date cell, raising D002/D003/D007 at it as SPEC §3 and §6 say.
+pub fn cell_date(
+    cx: &mut SheetCtx,
+    subject: &str,
+    field: &str,
+    cell: &Cell,
+    (row, col): (u32, u32),
+    need: DateNeed,
+) -> DateRead {
+    let written = cell.display();
+    let parsed = match cell {
+        Cell::Date(d) => Some(dates::ParsedDate {
+            value: PDate {
+                date: *d,
+                precision: Precision::Day,
+            },
+            note: None,
+        }),
+        Cell::Number(n) => dates::parse_date_number(*n, cx.is_1904, cx.year),
+        // Numeric text (a CSV's 20240731, 45504 or 2005.1) reads as the number it shows, so
+        // that the Excel traps are flagged the same way as in a workbook.
+        Cell::Text(t) => match t.trim().parse::<f64>() {
+            Ok(n) => dates::parse_date_number(n, cx.is_1904, cx.year)
+                .or_else(|| dates::parse_date_text(t, cx.year)),
+            Err(_) => dates::parse_date_text(t, cx.year),
+        },
+        Cell::Bool(_) => None,
+        Cell::Error(e) => {
+            cx.find(
+                "D003",
+                subject,
+                format!("「{field}」是公式错误 {e}，已按空值处理；请改为实际日期"),
+                row,
+                col,
+            );
+            return DateRead::Empty;
+        }
+    };
+    if parsed.is_none() && clean_value(&written).is_none() {
+        return DateRead::Empty;
+    }
+    let tail = if need.required {
+        "本行未读入"
+    } else {
+        "已按空值处理"
+    };
+    let Some(p) = parsed else {
+        cx.find("D002", subject, format!("「{field}」的“{written}”无法识别为日期，{tail}；请写成“2024年7月31日”或“2024-07-31”"), row, col);
+        return DateRead::Bad;
+    };
+    if p.value.precision == Precision::Month && !need.month_ok {
+        cx.find("D002", subject, format!("「{field}」的“{written}”只写到月，缺少日，{tail}；请写成“2024年7月31日”或“2024-07-31”"), row, col);
+        return DateRead::Bad;
+    }
+    let year = p.value.date.format("%Y");
+    match p.note {
+        Some(DateNote::YearAssumed) => cx.find(
+            "D003",
+            subject,
+            format!("「{field}」的“{written}”没有写年份，已按{}年计；请补全年份", cx.year),
+            row,
+            col,
+        ),
+        Some(DateNote::MonthMaybeTen) => cx.find(
+            "D003",
+            subject,
+            format!("「{field}」的“{written}”按{year}年1月读入，但可能原为10月（Excel 会把 2005.10 存成 2005.1）；请把该列设为文本后写成“{year}年10月”或“{year}年1月”"),
+            row,
+            col,
+        ),
+        None => {}
+    }
+    if need.event && p.value.date > cx.as_of {
+        cx.find(
+            "D007",
+            subject,
+            format!(
+                "「{field}」{} 晚于统计截止日 {}，请核对；该记录暂不计入各项检查",
+                p.value.date.format("%Y-%m-%d"),
+                cx.as_of.format("%Y-%m-%d")
+            ),
+            row,
+            col,
+        );
+    }
+    DateRead::Ok(Val::new(p.value, cx.prov(row, col)))
+}
+
+/// How a row under the header is classified before it is read.
+enum RowClass {
+    Data,
+    Skip,
+    Footer(Option<PDate>),
+}
+
+fn classify(grid: &Grid, header: &Header, row: &GridRow, year: i32) -> RowClass {
+    let content: Vec<&(u32, Cell)> = row
+        .cells
+        .iter()
+        .filter(|(c, _)| Some(*c) != header.seq_col)
+        .collect();
+    if content.is_empty() {
+        // Blank, or holding nothing but a 序号 (SPEC §6).
+        return RowClass::Skip;
+    }
+    let first = content[0].1.display();
+    let seq = header
+        .seq_col
+        .and_then(|c| row.get(c))
+        .map(|c| c.display())
+        .unwrap_or_default();
+    let folded: String = first.chars().filter(|c| !c.is_whitespace()).collect();
+    if FOOTER_PREFIXES
+        .iter()
+        .any(|p| folded.starts_with(p) || seq.starts_with(p))
+    {
+        let date = footer_date(
+            &row.cells
+                .iter()
+                .map(|(_, c)| c.display())
+                .collect::<Vec<_>>()
+                .join(" "),
+            year,
+        );
+        return RowClass::Footer(date);
+    }
+    // A group subtitle: one merged cell across the row, or one short cell such as
+    // `一、正式党员` / `第一党小组`.
+    if let Some(m) = grid.horizontal_merge_at(row.row, content[0].0) {
+        if content
+            .iter()
+            .all(|(c, _)| (m.start.1..=m.end.1).contains(c))
+        {
+            return RowClass::Skip;
+        }
+    }
+    if content.len() == 1 && is_subtitle(&folded) {
+        return RowClass::Skip;
+    }
+    // The header repeated (printed pages): every mapped column holds its own header text.
+    let repeats = header
+        .columns
+        .iter()
+        .zip(&header.texts)
+        .filter_map(|(c, t)| Some((row.get((*c)?)?, t.as_ref()?)))
+        .filter(|(cell, t)| crate::text::fold_header(&cell.display()) == **t)
+        .count();
+    if repeats >= 2 {
+        return RowClass::Skip;
+    }
+    RowClass::Data
+}
+
+fn is_subtitle(s: &str) -> bool {
+    let mut chars = s.chars();
+    let first = chars.next().unwrap_or(' ');
+    let numbered = "一二三四五六七八九十".contains(first) && s.contains(['、', '.']);
+    let group =
+        s.starts_with('第') && (s.ends_with("党小组") || s.ends_with("小组") || s.ends_with('组'));
+    numbered || group
+}
+
+fn footer_date(text: &str, year: i32) -> Option<PDate> {
+    let i = text.find("填表日期").or_else(|| text.find("填报日期"))?;
+    let rest = text[i + "填表日期".len()..].trim_start_matches([':', ' ']);
+    // The date ends where the next label (审核人…) begins.
+    let end = rest
+        .char_indices()
+        .find(|(_, c)| crate::text::is_han(*c) && !"年月日号〇零一二三四五六七八九十".contains(*c))
+        .map_or(rest.len(), |(i, _)| i);
+    dates::parse_date_text(rest[..end].trim(), year).map(|p| p.value)
+}
+
+/// Read every row under `header`; returns the records and the sheet's tally.
+pub fn read_rows(grid: &Grid, header: &Header, cx: &mut SheetCtx) -> (Records, Tally) {
+    let mut tally = Tally::default();
+    let data: Vec<&GridRow> = grid.rows.iter().filter(|r| r.row > header.rows.1).collect();
+    let mut records = match header.kind {
+        SheetKind::Branches => Records::Branches(Vec::new()),
+        SheetKind::Leaders => Records::Leaders(Vec::new()),
+        SheetKind::Info => Records::Info(BranchInfo::default()),
+        SheetKind::Roster => Records::Roster(Vec::new()),
+        SheetKind::Meetings => Records::Meetings(Vec::new()),
+        SheetKind::Talks => Records::Talks(Vec::new()),
+        SheetKind::Problems => Records::Problems(Vec::new()),
+        SheetKind::Rectifications => Records::Rectifications(Vec::new()),
+        SheetKind::Results => Records::Results(Vec::new()),
+    };
+    let mut prev: Option<&GridRow> = None;
+    for cells in data {
+        match classify(grid, header, cells, cx.year) {
+            RowClass::Skip => {
+                tally.skipped += 1;
+                continue;
+            }
+            RowClass::Footer(date) => {
+                tally.skipped += 1;
+                tally.footer_date = tally.footer_date.or(date);
+                continue;
+            }
+            RowClass::Data => {}
+        }
+        tally.read += 1;
+        if let Some(col) = header.branch_col {
+            if let Some(name) = cells.get(col).and_then(|c| clean_value(&c.display())) {
+                if !tally.branch_names.contains(&name) {
+                    tally.branch_names.push(name);
+                }
+            }
+        }
+        let mut row = Row {
+            cells,
+            prev,
+            header,
+            row: cells.row,
+            rejected: false,
+            subject: String::new(),
+        };
+        row.subject = subject(&row, header.kind);
+        let ok = match &mut records {
+            Records::Branches(v) => push(v, reg_branch(&mut row, cx)),
+            Records::Leaders(v) => push(v, leader(&mut row, cx)),
+            Records::Info(_) => true,
+            Records::Roster(v) => push(v, member(&mut row, cx)),
+            Records::Meetings(v) => match meetings(&mut row, cx) {
+                Some(ms) => {
+                    v.extend(ms);
+                    true
+                }
+                None => false,
+            },
+            Records::Talks(v) => push(v, talk(&mut row, cx)),
+            Records::Problems(v) => push(v, problem(&mut row, cx)),
+            Records::Rectifications(v) => push(v, rectification(&mut row, cx)),
+            Records::Results(v) => push(v, result(&mut row, cx)),
+        };
+        if ok && !row.rejected {
+            tally.accepted += 1;
+        } else {
+            tally.rejected_rows.push(cells.row);
+        }
+        prev = Some(cells);
+    }
+    (records, tally)
+}
+
+fn push<T>(v: &mut Vec<T>, item: Option<T>) -> bool {
+    match item {
+        Some(x) => {
+            v.push(x);
+            true
+        }
+        None => false,
+    }
+}
+
+/// What a row is about, for the finding's subject: a name, a 编号, else the row number.
+fn subject(row: &Row, kind: SheetKind) -> String {
+    let field = match kind {
+        SheetKind::Branches => "支部名称",
+        SheetKind::Leaders | SheetKind::Roster => "姓名",
+        SheetKind::Meetings => "会议类型",
+        SheetKind::Talks => "谈话人",
+        SheetKind::Problems | SheetKind::Rectifications => "编号",
+        SheetKind::Results => "整改编号",
+        SheetKind::Info => "",
+    };
+    let text = row.cell(field).and_then(|(c, _)| clean_value(&c.display()));
+    match (kind, text) {
+        (SheetKind::Leaders | SheetKind::Roster, Some(t)) => fold_name(&t),
+        (_, Some(t)) => t,
+        (_, None) => format!("第{}行", row.row + 1),
+    }
+}
+
+fn reg_branch(row: &mut Row, cx: &mut SheetCtx) -> Option<RegBranch> {
+    let name = row.required_text(cx, "支部名称");
+    let category_text = row.required_text(cx, "支部类别");
+    let category = category_text.and_then(|v| match vocab::category(&v.value) {
+        Some(c) => Some(Val::new(c, v.at)),
+        None => {
+            cx.find("D003", &row.subject, format!("「支部类别」的“{}”不在规定范围内（应为：村、社区、机关、事业单位、非公企业、社会组织），该支部的督导要求无法判断；请改为其中之一", v.value), v.at.row, v.at.col);
+            None
+        }
+    });
+    let has_committee = row
+        .vocab(cx, "设支委会", vocab::yes_no, "是、否", "已按“是”处理")
+        .is_none_or(|v| v.value);
+    let secretary = row.name(cx, "书记");
+    let member_count = row.count(cx, "党员人数");
+    let phone = row.text(cx, "联系电话");
+    let name = name?;
+    let key = String::new();
+    (!row.rejected).then_some(RegBranch {
+        name,
+        key,
+        category,
+        has_committee,
+        secretary,
+        member_count,
+        phone,
+    })
+}
+
+fn leader(row: &mut Row, cx: &mut SheetCtx) -> Option<Leader> {
+    let name = row.required_name(cx, "姓名");
+    let title = row.text(cx, "职务");
+    let rank_text = row.required_text(cx, "职级");
+    let rank = rank_text.and_then(|v| match vocab::rank(&v.value) {
+        Some(r) => Some(Val::new(r, v.at)),
+        None => {
+            cx.find("D003", &row.subject, format!("「职级」的“{}”不在职级序列中（办事员、科员、副科级、正科级、副处级、正处级、副厅级、正厅级或对应职级），无法判断是否达到督导要求；请改为规范职级", v.value), v.at.row, v.at.col);
+            None
+        }
+    });
+    let town_committee = row
+        .vocab(
+            cx,
+            "镇党委班子成员",
+            vocab::yes_no,
+            "是、否",
+            "已按“否”处理",
+        )
+        .is_some_and(|v| v.value);
+    let home_branch = row.text(cx, "所在支部");
+    let name = name?;
+    (!row.rejected).then_some(Leader {
+        name,
+        title,
+        rank,
+        town_committee,
+        home_branch,
+    })
+}
+
+fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
+    let fp = row.fingerprint();
+    let name = row.required_name(cx, "姓名");
+    let gender = row.vocab(cx, "性别", vocab::gender, "男、女", "已按空值处理");
+    let birth = row.date(cx, "出生日期", false, true, true);
+    let joined = row.date(cx, "入党日期", false, true, true);
+    let category = row.vocab(
+        cx,
+        "党员类别",
+        vocab::member_category,
+        "正式党员、预备党员",
+        "已按空值处理；入党申请人、积极分子、发展对象不应列入党员花名册",
+    );
+    let role = match row.vocab(
+        cx,
+        "党内职务",
+        vocab::role,
+        "书记、副书记、组织委员、宣传委员、纪检委员、青年委员、委员、党员",
+        "已按“党员”处理",
+    ) {
+        Some(r) => r,
+        None => Val::new(
+            Role::Member,
+            cx.prov(
+                row.row,
+                row.header
+                    .col("党内职务")
+                    .or(row.header.col("姓名"))
+                    .unwrap_or(0),
+            ),
+        ),
+    };
+    let mut special = Vec::new();
+    if let Some(v) = row.text(cx, "特殊情况") {
+        for piece in split_values(&v.value) {
+            match vocab::special(&piece) {
+                Some(Some(s)) => special.push(Val::new(s, v.at)),
+                Some(None) => {}
+                None => cx.find("D003", &row.subject, format!("「特殊情况」的“{piece}”不在规定范围内（应为：流动党员、困难党员、年老体弱党员），已忽略"), v.at.row, v.at.col),
+            }
+        }
+    }
+    let group = row.name(cx, "党小组");
+    let (id_number, id_valid) = match row.cell("身份证号") {
+        None => (None, false),
+        Some((cell, col)) => {
+            let (text, status) = match cell {
+                Cell::Number(n) => idcard::id_from_number(*n),
+                other => {
+                    let t = idcard::normalize_id(&other.display());
+                    let s = idcard::check_id(&t);
+                    (t, s)
+                }
+            };
+            if text.is_empty() || clean_value(&text).is_none() {
+                (None, false)
+            } else {
+                if status != IdStatus::Valid {
+                    let why = match status {
+                        IdStatus::DigitsLost => "以数字形式保存，后几位已被 Excel 丢失，无法恢复；请把该列设为“文本”格式后重新录入".to_string(),
+                        IdStatus::BadChecksum => "校验位不正确，可能有数字录错；请对照身份证核对".to_string(),
+                        IdStatus::BadBirthDate => "其中的出生日期不存在；请对照身份证核对".to_string(),
+                        IdStatus::BadLength => "位数不对（应为18位）；请对照身份证核对".to_string(),
+                        _ => "含有不应出现的字符；请对照身份证核对".to_string(),
+                    };
+                    cx.find(
+                        "D006",
+                        &row.subject,
+                        format!("身份证号“{text}”{why}"),
+                        row.row,
+                        col,
+                    );
+                }
+                (
+                    Some(Val::new(text, cx.prov(row.row, col))),
+                    status == IdStatus::Valid,
+                )
+            }
+        }
+    };
+    let phone = phone(row, cx);
+    let name = name?;
+    (!row.rejected).then_some(Member {
+        name,
+        gender,
+        birth,
+        joined,
+        category,
+        role,
+        special,
+        group,
+        id_number,
+        id_valid,
+        phone,
+        fp,
+    })
+}
+
+fn phone(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<String>> {
+    let (cell, col) = row.cell("联系电话")?;
+    let text = match cell {
+        Cell::Number(n) => idcard::phone_from_number(*n),
+        other => idcard::normalize_phone(&clean_value(&other.display())?),
+    };
+    if !idcard::phone_ok(&text) {
+        cx.find(
+            "D003",
+            &row.subject,
+            format!("「联系电话」“{text}”不是有效的手机号或固定电话，请核对"),
+            row.row,
+            col,
+        );
+    }
+    Some(Val::new(text, cx.prov(row.row, col)))
+}
+
+/// A row may name several types (`党员大会、党课`): one meeting per type, same cells.
+fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>> {
+    let fp = row.fingerprint();
+    let kind_text = row.required_text(cx, "会议类型");
+    let date = row.date(cx, "会议日期", true, false, true);
+    let expected = row.count(cx, "应到人数");
+    let present = row.count(cx, "实到人数");
+    let host = row.name(cx, "主持人");
+    let attendees = row.names(cx, "参会人员");
+    let content = row.text(cx, "学习内容");
+    let supervisors = row.names(cx, "督导人员");
+    let supervisor_ranks = row.text(cx, "督导人员职级").map(|v| {
+        let ranks = split_values(&v.value)
+            .iter()
+            .map(|piece| {
+                let r = vocab::rank(piece);
+                if r.is_none() {
+                    cx.find("D003", &row.subject, format!("「督导人员职级」的“{piece}”不在职级序列中，无法判断督导人员职级；请改为规范职级（如“副科级”“四级主任科员”）"), v.at.row, v.at.col);
+                }
+                r
+            })
+            .collect();
+        Val::new(ranks, v.at)
+    });
+    let sent_by = row.text(cx, "派出单位");
+    let commented = row.vocab(
+        cx,
+        "是否点评",
+        vocab::commented,
+        "是、否",
+        "已按“未点评”处理",
+    );
+    let group = row.name(cx, "党小组");
+    let kind_text = kind_text?;
+    let date = date?;
+    let mut kinds = Vec::new();
+    for piece in split_values(&kind_text.value) {
+        match vocab::meeting_kind(&piece) {
+            Some(k) if !kinds.contains(&k) => kinds.push(k),
+            Some(_) => {}
+            None => {
+                let hint = if piece.contains("民主生活会") {
+                    "民主生活会是领导班子的会议，支部应填“党员大会”或“支委会”"
+                } else {
+                    "如是专题组织生活会，请注明召开的是“支委会”还是“党员大会”"
+                };
+                cx.find("D003", &row.subject, format!("「会议类型」的“{piece}”不在规定范围内（应为：集中学习、主题党日、党课、支委会、党员大会、党小组会），本条不计入任何环节；{hint}"), kind_text.at.row, kind_text.at.col);
+                if !kinds.contains(&MeetingKind::Other) {
+                    kinds.push(MeetingKind::Other);
+                }
+            }
+        }
+    }
+    if kinds.is_empty() {
+        kinds.push(MeetingKind::Other);
+    }
+    if row.rejected {
+        return None;
+    }
+    Some(
+        kinds
+            .into_iter()
+            .map(|k| Meeting {
+                kind: Val::new(k, kind_text.at),
+                date: date.clone(),
+                expected: expected.clone(),
+                present: present.clone(),
+                host: host.clone(),
+                attendees: attendees.clone(),
+                content: content.clone(),
+                supervisors: supervisors.clone(),
+                supervisor_ranks: supervisor_ranks.clone(),
+                sent_by: sent_by.clone(),
+                commented: commented.clone(),
+                group: group.clone(),
+                fp,
+            })
+            .collect(),
+    )
+}
+
+fn talk(row: &mut Row, cx: &mut SheetCtx) -> Option<Talk> {
+    let fp = row.fingerprint();
+    let date = row.date(cx, "谈话日期", true, false, true);
+    let talker = row.required_name(cx, "谈话人");
+    let partners = row.names(cx, "谈话对象");
+    if partners.is_none() {
+        row.missing(cx, "谈话对象", "谈话对象");
+    }
+    let target = row.vocab(
+        cx,
+        "对象类别",
+        vocab::talk_target,
+        "班子成员、党员、流动党员、困难党员、年老体弱党员、群众、服务对象",
+        "已按空值处理",
+    );
+    let mode = row.vocab(
+        cx,
+        "谈话方式",
+        vocab::talk_mode,
+        "面谈、电话、视频、上门走访",
+        "已按空值处理",
+    );
+    let content = row.text(cx, "主要内容");
+    let (date, talker, partners) = (date?, talker?, partners?);
+    (!row.rejected).then_some(Talk {
+        date,
+        talker,
+        partners,
+        target,
+        mode,
+        content,
+        fp,
+    })
+}
+
+fn problem(row: &mut Row, cx: &mut SheetCtx) -> Option<Problem> {
+    let fp = row.fingerprint();
+    let id = row.required_text(cx, "编号");
+    let owner = row.required_name(cx, "责任主体");
+    let category = row.text(cx, "问题类别");
+    let description = row.required_text(cx, "问题描述");
+    let date = row.date(cx, "查摆日期", true, false, true);
+    let (id, owner, description, date) = (id?, owner?, description?, date?);
+    (!row.rejected).then_some(Problem {
+        id,
+        owner,
+        category,
+        description,
+        date,
+        fp,
+    })
+}
+
+fn rectification(row: &mut Row, cx: &mut SheetCtx) -> Option<Rectification> {
+    let fp = row.fingerprint();
+    let id = row.required_text(cx, "编号");
+    let problem_ids = row.required_text(cx, "问题编号").map(|v| {
+        let ids = split_values(&v.value);
+        Val::new(ids, v.at)
+    });
+    let item = row.required_text(cx, "整改事项");
+    let measure = row.required_text(cx, "整改措施");
+    let owner = row.required_name(cx, "责任人");
+    let deadline = deadline(row, cx);
+    let (id, problem_ids, item, measure, owner, deadline) =
+        (id?, problem_ids?, item?, measure?, owner?, deadline?);
+    (!row.rejected).then_some(Rectification {
+        id,
+        problem_ids,
+        item,
+        measure,
+        owner,
+        deadline,
+        fp,
+    })
+}
+
+/// 整改时限: a date, `X月底前`, 立行立改 or 长期坚持.
+fn deadline(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Deadline>> {
+    let field = "整改时限";
+    let Some((cell, col)) = row.cell(field) else {
+        row.missing(cx, field, field);
+        return None;
+    };
+    let parsed = match cell {
+        Cell::Date(d) => Some((Deadline::Date(*d), None)),
+        Cell::Number(n) => dates::parse_date_number(*n, cx.is_1904, cx.year)
+            .filter(|p| p.value.precision == Precision::Day)
+            .map(|p| (Deadline::Date(p.value.date), p.note)),
+        other => {
+            let t = clean_value(&other.display());
+            if t.is_none() {
+                row.missing(cx, field, field);
+                return None;
+            }
+            t.and_then(|t| dates::parse_deadline_text(&t, cx.year))
+        }
+    };
+    let Some((d, note)) = parsed else {
+        row.rejected = true;
+        cx.find("D002", &row.subject, format!("「整改时限」的“{}”无法识别，本行未读入；请写具体日期、“X月底前”、“立行立改”或“长期坚持”", cell.display()), row.row, col);
+        return None;
+    };
+    if note == Some(DateNote::YearAssumed) {
+        cx.find(
+            "D003",
+            &row.subject,
+            format!(
+                "「整改时限」的“{}”没有写年份，已按{}年计；请补全年份",
+                cell.display(),
+                cx.year
+            ),
+            row.row,
+            col,
+        );
+    }
+    Some(Val::new(d, cx.prov(row.row, col)))
+}
+
+fn result(row: &mut Row, cx: &mut SheetCtx) -> Option<RectResult> {
+    let fp = row.fingerprint();
+    let rect_id = row.required_text(cx, "整改编号");
+    let status_text = row.required_text(cx, "完成情况");
+    let done = row.date(cx, "完成日期", false, false, true);
+    let publicised = row.vocab(cx, "是否公示", vocab::yes_no, "是、否", "已按空值处理");
+    let status_text = status_text?;
+    let status = match vocab::result_status(&status_text.value) {
+        Some(s) => Val::new(s, status_text.at),
+        None => {
+            cx.find("D003", &row.subject, format!("「完成情况」的“{}”不在规定范围内（应为：已完成、基本完成、推进中、长期坚持、未完成），已按“未完成”处理；请改为其中之一", status_text.value), status_text.at.row, status_text.at.col);
+            Val::new(ResultStatus::NotDone, status_text.at)
+        }
+    };
+    // 已完成 needs its date (SPEC §6): D001, and the row is rejected.
+    if status.value == ResultStatus::Done
+        && done.is_none()
+        && row
+            .cell("完成日期")
+            .is_none_or(|(c, _)| clean_value(&c.display()).is_none())
+    {
+        row.rejected = true;
+        let col = row.header.col("完成日期").unwrap_or(status.at.col);
+        cx.find(
+            "D001",
+            &row.subject,
+            "「完成情况」为已完成，但「完成日期」未填写，本行未读入；请补填完成日期".to_string(),
+            row.row,
+            col,
+        );
+    }
+    let rect_id = rect_id?;
+    (!row.rejected).then_some(RectResult {
+        rect_id,
+        status,
+        done,
+        publicised,
+        fp,
+    })
+}

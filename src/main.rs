@@ -1,0 +1,37 @@
+//! Entry point: parse the command line, run the subcommand, map the outcome to an exit code
+//! (0 done, 1 with --strict when 严重 findings exist, 2 usage/config/output errors).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use orglife::cli::{Cli, Command, usage_error};
+use orglife::cmd;
+
+fn main() -> ExitCode {
+    // Panics are caught per file during ingest and reported as findings; never print a Rust
+    // backtrace at the user.
+    std::panic::set_hook(Box::new(|_| {}));
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("{}", usage_error(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => cmd::check::run(&args),
+        Command::Init(args) => cmd::init::run(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("orglife：{e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! findings.csv exactly as SPEC §5 says: UTF-8 with BOM (so Excel/WPS open it in Chinese),
+//! header `code,severity,branch,subject,message,file,sheet,cell`, one row per finding.
+
+use crate::finding::Finding;
+
+pub const HEADER: [&str; 8] = [
+    "code", "severity", "branch", "subject", "message", "file", "sheet", "cell",
+];
+
+/// The file's bytes; findings must already be sorted (branch, then code).
+pub fn render(findings: &[Finding]) -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        // Writing into a Vec cannot fail.
+        let _ = w.write_record(HEADER);
+        for f in findings {
+            let cell = f.loc.cell_a1();
+            let _ = w.write_record([
+                f.code,
+                f.severity.english(),
+                &f.branch,
+                &f.subject,
+                &f.message,
+                &f.loc.file,
+                &f.loc.sheet,
+                &cell,
+            ]);
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Location;
+
+    #[test]
+    fn bom_header_and_quoting() {
+        let f = Finding::new(
+            "D001",
+            "红星村党支部",
+            "张三",
+            "「姓名」未填写，请补填",
+            Location {
+                file: "a/b.xlsx".into(),
+                sheet: "花名册".into(),
+                cell: Some((4, 1)),
+            },
+        );
+        let text = String::from_utf8(render(&[f])).unwrap();
+        assert!(
+            text.starts_with("\u{feff}code,severity,branch,subject,message,file,sheet,cell\r\n")
+        );
+        assert!(
+            text.contains(
+                "D001,error,红星村党支部,张三,「姓名」未填写，请补填,a/b.xlsx,花名册,B5\r\n"
+            ),
+            "{text}"
+        );
+    }
+}

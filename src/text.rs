@@ -1,0 +1,195 @@
+//! Text folding shared by every reader: NFKC, white space, the minority-name middle dot and
+//! the conventional "empty" marks. Names are compared only in their folded form.
+
+use std::borrow::Cow;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+/// NFKC without allocating when the text is already normal (the common case: ASCII and
+/// plain CJK pass the quick check).
+pub fn nfkc(s: &str) -> Cow<'_, str> {
+    match is_nfkc_quick(s.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(s),
+        _ => Cow::Owned(s.nfkc().collect()),
+    }
+}
+
+/// Marks that branches write for "nothing" (DOMAIN.md §4.5); compared after NFKC and trimming.
+const EMPTY_MARKS: &[&str] = &[
+    "无", "暂无", "—", "——", "-", "--", "/", "//", "―", "─", "空", "null", "NULL", "N/A",
+];
+
+/// True when a folded, trimmed value means "empty".
+pub fn is_empty_mark(s: &str) -> bool {
+    s.is_empty() || EMPTY_MARKS.contains(&s)
+}
+
+/// A cell's text as the tool keeps it: NFKC, trimmed, with line breaks kept but runs of
+/// spaces left alone (free text keeps its shape). `None` for empty and the empty marks.
+pub fn clean_value(s: &str) -> Option<String> {
+    let folded = nfkc(s);
+    let t = folded.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if is_empty_mark(t) {
+        None
+    } else {
+        Some(t.to_string())
+    }
+}
+
+/// The variants of the minority-name middle dot (DOMAIN.md §4.3), after NFKC.
+fn is_name_dot(c: char) -> bool {
+    matches!(c, '•' | '・' | '･' | '‧' | '.' | '·' | '．' | '∙' | '⋅')
+}
+
+/// A person's or group's name folded for comparison and display: NFKC, all white space
+/// removed (`王　芳` is `王芳`), every middle-dot variant unified to U+00B7.
+pub fn fold_name(s: &str) -> String {
+    nfkc(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
+        .map(|c| if is_name_dot(c) { '·' } else { c })
+        .collect()
+}
+
+/// A header cell folded for alias lookup: NFKC, no white space or line breaks, no `*` marks,
+/// no `(必填)`-style notes, no trailing colon (SPEC §3).
+pub fn fold_header(s: &str) -> String {
+    let mut out: String = nfkc(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '*' && *c != '\u{feff}')
+        .collect();
+    for note in ["(必填)", "(选填)", "(必选)", "(可选)", "(年)"] {
+        if let Some(i) = out.find(note) {
+            out.replace_range(i..i + note.len(), "");
+        }
+    }
+    while out.ends_with(':') {
+        out.pop();
+    }
+    out
+}
+
+/// The header with a trailing parenthetical removed (`出生日期(年月)` → `出生日期`), tried
+/// when the full header matches no alias.
+pub fn strip_paren_note(h: &str) -> Option<&str> {
+    if !h.ends_with(')') {
+        return None;
+    }
+    let open = h.rfind('(')?;
+    (open > 0).then(|| &h[..open])
+}
+
+/// Separators between several names in one cell (SPEC §3.2: 、,，;；/).
+fn is_list_sep(c: char) -> bool {
+    matches!(c, '、' | ',' | ';' | '/' | '\n' | '\r' | '|')
+}
+
+/// Split a cell holding several names. Besides the listed separators, white space separates
+/// names only when every piece is at least two characters long: `张三 李四` is two people,
+/// `王　芳` (a name padded for alignment) is one.
+pub fn split_names(s: &str) -> Vec<String> {
+    let folded = nfkc(s);
+    let mut out = Vec::new();
+    for piece in folded.split(is_list_sep) {
+        let words: Vec<&str> = piece.split_whitespace().collect();
+        if words.len() > 1 && words.iter().all(|w| w.chars().count() >= 2) {
+            out.extend(words.iter().map(|w| fold_name(w)));
+        } else {
+            out.push(fold_name(piece));
+        }
+    }
+    out.retain(|n| !is_empty_mark(n));
+    out
+}
+
+/// Split a cell holding several vocabulary values (特殊情况, 会议类型) on the list separators
+/// and white space.
+pub fn split_values(s: &str) -> Vec<String> {
+    nfkc(s)
+        .split(|c: char| is_list_sep(c) || c.is_whitespace() || c == '+')
+        .map(str::trim)
+        .filter(|p| !is_empty_mark(p))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Han characters (CJK unified ideographs, with extension A).
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// Column index to Excel letters (0 → A, 26 → AA).
+pub fn col_letters(mut col: u32) -> String {
+    let mut buf = Vec::new();
+    loop {
+        buf.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    buf.reverse();
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// Zero-based (row, col) to an A1 reference.
+pub fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", col_letters(col), row + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_folding_removes_padding_and_unifies_dots() {
+        assert_eq!(fold_name("王　芳"), "王芳");
+        assert_eq!(fold_name(" 王 芳 "), "王芳");
+        assert_eq!(fold_name("买买提•艾力"), "买买提·艾力");
+        assert_eq!(fold_name("买买提・艾力"), "买买提·艾力");
+        assert_eq!(fold_name("买买提･艾力"), "买买提·艾力");
+        assert_eq!(fold_name("买买提.艾力"), "买买提·艾力");
+        assert_eq!(fold_name("买买提‧艾力"), "买买提·艾力");
+        assert_eq!(fold_name("买买提．艾力"), "买买提·艾力");
+        assert_eq!(fold_name("ＡＢ"), "AB");
+    }
+
+    #[test]
+    fn empty_marks_read_as_empty() {
+        for s in ["无", "—", "-", "/", "  ", "－", "／", "暂无", "——"] {
+            assert_eq!(clean_value(s), None, "{s:?}");
+        }
+        assert_eq!(clean_value(" 红星村 "), Some("红星村".into()));
+        assert_eq!(clean_value("２０２４"), Some("2024".into()));
+    }
+
+    #[test]
+    fn headers_fold_marks_and_notes() {
+        assert_eq!(fold_header("姓名*"), "姓名");
+        assert_eq!(fold_header("姓 名＊"), "姓名");
+        assert_eq!(fold_header("谈话\n日期（必填）"), "谈话日期");
+        assert_eq!(fold_header("党龄（年）"), "党龄");
+        assert_eq!(fold_header("支部名称："), "支部名称");
+        assert_eq!(strip_paren_note("出生日期(年月)"), Some("出生日期"));
+        assert_eq!(strip_paren_note("(年月)"), None);
+    }
+
+    #[test]
+    fn name_lists_split_on_separators_and_spaces_between_full_names() {
+        assert_eq!(
+            split_names("张三、李四,王五；赵六"),
+            ["张三", "李四", "王五", "赵六"]
+        );
+        assert_eq!(split_names("张三 李四  王五"), ["张三", "李四", "王五"]);
+        assert_eq!(split_names("王　芳、李四"), ["王芳", "李四"]);
+        assert_eq!(split_names("王 芳"), ["王芳"]);
+        assert!(split_names("无").is_empty());
+    }
+
+    #[test]
+    fn a1_references() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(4, 25), "Z5");
+        assert_eq!(a1(9, 26), "AA10");
+        assert_eq!(a1(0, 16383), "XFD1");
+    }
+}
