@@ -195,35 +195,35 @@ pub fn find_header(grid: &Grid, known: Option<SheetKind>) -> Option<Header> {
             .collect(),
     };
     let top = &grid.rows[..grid.rows.len().min(HEADER_SCAN_ROWS)];
-    let mut best: Option<Header> = None;
+    // Candidates: (header, preference). Among equal scores a two-row header whose upper row
+    // names columns on its own wins (vertical merges copy those names into the lower row),
+    // then a one-row header, then a two-row header topped by a title.
+    let singles: Vec<Vec<(u32, Vec<String>)>> = top.iter().map(|r| labels(r, None)).collect();
+    let mut best: Option<(Header, u8)> = None;
     for (i, row) in top.iter().enumerate() {
         let next = top.get(i + 1).filter(|n| n.row == row.row + 1);
-        let layouts = [
-            (labels(row, None), (row.row, row.row)),
-            (
-                next.map_or(Vec::new(), |n| labels(row, Some(n))),
-                (row.row, row.row + 1),
-            ),
-        ];
-        for (lab, rows) in &layouts {
-            if lab.is_empty() {
-                continue;
+        let double = next.map_or(Vec::new(), |n| labels(row, Some(n)));
+        for kind in &kinds {
+            let one = resolve(*kind, (row.row, row.row), &singles[i]);
+            let mut cands = vec![(one, 1u8)];
+            if !double.is_empty() {
+                let lower_names_columns =
+                    resolve(*kind, (row.row + 1, row.row + 1), &singles[i + 1]).hits > 0;
+                let both_name_columns = cands[0].0.hits > 0 && lower_names_columns;
+                let two = resolve(*kind, (row.row, row.row + 1), &double);
+                cands.push((two, if both_name_columns { 2 } else { 0 }));
             }
-            for kind in &kinds {
-                let h = resolve(*kind, *rows, lab);
-                // Ties keep the earlier row, except that a one-row header beats a two-row
-                // one (a title above the header must not pass for its upper half).
-                let better = best.as_ref().is_none_or(|b| {
-                    score(&h) > score(b)
-                        || (score(&h) == score(b) && h.rows.0 == h.rows.1 && b.rows.0 != b.rows.1)
-                });
+            for (h, pref) in cands {
+                let better = best
+                    .as_ref()
+                    .is_none_or(|(b, bp)| (score(&h), pref) > (score(b), *bp));
                 if better {
-                    best = Some(h);
+                    best = Some((h, pref));
                 }
             }
         }
     }
-    let h = best?;
+    let (h, _) = best?;
     let good = match known {
         Some(_) => h.hits >= 1,
         None => h.hits >= 2 && h.distinctive >= 1,

@@ -1,0 +1,124 @@
+//! Shared helpers for the integration tests: run ingest on a fixture folder, run the built
+//! binary in a temporary output folder, read findings.csv back.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use chrono::NaiveDate;
+use orglife::campaign::Campaign;
+use orglife::finding::Finding;
+use orglife::ingest::{Options, dates::PDate, ingest};
+use orglife::model::{Branch, FileEntry, Model, Prov};
+
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+pub fn ingest_at(input: &Path, as_of: &str) -> (Model, Vec<Finding>) {
+    ingest_with(input, as_of, &Campaign::embedded())
+}
+
+pub fn ingest_with(input: &Path, as_of: &str, campaign: &Campaign) -> (Model, Vec<Finding>) {
+    let noop = || {};
+    let opts = Options {
+        input,
+        register: None,
+        exclude: Vec::new(),
+        as_of: date(as_of),
+        campaign,
+        on_file: &noop,
+    };
+    ingest(&opts)
+}
+
+pub fn branch<'a>(model: &'a Model, key: &str) -> &'a Branch {
+    model
+        .branches
+        .iter()
+        .find(|b| b.name.contains(key))
+        .unwrap_or_else(|| panic!("no branch {key}"))
+}
+
+pub fn file<'a>(model: &'a Model, suffix: &str) -> &'a FileEntry {
+    model
+        .files
+        .iter()
+        .find(|f| f.path.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no file {suffix}"))
+}
+
+/// (file path, sheet name, A1) of a provenance.
+pub fn place(model: &Model, p: Prov) -> (String, String, String) {
+    let f = &model.files[p.file as usize];
+    (
+        f.path.clone(),
+        f.sheets[p.sheet as usize].name.clone(),
+        p.a1(),
+    )
+}
+
+/// (sheet, A1) of a provenance: enough when the file is known.
+pub fn at(model: &Model, p: Prov) -> String {
+    let (_, sheet, cell) = place(model, p);
+    format!("{sheet}!{cell}")
+}
+
+pub fn ymd(p: &PDate) -> String {
+    match p.precision {
+        orglife::ingest::dates::Precision::Day => p.date.format("%Y-%m-%d").to_string(),
+        orglife::ingest::dates::Precision::Month => p.date.format("%Y-%m").to_string(),
+    }
+}
+
+pub fn codes_at<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
+    findings.iter().filter(|f| f.code == code).collect()
+}
+
+/// Run the built binary; returns its output.
+pub fn run(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_orglife"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+/// Run `orglife check INPUT --out <tmp> ARGS…`; returns the output and the temp dir.
+pub fn check(input: &Path, extra: &[&str]) -> (Output, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "check".to_string(),
+        input.display().to_string(),
+        "--out".to_string(),
+        out.path().display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    (run(&refs), out)
+}
+
+/// findings.csv rows as string maps keyed by the header.
+pub fn read_findings_csv(dir: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let bytes = std::fs::read(dir.join("findings.csv")).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "findings.csv starts with a UTF-8 BOM"
+    );
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
