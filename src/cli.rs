@@ -16,7 +16,8 @@ const EXAMPLES: &str = "\
   orglife check 报表文件夹                    检查文件夹中的全部报表，结果写入 out/
   orglife check 报表 --as-of 2024-08-31       按 8 月 31 日的进度检查
   orglife check 报表 --register 名册.xlsx     指定镇级支部名册
-  orglife init                                写出默认活动配置 campaign.toml，按需修改";
+  orglife init                                写出默认活动配置 campaign.toml，按需修改
+";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -45,10 +46,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// 检查文件夹中全部支部报表，生成问题清单 findings.csv 和汇总表 汇总.xlsx
-    #[command(help_template = HELP_TEMPLATE, after_help = EXAMPLES)]
+    #[command(help_template = HELP_TEMPLATE, after_help = EXAMPLES, override_usage = "orglife check <输入文件夹> [选项]")]
     Check(CheckArgs),
     /// 写出带中文注释的默认活动配置文件 campaign.toml
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = HELP_TEMPLATE, override_usage = "orglife init [--out 文件] [--force]")]
     Init(InitArgs),
 }
 
@@ -56,7 +57,7 @@ pub enum Command {
 #[command(next_help_heading = "选项")]
 pub struct CheckArgs {
     /// 报表所在文件夹（含子文件夹；也可以是单个文件）
-    #[arg(value_name = "输入文件夹")]
+    #[arg(value_name = "输入文件夹", help_heading = "参数")]
     pub input: PathBuf,
     /// 活动配置文件（不写则用内置的 2024 年默认配置）
     #[arg(long, value_name = "文件")]
@@ -67,8 +68,8 @@ pub struct CheckArgs {
     /// 统计截止日期，如 2024-08-31（不写则为今天）
     #[arg(long = "as-of", value_name = "日期")]
     pub as_of: Option<String>,
-    /// 输出文件夹
-    #[arg(long, value_name = "文件夹", default_value = "out")]
+    /// 输出文件夹（默认 out）
+    #[arg(long, value_name = "文件夹", default_value = "out", hide_default_value = true)]
     pub out: PathBuf,
     /// 同时读取的文件数（默认为 CPU 核数）
     #[arg(long, value_name = "N")]
@@ -78,8 +79,8 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "选项")]
 pub struct InitArgs {
-    /// 写到哪个文件
-    #[arg(long, value_name = "文件", default_value = "campaign.toml")]
+    /// 写到哪个文件（默认 campaign.toml）
+    #[arg(long, value_name = "文件", default_value = "campaign.toml", hide_default_value = true)]
     pub out: PathBuf,
     /// 文件已存在时覆盖
     #[arg(long)]

@@ -1,0 +1,130 @@
+//! The command line: the two commands work, errors are one clear Chinese line with exit 2,
+//! outputs land in --out and the inputs are left alone.
+
+mod common;
+
+use common::*;
+use sha2::{Digest, Sha256};
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn help_is_in_chinese() {
+    let o = run(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("用法") && text.contains("check") && text.contains("示例"), "{text}");
+    let o = run(&["check", "--help"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("--as-of"));
+}
+
+#[test]
+fn usage_errors_are_one_chinese_line_with_exit_2() {
+    for args in [vec!["check"], vec!["chek", "x"], vec!["check", "x", "--bogus"], vec![]] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = stderr(&o);
+        assert_eq!(e.trim().lines().count(), 1, "{args:?}: {e}");
+        assert!(e.starts_with("orglife：") && e.contains("orglife --help"), "{args:?}: {e}");
+    }
+}
+
+#[test]
+fn operational_errors_exit_2_with_a_reason() {
+    let o = run(&["check", "/no/such/folder"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不存在"), "{}", stderr(&o));
+
+    let (o, _) = check(&fixture("broken"), &["--as-of", "明天"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--as-of"), "{}", stderr(&o));
+
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "year = \"二〇二四\"\n").unwrap();
+    let (o, _) = check(&fixture("broken"), &["--config", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("orglife：配置文件"), "{}", stderr(&o));
+    assert_eq!(stderr(&o).trim().lines().count(), 1);
+
+    // An output folder that cannot be created.
+    let blocker = dir.path().join("a_file");
+    std::fs::write(&blocker, "x").unwrap();
+    let o = run(&["check", fixture("broken").to_str().unwrap(), "--out", blocker.join("out").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("无法创建输出文件夹"), "{}", stderr(&o));
+}
+
+#[test]
+fn init_writes_the_commented_default_and_check_reads_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("campaign.toml");
+    let o = run(&["init", "--out", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    assert!(text.contains("# 六个环节及完成时限") && text.contains("deadline = \"2024-08-15\""));
+    // Refuses to overwrite without --force.
+    let o = run(&["init", "--out", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--force"));
+    assert_eq!(run(&["init", "--out", cfg.to_str().unwrap(), "--force"]).status.code(), Some(0));
+    // An edited config changes the judgement: a later talks deadline makes S004 not yet due.
+    let edited = text.replacen("deadline = \"2024-07-31\"\n\n[phases.lists]", "deadline = \"2024-09-30\"\n\n[phases.lists]", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&cfg, edited).unwrap();
+    let (o, out) = check(&fixture("township"), &["--as-of", "2024-09-10", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = read_findings_csv(out.path());
+    assert!(!rows.iter().any(|r| r["code"] == "S004" && r["subject"] == "谈心谈话记录"));
+    let (_, out) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
+    assert!(read_findings_csv(out.path()).iter().any(|r| r["code"] == "S004" && r["subject"] == "谈心谈话记录"));
+}
+
+fn hash_tree(dir: &std::path::Path) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap();
+            (e.path().display().to_string(), format!("{:x?}", Sha256::digest(&bytes).as_slice()))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn check_writes_its_outputs_and_leaves_inputs_untouched() {
+    let input = fixture("township");
+    let before = hash_tree(&input);
+    let (o, out) = check(&input, &["--as-of", "2024-09-10"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(hash_tree(&input), before);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("检查完成") && stdout.contains("发现问题"), "{stdout}");
+    let names: Vec<String> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, ["findings.csv", "汇总.xlsx"], "no temporary files left behind");
+}
+
+#[test]
+fn the_output_folder_inside_the_input_is_not_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    for e in walkdir::WalkDir::new(fixture("broken")).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
+        let rel = e.path().strip_prefix(fixture("broken")).unwrap();
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(e.path(), to).unwrap();
+    }
+    let out = dir.path().join("out");
+    for _ in 0..2 {
+        let o = run(&["check", dir.path().to_str().unwrap(), "--out", out.to_str().unwrap(), "--as-of", "2024-09-10"]);
+        assert_eq!(o.status.code(), Some(0));
+    }
+    let rows = read_findings_csv(&out);
+    assert!(!rows.iter().any(|r| r["file"].starts_with("out/")), "{rows:?}");
+}
