@@ -69,7 +69,12 @@ pub struct CheckArgs {
     #[arg(long = "as-of", value_name = "日期")]
     pub as_of: Option<String>,
     /// 输出文件夹（默认 out）
-    #[arg(long, value_name = "文件夹", default_value = "out", hide_default_value = true)]
+    #[arg(
+        long,
+        value_name = "文件夹",
+        default_value = "out",
+        hide_default_value = true
+    )]
     pub out: PathBuf,
     /// 同时读取的文件数（默认为 CPU 核数）
     #[arg(long, value_name = "N")]
@@ -80,7 +85,12 @@ pub struct CheckArgs {
 #[command(next_help_heading = "选项")]
 pub struct InitArgs {
     /// 写到哪个文件（默认 campaign.toml）
-    #[arg(long, value_name = "文件", default_value = "campaign.toml", hide_default_value = true)]
+    #[arg(
+        long,
+        value_name = "文件",
+        default_value = "campaign.toml",
+        hide_default_value = true
+    )]
     pub out: PathBuf,
     /// 文件已存在时覆盖
     #[arg(long)]

@@ -75,6 +75,11 @@ fn every_row_of_the_single_fixtures_is_accounted_for() {
 fn every_row_of_sample_data_is_accounted_for() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
     let (model, _) = ingest_at(&dir, "2024-12-31");
+    assert!(
+        model.files.len() >= 10,
+        "sample_data holds the demo township"
+    );
+    assert!(model.branches.iter().filter(|b| b.returned()).count() >= 5);
     for f in &model.files {
         for s in &f.sheets {
             assert_eq!(s.read, s.accepted + s.rejected, "{} › {}", f.path, s.name);

@@ -15,19 +15,30 @@ fn help_is_in_chinese() {
     let o = run(&["--help"]);
     assert_eq!(o.status.code(), Some(0));
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("用法") && text.contains("check") && text.contains("示例"), "{text}");
+    assert!(
+        text.contains("用法") && text.contains("check") && text.contains("示例"),
+        "{text}"
+    );
     let o = run(&["check", "--help"]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("--as-of"));
 }
 
 #[test]
 fn usage_errors_are_one_chinese_line_with_exit_2() {
-    for args in [vec!["check"], vec!["chek", "x"], vec!["check", "x", "--bogus"], vec![]] {
+    for args in [
+        vec!["check"],
+        vec!["chek", "x"],
+        vec!["check", "x", "--bogus"],
+        vec![],
+    ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         let e = stderr(&o);
         assert_eq!(e.trim().lines().count(), 1, "{args:?}: {e}");
-        assert!(e.starts_with("orglife：") && e.contains("orglife --help"), "{args:?}: {e}");
+        assert!(
+            e.starts_with("orglife：") && e.contains("orglife --help"),
+            "{args:?}: {e}"
+        );
     }
 }
 
@@ -46,13 +57,22 @@ fn operational_errors_exit_2_with_a_reason() {
     std::fs::write(&cfg, "year = \"二〇二四\"\n").unwrap();
     let (o, _) = check(&fixture("broken"), &["--config", cfg.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).starts_with("orglife：配置文件"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("orglife：配置文件"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(stderr(&o).trim().lines().count(), 1);
 
     // An output folder that cannot be created.
     let blocker = dir.path().join("a_file");
     std::fs::write(&blocker, "x").unwrap();
-    let o = run(&["check", fixture("broken").to_str().unwrap(), "--out", blocker.join("out").to_str().unwrap()]);
+    let o = run(&[
+        "check",
+        fixture("broken").to_str().unwrap(),
+        "--out",
+        blocker.join("out").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("无法创建输出文件夹"), "{}", stderr(&o));
 }
@@ -69,17 +89,37 @@ fn init_writes_the_commented_default_and_check_reads_it_back() {
     let o = run(&["init", "--out", cfg.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--force"));
-    assert_eq!(run(&["init", "--out", cfg.to_str().unwrap(), "--force"]).status.code(), Some(0));
+    assert_eq!(
+        run(&["init", "--out", cfg.to_str().unwrap(), "--force"])
+            .status
+            .code(),
+        Some(0)
+    );
     // An edited config changes the judgement: a later talks deadline makes S004 not yet due.
-    let edited = text.replacen("deadline = \"2024-07-31\"\n\n[phases.lists]", "deadline = \"2024-09-30\"\n\n[phases.lists]", 1);
+    let edited = text.replacen(
+        "deadline = \"2024-07-31\"\n\n[phases.lists]",
+        "deadline = \"2024-09-30\"\n\n[phases.lists]",
+        1,
+    );
     assert_ne!(edited, text);
     std::fs::write(&cfg, edited).unwrap();
-    let (o, out) = check(&fixture("township"), &["--as-of", "2024-09-10", "--config", cfg.to_str().unwrap()]);
+    let (o, out) = check(
+        &fixture("township"),
+        &["--as-of", "2024-09-10", "--config", cfg.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let rows = read_findings_csv(out.path());
-    assert!(!rows.iter().any(|r| r["code"] == "S004" && r["subject"] == "谈心谈话记录"));
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r["code"] == "S004" && r["subject"] == "谈心谈话记录")
+    );
     let (_, out) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
-    assert!(read_findings_csv(out.path()).iter().any(|r| r["code"] == "S004" && r["subject"] == "谈心谈话记录"));
+    assert!(
+        read_findings_csv(out.path())
+            .iter()
+            .any(|r| r["code"] == "S004" && r["subject"] == "谈心谈话记录")
+    );
 }
 
 fn hash_tree(dir: &std::path::Path) -> Vec<(String, String)> {
@@ -89,7 +129,10 @@ fn hash_tree(dir: &std::path::Path) -> Vec<(String, String)> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let bytes = std::fs::read(e.path()).unwrap();
-            (e.path().display().to_string(), format!("{:x?}", Sha256::digest(&bytes).as_slice()))
+            (
+                e.path().display().to_string(),
+                format!("{:x?}", Sha256::digest(&bytes).as_slice()),
+            )
         })
         .collect();
     v.sort();
@@ -104,17 +147,31 @@ fn check_writes_its_outputs_and_leaves_inputs_untouched() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(hash_tree(&input), before);
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("检查完成") && stdout.contains("发现问题"), "{stdout}");
-    let names: Vec<String> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(
+        stdout.contains("检查完成") && stdout.contains("发现问题"),
+        "{stdout}"
+    );
+    let names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     let mut names = names;
     names.sort();
-    assert_eq!(names, ["findings.csv", "汇总.xlsx"], "no temporary files left behind");
+    assert_eq!(
+        names,
+        ["findings.csv", "汇总.xlsx"],
+        "no temporary files left behind"
+    );
 }
 
 #[test]
 fn the_output_folder_inside_the_input_is_not_read_back() {
     let dir = tempfile::tempdir().unwrap();
-    for e in walkdir::WalkDir::new(fixture("broken")).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
+    for e in walkdir::WalkDir::new(fixture("broken"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
         let rel = e.path().strip_prefix(fixture("broken")).unwrap();
         let to = dir.path().join(rel);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
@@ -122,9 +179,19 @@ fn the_output_folder_inside_the_input_is_not_read_back() {
     }
     let out = dir.path().join("out");
     for _ in 0..2 {
-        let o = run(&["check", dir.path().to_str().unwrap(), "--out", out.to_str().unwrap(), "--as-of", "2024-09-10"]);
+        let o = run(&[
+            "check",
+            dir.path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2024-09-10",
+        ]);
         assert_eq!(o.status.code(), Some(0));
     }
     let rows = read_findings_csv(&out);
-    assert!(!rows.iter().any(|r| r["file"].starts_with("out/")), "{rows:?}");
+    assert!(
+        !rows.iter().any(|r| r["file"].starts_with("out/")),
+        "{rows:?}"
+    );
 }

@@ -11,7 +11,8 @@ use orglife::finding::Finding;
 use orglife::ingest::schema::SheetKind;
 use orglife::model::*;
 
-const REGISTER: &str = "支部名称,支部类别,设支委会\n青林镇红星村党支部,村,是\n青林镇东风社区党支部,社区,是\n";
+const REGISTER: &str =
+    "支部名称,支部类别,设支委会\n青林镇红星村党支部,村,是\n青林镇东风社区党支部,社区,是\n";
 const LEADERS: &str = "姓名,职务,职级,镇党委班子成员\n周建国,镇党委书记,正科级,是\n";
 const ROSTER: &str = "姓名,性别,出生日期,党内职务,身份证号\n李建军,男,1972-03-15,书记,420682197203150314\n王芳,女,1980-11-02,副书记,\n";
 
@@ -33,14 +34,25 @@ fn write(root: &Path, rel: &str, content: &str) {
 }
 
 fn codes(findings: &[Finding], code: &str) -> Vec<Finding> {
-    findings.iter().filter(|f| f.code == code).cloned().collect()
+    findings
+        .iter()
+        .filter(|f| f.code == code)
+        .cloned()
+        .collect()
 }
 
 #[test]
 fn names_fold_before_they_compare() {
-    let dir = township(&[("红星村/花名册.csv", "姓名,身份证号\n 王　芳 ,\n买买提•艾力,\nＡ李,\n")]);
+    let dir = township(&[(
+        "红星村/花名册.csv",
+        "姓名,身份证号\n 王　芳 ,\n买买提•艾力,\nＡ李,\n",
+    )]);
     let (model, _) = ingest_at(dir.path(), "2024-12-31");
-    let names: Vec<&str> = branch(&model, "红星村").roster.iter().map(|m| m.name.value.as_str()).collect();
+    let names: Vec<&str> = branch(&model, "红星村")
+        .roster
+        .iter()
+        .map(|m| m.name.value.as_str())
+        .collect();
     assert_eq!(names, ["王芳", "买买提·艾力", "A李"]);
 }
 
@@ -48,16 +60,31 @@ fn names_fold_before_they_compare() {
 fn returns_match_exactly_then_by_unique_containment_else_s003() {
     let dir = township(&[
         ("a/中共青林镇红星村党支部委员会.csv", ROSTER),
-        ("东风社区/会议记录.csv", "会议类型,会议日期\n党课,2024-07-20\n"),
+        (
+            "东风社区/会议记录.csv",
+            "会议类型,会议日期\n党课,2024-07-20\n",
+        ),
         ("b/红星村与东风社区联合台账.csv", ROSTER),
         ("c/花名册.csv", ROSTER),
     ]);
     let (model, findings) = ingest_at(dir.path(), "2024-12-31");
-    assert_eq!(file(&model, "中共青林镇红星村党支部委员会.csv").branch, "青林镇红星村党支部", "exact after folding");
-    assert_eq!(file(&model, "东风社区/会议记录.csv").branch, "青林镇东风社区党支部", "by its folder");
+    assert_eq!(
+        file(&model, "中共青林镇红星村党支部委员会.csv").branch,
+        "青林镇红星村党支部",
+        "exact after folding"
+    );
+    assert_eq!(
+        file(&model, "东风社区/会议记录.csv").branch,
+        "青林镇东风社区党支部",
+        "by its folder"
+    );
     let s003 = codes(&findings, "S003");
     let subjects: Vec<&str> = s003.iter().map(|f| f.subject.as_str()).collect();
-    assert_eq!(subjects, ["b/红星村与东风社区联合台账.csv", "c/花名册.csv"], "ambiguous and unnamed returns");
+    assert_eq!(
+        subjects,
+        ["b/红星村与东风社区联合台账.csv", "c/花名册.csv"],
+        "ambiguous and unnamed returns"
+    );
     assert!(s003.iter().all(|f| f.branch == "全镇"));
     // An unmatched return feeds no branch.
     assert_eq!(branch(&model, "红星村").roster.len(), 2);
@@ -75,8 +102,15 @@ fn header_only_sheet_is_present_and_empty_sheet_is_skipped_silently() {
     let b = branch(&model, "红星村");
     assert_eq!(*b.presence(SheetKind::Talks), Presence::Present);
     assert!(b.talks.is_empty());
-    assert!(!findings.iter().any(|f| f.code == "S004" && f.subject == "谈心谈话记录"));
-    assert!(!findings.iter().any(|f| f.loc.file.ends_with("空白.csv")), "an empty sheet raises nothing");
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.code == "S004" && f.subject == "谈心谈话记录")
+    );
+    assert!(
+        !findings.iter().any(|f| f.loc.file.ends_with("空白.csv")),
+        "an empty sheet raises nothing"
+    );
     let s007 = codes(&findings, "S007");
     assert_eq!(s007.len(), 1);
     assert_eq!(s007[0].loc.file, "红星村/笔记.csv");
@@ -84,12 +118,21 @@ fn header_only_sheet_is_present_and_empty_sheet_is_skipped_silently() {
 
 #[test]
 fn seq_only_rows_are_blank_and_8_digit_numbers_are_dates_and_x_is_upper() {
-    let dir = township(&[("红星村/花名册.csv", "序号,姓名,出生日期,身份证号\n1,李建军,19720315,42068219461003013x\n2,,,\n3,王芳,1980-11-02,\n")]);
+    let dir = township(&[(
+        "红星村/花名册.csv",
+        "序号,姓名,出生日期,身份证号\n1,李建军,19720315,42068219461003013x\n2,,,\n3,王芳,1980-11-02,\n",
+    )]);
     let (model, findings) = ingest_at(dir.path(), "2024-12-31");
     let b = branch(&model, "红星村");
     assert_eq!(b.roster.len(), 2);
-    assert_eq!(ymd(&b.roster[0].birth.as_ref().unwrap().value), "1972-03-15");
-    assert_eq!(b.roster[0].id_number.as_ref().unwrap().value, "42068219461003013X");
+    assert_eq!(
+        ymd(&b.roster[0].birth.as_ref().unwrap().value),
+        "1972-03-15"
+    );
+    assert_eq!(
+        b.roster[0].id_number.as_ref().unwrap().value,
+        "42068219461003013X"
+    );
     let s = &file(&model, "花名册.csv").sheets[0];
     assert_eq!((s.read, s.accepted, s.rejected, s.skipped), (2, 2, 0, 1));
     assert!(codes(&findings, "D001").is_empty());
@@ -105,7 +148,10 @@ fn which_findings_reject_a_row() {
                  2025-01-05,李建军,王芳,面谈\n";
     let results = "整改编号,完成情况,完成日期\n1,已完成,2024-08-01\n2,已完成,\n3,推进中,\n";
     let dir = township(&[
-        ("红星村/花名册.csv", "姓名,身份证号\n李建军,420682197203150315\n"),
+        (
+            "红星村/花名册.csv",
+            "姓名,身份证号\n李建军,420682197203150315\n",
+        ),
         ("红星村/谈心谈话记录.csv", talks),
         ("红星村/落实结果清单.csv", results),
     ]);
@@ -115,14 +161,30 @@ fn which_findings_reject_a_row() {
     assert_eq!(b.talks.len(), 3);
     let talk_file = file(&model, "谈心谈话记录.csv");
     assert_eq!(talk_file.sheets[0].rejected_rows, [2, 3]);
-    let at_row = |code: &str, row: u32| findings.iter().filter(|f| f.code == code && f.loc.cell.map(|c| c.0) == Some(row) && f.loc.file.ends_with("谈心谈话记录.csv")).count();
+    let at_row = |code: &str, row: u32| {
+        findings
+            .iter()
+            .filter(|f| {
+                f.code == code
+                    && f.loc.cell.map(|c| c.0) == Some(row)
+                    && f.loc.file.ends_with("谈心谈话记录.csv")
+            })
+            .count()
+    };
     assert_eq!(at_row("D001", 2), 1);
-    assert_eq!((at_row("D002", 3), at_row("D001", 3)), (1, 0), "an unreadable required date is D002 alone");
+    assert_eq!(
+        (at_row("D002", 3), at_row("D001", 3)),
+        (1, 0),
+        "an unreadable required date is D002 alone"
+    );
     assert_eq!(at_row("D003", 4), 1);
     assert_eq!(at_row("D007", 5), 1);
     // 已完成 without 完成日期: D001, rejected; 推进中 without a date is fine.
     assert_eq!(b.results.len(), 2);
-    assert_eq!(file(&model, "落实结果清单.csv").sheets[0].rejected_rows, [2]);
+    assert_eq!(
+        file(&model, "落实结果清单.csv").sheets[0].rejected_rows,
+        [2]
+    );
     // An invalid ID keeps its member.
     assert_eq!(b.roster.len(), 1);
     assert_eq!(codes(&findings, "D006").len(), 1);
@@ -134,7 +196,11 @@ fn duplicate_numbers_keep_the_first_row() {
     let dir = township(&[("红星村/查摆问题清单.csv", problems)]);
     let (model, findings) = ingest_at(dir.path(), "2024-12-31");
     let b = branch(&model, "红星村");
-    let kept: Vec<(&str, &str)> = b.problems.iter().map(|p| (p.id.value.as_str(), p.owner.value.as_str())).collect();
+    let kept: Vec<(&str, &str)> = b
+        .problems
+        .iter()
+        .map(|p| (p.id.value.as_str(), p.owner.value.as_str()))
+        .collect();
     assert_eq!(kept, [("P1", "支部班子"), ("P2", "李建军")]);
     let d008 = codes(&findings, "D008");
     assert_eq!(d008.len(), 1);
@@ -146,9 +212,16 @@ fn duplicate_numbers_keep_the_first_row() {
 #[test]
 fn a_cell_longer_than_excel_allows_is_cut_with_d003() {
     let long = "很".repeat(40_000);
-    let dir = township(&[("红星村/会议记录.csv", &format!("会议类型,会议日期,学习内容\n党课,2024-07-20,{long}\n"))]);
+    let dir = township(&[(
+        "红星村/会议记录.csv",
+        &format!("会议类型,会议日期,学习内容\n党课,2024-07-20,{long}\n"),
+    )]);
     let (model, findings) = ingest_at(dir.path(), "2024-12-31");
-    let content = &branch(&model, "红星村").meetings[0].content.as_ref().unwrap().value;
+    let content = &branch(&model, "红星村").meetings[0]
+        .content
+        .as_ref()
+        .unwrap()
+        .value;
     assert_eq!(content.chars().count(), 32_767);
     let d003 = codes(&findings, "D003");
     assert_eq!(d003.len(), 1);
@@ -158,7 +231,10 @@ fn a_cell_longer_than_excel_allows_is_cut_with_d003() {
 fn tiny_limits(file_mb: u64, inflated_mb: u64, cells: u64) -> Campaign {
     let text = DEFAULT_TOML
         .replace("max_file_mb = 100", &format!("max_file_mb = {file_mb}"))
-        .replace("max_inflated_mb = 256", &format!("max_inflated_mb = {inflated_mb}"))
+        .replace(
+            "max_inflated_mb = 256",
+            &format!("max_inflated_mb = {inflated_mb}"),
+        )
         .replace("max_cells = 2000000", &format!("max_cells = {cells}"));
     Campaign::parse(&text, "test").unwrap()
 }
@@ -172,7 +248,8 @@ fn big_xlsx(path: &Path, rows: u32) {
     for r in 1..=rows {
         ws.write_string(r, 0, "党课").unwrap();
         ws.write_string(r, 1, "2024-07-20").unwrap();
-        ws.write_string(r, 2, format!("{r}{}", "长内容".repeat(200))).unwrap();
+        ws.write_string(r, 2, format!("{r}{}", "长内容".repeat(200)))
+            .unwrap();
     }
     wb.save(path).unwrap();
 }
@@ -191,12 +268,20 @@ fn hostile_file_limits_refuse_with_a_reason() {
     assert!(branch(&model, "红星村").meetings.is_empty());
     // Over the inflated size (the sheet XML is several MB, the file much smaller).
     let (_, findings) = ingest_with(dir.path(), "2024-12-31", &tiny_limits(100, 1, 2_000_000));
-    assert!(codes(&findings, "S002")[0].message.contains("解压后超过 1 MB"));
+    assert!(
+        codes(&findings, "S002")[0]
+            .message
+            .contains("解压后超过 1 MB")
+    );
     // Over the file size: refused before reading.
     let big = "姓名\n".to_string() + &"张三\n".repeat(200_000);
     write(dir.path(), "红星村/花名册.csv", &big);
     let (_, findings) = ingest_with(dir.path(), "2024-12-31", &tiny_limits(1, 256, 2_000_000));
-    assert!(codes(&findings, "S002").iter().any(|f| f.loc.file == "红星村/花名册.csv" && f.message.contains("超过 1 MB")));
+    assert!(
+        codes(&findings, "S002")
+            .iter()
+            .any(|f| f.loc.file == "红星村/花名册.csv" && f.message.contains("超过 1 MB"))
+    );
     // Within the defaults, the same files read normally.
     let (model, findings) = ingest_at(dir.path(), "2024-12-31");
     assert!(codes(&findings, "S002").is_empty());
@@ -218,16 +303,28 @@ fn csv_in_neither_utf8_nor_gb18030_is_s002() {
 
 #[test]
 fn dates_after_as_of_are_d007_for_events_only() {
-    let rects = "编号,问题编号,整改事项,整改措施,责任人,整改时限\nR1,P1,事项,措施,李建军,2025-03-31\n";
+    let rects =
+        "编号,问题编号,整改事项,整改措施,责任人,整改时限\nR1,P1,事项,措施,李建军,2025-03-31\n";
     let dir = township(&[
-        ("红星村/会议记录.csv", "会议类型,会议日期\n党课,2024-09-20\n"),
+        (
+            "红星村/会议记录.csv",
+            "会议类型,会议日期\n党课,2024-09-20\n",
+        ),
         ("红星村/整改项目清单.csv", rects),
     ]);
     let (model, findings) = ingest_at(dir.path(), "2024-09-10");
     let d007 = codes(&findings, "D007");
-    assert_eq!(d007.len(), 1, "the 整改时限 in 2025 is not an event: {d007:?}");
+    assert_eq!(
+        d007.len(),
+        1,
+        "the 整改时限 in 2025 is not an event: {d007:?}"
+    );
     assert!(d007[0].loc.file.ends_with("会议记录.csv"));
-    assert_eq!(branch(&model, "红星村").meetings.len(), 1, "the record is kept");
+    assert_eq!(
+        branch(&model, "红星村").meetings.len(),
+        1,
+        "the record is kept"
+    );
 }
 
 #[test]
@@ -258,75 +355,164 @@ fn s006_ranks_by_report_date_then_modification_time_then_path() {
     make("c_没有填报日期但最新.xlsx", None, "2024-07-03");
     let (model, findings) = ingest_at(dir.path(), "2024-12-31");
     let b = branch(&model, "红星村");
-    assert_eq!(ymd(&b.meetings[0].date.value), "2024-07-02", "the later 填报日期 wins, a file without one ranks below");
+    assert_eq!(
+        ymd(&b.meetings[0].date.value),
+        "2024-07-02",
+        "the later 填报日期 wins, a file without one ranks below"
+    );
     let s006 = codes(&findings, "S006");
     assert_eq!(s006.len(), 4, "two files set aside × two kinds");
-    assert!(s006.iter().all(|f| f.message.contains("b_更晚的填报日期.xlsx")));
+    assert!(
+        s006.iter()
+            .all(|f| f.message.contains("b_更晚的填报日期.xlsx"))
+    );
 
     // Without 填报日期 anywhere: the later modification time, then the later path.
     let dir2 = tempfile::tempdir().unwrap();
     write(dir2.path(), "名册/支部名册.csv", REGISTER);
-    write(dir2.path(), "红星村/z_会议记录.csv", "会议类型,会议日期\n党课,2024-07-01\n");
-    write(dir2.path(), "红星村/a_会议记录.csv", "会议类型,会议日期\n党课,2024-07-02\n");
+    write(
+        dir2.path(),
+        "红星村/z_会议记录.csv",
+        "会议类型,会议日期\n党课,2024-07-01\n",
+    );
+    write(
+        dir2.path(),
+        "红星村/a_会议记录.csv",
+        "会议类型,会议日期\n党课,2024-07-02\n",
+    );
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-    std::fs::File::options().write(true).open(dir2.path().join("红星村/z_会议记录.csv")).unwrap().set_modified(old).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(dir2.path().join("红星村/z_会议记录.csv"))
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
     let (model, _) = ingest_at(dir2.path(), "2024-12-31");
-    assert_eq!(ymd(&branch(&model, "红星村").meetings[0].date.value), "2024-07-02", "newer file wins over later path");
+    assert_eq!(
+        ymd(&branch(&model, "红星村").meetings[0].date.value),
+        "2024-07-02",
+        "newer file wins over later path"
+    );
     let same = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
     for f in ["红星村/z_会议记录.csv", "红星村/a_会议记录.csv"] {
-        std::fs::File::options().write(true).open(dir2.path().join(f)).unwrap().set_modified(same).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(dir2.path().join(f))
+            .unwrap()
+            .set_modified(same)
+            .unwrap();
     }
     let (model, _) = ingest_at(dir2.path(), "2024-12-31");
-    assert_eq!(ymd(&branch(&model, "红星村").meetings[0].date.value), "2024-07-01", "same time: the later path wins");
+    assert_eq!(
+        ymd(&branch(&model, "红星村").meetings[0].date.value),
+        "2024-07-01",
+        "same time: the later path wins"
+    );
 }
 
 #[test]
 fn branch_field_of_reading_findings() {
     let dir = township(&[("红星村/花名册.xlsx", "not a workbook"), ("乱码.xlsx", "")]);
-    write(dir.path(), "名册/支部名册.csv", &(REGISTER.to_string() + "青林镇红星村党支部,村,是\n"));
+    write(
+        dir.path(),
+        "名册/支部名册.csv",
+        &(REGISTER.to_string() + "青林镇红星村党支部,村,是\n"),
+    );
     let (_, findings) = ingest_at(dir.path(), "2024-12-31");
     let s002 = codes(&findings, "S002");
-    let by_file = |f: &str| s002.iter().find(|x| x.loc.file == f).unwrap().branch.clone();
+    let by_file = |f: &str| {
+        s002.iter()
+            .find(|x| x.loc.file == f)
+            .unwrap()
+            .branch
+            .clone()
+    };
     assert_eq!(by_file("红星村/花名册.xlsx"), "青林镇红星村党支部");
     assert_eq!(by_file("乱码.xlsx"), "全镇");
     let d008 = codes(&findings, "D008");
     assert_eq!(d008.len(), 1);
-    assert_eq!(d008[0].branch, "全镇", "register problems are township-wide");
+    assert_eq!(
+        d008[0].branch, "全镇",
+        "register problems are township-wide"
+    );
 }
 
 #[test]
 fn missing_returns_and_sheets_and_when_s004_is_due() {
     let dir = township(&[
-        ("红星村/基本情况.csv", "支部名称,填报日期\n红星村党支部,2024-07-20\n"),
+        (
+            "红星村/基本情况.csv",
+            "支部名称,填报日期\n红星村党支部,2024-07-20\n",
+        ),
         ("红星村/花名册.csv", ROSTER),
-        ("红星村/会议记录.csv", "会议类型,会议日期\n党课,2024-07-20\n"),
+        (
+            "红星村/会议记录.csv",
+            "会议类型,会议日期\n党课,2024-07-20\n",
+        ),
     ]);
     let s004 = |as_of: &str| {
         let (_, findings) = ingest_at(dir.path(), as_of);
-        let mut v: Vec<String> = codes(&findings, "S004").into_iter().filter(|f| f.branch.contains("红星村")).map(|f| f.subject).collect();
+        let mut v: Vec<String> = codes(&findings, "S004")
+            .into_iter()
+            .filter(|f| f.branch.contains("红星村"))
+            .map(|f| f.subject)
+            .collect();
         v.sort();
         (v, findings)
     };
     let (before, findings) = s004("2024-07-31");
-    assert!(before.is_empty(), "nothing is due on the deadline itself: {before:?}");
+    assert!(
+        before.is_empty(),
+        "nothing is due on the deadline itself: {before:?}"
+    );
     // The branch that sent nothing: S001, and nothing else.
-    let east: Vec<&str> = findings.iter().filter(|f| f.branch.contains("东风社区")).map(|f| f.code).collect();
+    let east: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.branch.contains("东风社区"))
+        .map(|f| f.code)
+        .collect();
     assert_eq!(east, ["S001"]);
     let (after_lists, _) = s004("2024-08-01");
     assert_eq!(after_lists, ["查摆问题清单", "谈心谈话记录"]);
     let (after_rectify, _) = s004("2024-08-26");
-    assert_eq!(after_rectify, ["整改项目清单", "查摆问题清单", "落实结果清单", "谈心谈话记录"]);
+    assert_eq!(
+        after_rectify,
+        [
+            "整改项目清单",
+            "查摆问题清单",
+            "落实结果清单",
+            "谈心谈话记录"
+        ]
+    );
 }
 
 #[test]
 fn missing_required_column_is_s005_and_the_rows_are_counted() {
-    let dir = township(&[("红星村/谈心谈话记录.csv", "谈话日期,谈话人\n2024-07-10,李建军\n2024-07-11,王芳\n")]);
+    let dir = township(&[(
+        "红星村/谈心谈话记录.csv",
+        "谈话日期,谈话人\n2024-07-10,李建军\n2024-07-11,王芳\n",
+    )]);
     let (model, findings) = ingest_at(dir.path(), "2024-12-31");
     let s005 = codes(&findings, "S005");
     assert_eq!(s005.len(), 1);
-    assert!(s005[0].message.contains("谈话对象") && s005[0].message.contains("共 2 行"), "{}", s005[0].message);
+    assert!(
+        s005[0].message.contains("谈话对象") && s005[0].message.contains("共 2 行"),
+        "{}",
+        s005[0].message
+    );
     let s = &file(&model, "谈心谈话记录.csv").sheets[0];
-    assert_eq!((s.read, s.accepted, s.rejected, s.rejected_by), (2, 0, 2, Some("S005")));
-    assert_eq!(*branch(&model, "红星村").presence(SheetKind::Talks), Presence::Unusable);
-    assert!(!codes(&findings, "S004").iter().any(|f| f.subject == "谈心谈话记录"), "S005 explains it; no S004 too");
+    assert_eq!(
+        (s.read, s.accepted, s.rejected, s.rejected_by),
+        (2, 0, 2, Some("S005"))
+    );
+    assert_eq!(
+        *branch(&model, "红星村").presence(SheetKind::Talks),
+        Presence::Unusable
+    );
+    assert!(
+        !codes(&findings, "S004")
+            .iter()
+            .any(|f| f.subject == "谈心谈话记录"),
+        "S005 explains it; no S004 too"
+    );
 }

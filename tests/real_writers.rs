@@ -131,7 +131,7 @@ fn openpyxl_meetings_in_every_date_form() {
         committee.supervisor_ranks.as_ref().unwrap().value,
         [Some(Rank::DeputySection)]
     );
-    assert_eq!(committee.commented.as_ref().unwrap().value, true);
+    assert!(committee.commented.as_ref().unwrap().value);
     assert_eq!(committee.sent_by.as_ref().unwrap().value, "青林镇党委");
     let general = &b.meetings[5];
     assert!(general.supervisor_ranks.is_none());

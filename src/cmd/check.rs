@@ -39,10 +39,10 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     if !args.input.exists() {
         bail!("输入文件夹 {} 不存在；请检查路径", args.input.display());
     }
-    if let Some(r) = &args.register {
-        if !r.is_file() {
-            bail!("--register 指定的名册 {} 不存在", r.display());
-        }
+    if let Some(r) = &args.register
+        && !r.is_file()
+    {
+        bail!("--register 指定的名册 {} 不存在", r.display());
     }
     std::fs::create_dir_all(&args.out).with_context(|| {
         format!(

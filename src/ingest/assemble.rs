@@ -64,7 +64,7 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
             model.files[id].branch = REGISTER_LABEL.to_string();
             continue;
         }
-        if !model.files[id].error.is_empty() && per_file[id].2 == false {
+        if !model.files[id].error.is_empty() && !per_file[id].2 {
             continue; // not a spreadsheet (S007 already raised)
         }
         let hints = branch_hints(&model.files[id], &per_file[id].0);
@@ -158,10 +158,10 @@ fn pick_register(
     findings: &mut Vec<Finding>,
 ) -> Vec<usize> {
     let has = |i: usize, k: SheetKind| per_file[i].0.iter().any(|s| s.kind == k);
-    if let Some(path) = &cx.register_path {
-        if let Some(i) = files.iter().position(|f| &f.path == path) {
-            return vec![i];
-        }
+    if let Some(path) = &cx.register_path
+        && let Some(i) = files.iter().position(|f| &f.path == path)
+    {
+        return vec![i];
     }
     let branches = (0..files.len()).find(|&i| has(i, SheetKind::Branches));
     let leaders = branches
@@ -418,7 +418,7 @@ fn merge_branch(
             .filter(|s| s.kind == SheetKind::Info)
         {
             if let Some(Records::Info(i)) = s.records.take() {
-                infos.push(cand(&model.files[f as usize], f, vec![s.index], i));
+                infos.push(cand(&model.files[f as usize], f, vec![s.index], *i));
             }
         }
     }

@@ -26,12 +26,10 @@ fn drop_township<'a>(s: &'a str, township: Option<&str>) -> &'a str {
             _ => s,
         };
     }
-    let mut han = 0;
-    for (i, c) in s.char_indices() {
+    for (han, (i, c)) in s.char_indices().enumerate() {
         if !is_han(c) || han >= 7 {
             break;
         }
-        han += 1;
         let end = i + c.len_utf8();
         let is_end = matches!(c, '镇' | '乡') || (c == '道' && s[..i].ends_with('街'));
         if is_end && end < s.len() {
@@ -52,10 +50,10 @@ pub fn branch_key(name: &str, township: Option<&str>) -> String {
     }
     let s = drop_township(&s, township).to_string();
     for suffix in SUFFIXES {
-        if let Some(rest) = s.strip_suffix(suffix) {
-            if !rest.is_empty() {
-                return rest.to_string();
-            }
+        if let Some(rest) = s.strip_suffix(suffix)
+            && !rest.is_empty()
+        {
+            return rest.to_string();
         }
     }
     s

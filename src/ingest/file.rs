@@ -162,7 +162,7 @@ fn parse_sheet(
         return Some(ParsedSheet {
             index,
             kind: SheetKind::Info,
-            records: Some(Records::Info(info)),
+            records: Some(Records::Info(Box::new(info))),
             title: None,
             branch_names: Vec::new(),
             footer_date: None,

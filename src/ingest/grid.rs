@@ -338,11 +338,11 @@ impl GridBuilder {
                 if s.trim().is_empty() {
                     return;
                 }
-                if s.len() > MAX_CELL_CHARS {
-                    if let Some((i, _)) = s.char_indices().nth(MAX_CELL_CHARS) {
-                        s.truncate(i);
-                        self.grid.truncated.push((row, col));
-                    }
+                if s.len() > MAX_CELL_CHARS
+                    && let Some((i, _)) = s.char_indices().nth(MAX_CELL_CHARS)
+                {
+                    s.truncate(i);
+                    self.grid.truncated.push((row, col));
                 }
                 Cell::Text(s)
             }

@@ -89,15 +89,15 @@ fn labels(upper: &GridRow, lower: Option<&GridRow>) -> Vec<(u32, Vec<String>)> {
         if let Some(l) = &low {
             cands.push(l.clone());
         }
-        if let (Some(u), Some(l)) = (&up, &low) {
-            if u != l {
-                cands.push(format!("{u}{l}"));
-            }
+        if let (Some(u), Some(l)) = (&up, &low)
+            && u != l
+        {
+            cands.push(format!("{u}{l}"));
         }
-        if let Some(u) = up {
-            if !cands.contains(&u) {
-                cands.push(u);
-            }
+        if let Some(u) = up
+            && !cands.contains(&u)
+        {
+            cands.push(u);
         }
         if !cands.is_empty() {
             out.push((c, cands));

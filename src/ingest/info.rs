@@ -95,12 +95,9 @@ fn read_pairs(row: &GridRow, info: &mut BranchInfo, cx: &mut SheetCtx) -> bool {
         let text = cell.display();
         if let Some(key) = info_key(&text) {
             // The value is the next cell to the right that is not itself a key.
-            match row.cells.get(i + 1).filter(|(_, c)| !is_key_cell(c)) {
-                Some((vcol, vcell)) => {
-                    set(info, cx, key, vcell, (row.row, *vcol));
-                    i += 1;
-                }
-                None => {}
+            if let Some((vcol, vcell)) = row.cells.get(i + 1).filter(|(_, c)| !is_key_cell(c)) {
+                set(info, cx, key, vcell, (row.row, *vcol));
+                i += 1;
             }
             any = true;
         } else if let Some((k, v)) = text.split_once(':').filter(|(k, _)| info_key(k).is_some()) {

@@ -55,7 +55,7 @@ impl SheetCtx<'_> {
 pub enum Records {
     Branches(Vec<RegBranch>),
     Leaders(Vec<Leader>),
-    Info(BranchInfo),
+    Info(Box<BranchInfo>),
     Roster(Vec<Member>),
     Meetings(Vec<Meeting>),
     Talks(Vec<Talk>),
@@ -119,10 +119,10 @@ impl<'r> Row<'r> {
     fn cell(&self, field: &str) -> Option<(&'r Cell, u32)> {
         let col = self.header.col(field)?;
         let cell = self.cells.get(col)?;
-        if let Cell::Text(t) = cell {
-            if is_ditto(t) {
-                return self.prev.and_then(|p| p.get(col)).map(|c| (c, col));
-            }
+        if let Cell::Text(t) = cell
+            && is_ditto(t)
+        {
+            return self.prev.and_then(|p| p.get(col)).map(|c| (c, col));
         }
         Some((cell, col))
     }
@@ -434,13 +434,12 @@ fn classify(grid: &Grid, header: &Header, row: &GridRow, year: i32) -> RowClass 
     }
     // A group subtitle: one merged cell across the row, or one short cell such as
     // `一、正式党员` / `第一党小组`.
-    if let Some(m) = grid.horizontal_merge_at(row.row, content[0].0) {
-        if content
+    if let Some(m) = grid.horizontal_merge_at(row.row, content[0].0)
+        && content
             .iter()
             .all(|(c, _)| (m.start.1..=m.end.1).contains(c))
-        {
-            return RowClass::Skip;
-        }
+    {
+        return RowClass::Skip;
     }
     if content.len() == 1 && is_subtitle(&folded) {
         return RowClass::Skip;
@@ -486,7 +485,7 @@ pub fn read_rows(grid: &Grid, header: &Header, cx: &mut SheetCtx) -> (Records, T
     let mut records = match header.kind {
         SheetKind::Branches => Records::Branches(Vec::new()),
         SheetKind::Leaders => Records::Leaders(Vec::new()),
-        SheetKind::Info => Records::Info(BranchInfo::default()),
+        SheetKind::Info => Records::Info(Box::default()),
         SheetKind::Roster => Records::Roster(Vec::new()),
         SheetKind::Meetings => Records::Meetings(Vec::new()),
         SheetKind::Talks => Records::Talks(Vec::new()),
@@ -509,12 +508,11 @@ pub fn read_rows(grid: &Grid, header: &Header, cx: &mut SheetCtx) -> (Records, T
             RowClass::Data => {}
         }
         tally.read += 1;
-        if let Some(col) = header.branch_col {
-            if let Some(name) = cells.get(col).and_then(|c| clean_value(&c.display())) {
-                if !tally.branch_names.contains(&name) {
-                    tally.branch_names.push(name);
-                }
-            }
+        if let Some(col) = header.branch_col
+            && let Some(name) = cells.get(col).and_then(|c| clean_value(&c.display()))
+            && !tally.branch_names.contains(&name)
+        {
+            tally.branch_names.push(name);
         }
         let mut row = Row {
             cells,

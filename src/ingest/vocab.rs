@@ -98,7 +98,7 @@ fn one_role(s: &str) -> Option<Role> {
 /// role among them counts, and non-party titles (主任) are ignored when a party one is there.
 pub fn role(s: &str) -> Option<Role> {
     nfkc(s)
-        .split(|c: char| matches!(c, '、' | ',' | '/' | ';' | '兼' | ' ' | '\n'))
+        .split(['、', ',', '/', ';', '兼', ' ', '\n'])
         .filter_map(one_role)
         .min()
 }

@@ -124,7 +124,7 @@ fn input_files(wb: &mut Workbook, model: &Model) -> Result<(), XlsxError> {
         }
     }
     ws.write_string_with_format(r, 0, "合计", &tf)?;
-    ws.write_string_with_format(r, 1, &format!("{} 个文件", model.files.len()), &tf)?;
+    ws.write_string_with_format(r, 1, format!("{} 个文件", model.files.len()), &tf)?;
     for c in 2..INPUT_HEADERS.len() as u16 {
         if (7..=10).contains(&c) {
             ws.write_number_with_format(r, c, sums[(c - 7) as usize] as f64, &tf)?;
