@@ -421,3 +421,31 @@ fn openpyxl_single_roster_with_merged_header() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn tables_not_starting_at_a1_keep_absolute_addresses() {
+    for name in [
+        "single/offset.xls",
+        "single/offset.ods",
+        "single/offset.xlsx",
+    ] {
+        let (model, _) = ingest_at(&fixture(name), "2024-09-10");
+        let s = &model.files[0].sheets[0];
+        assert_eq!(s.header_rows, Some((3, 3)), "{name}");
+        let b = &model.branches[0];
+        let got: Vec<(String, String, String)> = b
+            .meetings
+            .iter()
+            .map(|m| (m.kind.at.a1(), m.date.at.a1(), ymd(&m.date.value)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("C5".into(), "D5".into(), "2024-07-20".into()),
+                ("C6".into(), "D6".into(), "2024-08-03".into())
+            ],
+            "{name}"
+        );
+        assert_eq!(b.meetings[1].host.as_ref().unwrap().at.a1(), "E6", "{name}");
+    }
+}

@@ -57,12 +57,14 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         .map_err(|e| anyhow!("无法启动读取线程：{e}"))?;
     let progress = progress_bar();
     let tick = || progress.inc(1);
+    let found = |n: usize| progress.set_length(n as u64);
     let opts = Options {
         input: &args.input,
         register: args.register.as_deref(),
         exclude: vec![args.out.clone()],
         as_of,
         campaign: &campaign,
+        on_found: &found,
         on_file: &tick,
     };
     let (model, findings) = pool.install(|| ingest::ingest(&opts));

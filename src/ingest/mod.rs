@@ -42,7 +42,8 @@ pub struct Options<'a> {
     pub exclude: Vec<PathBuf>,
     pub as_of: NaiveDate,
     pub campaign: &'a Campaign,
-    /// Called once per file read (progress).
+    /// Called with the number of files found, then once per file read (progress).
+    pub on_found: &'a (dyn Fn(usize) + Sync),
     pub on_file: &'a (dyn Fn() + Sync),
 }
 
@@ -250,6 +251,7 @@ pub fn ingest(opts: &Options) -> (Model, Vec<Finding>) {
             rel
         }));
     }
+    (opts.on_found)(found.len());
     let limits = opts.campaign.limits();
     let cx = ReadCtx {
         year: opts.campaign.year,

@@ -27,12 +27,14 @@ pub fn ingest_at(input: &Path, as_of: &str) -> (Model, Vec<Finding>) {
 
 pub fn ingest_with(input: &Path, as_of: &str, campaign: &Campaign) -> (Model, Vec<Finding>) {
     let noop = || {};
+    let found = |_: usize| {};
     let opts = Options {
         input,
         register: None,
         exclude: Vec::new(),
         as_of: date(as_of),
         campaign,
+        on_found: &found,
         on_file: &noop,
     };
     ingest(&opts)
