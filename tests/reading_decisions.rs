@@ -516,3 +516,103 @@ fn missing_required_column_is_s005_and_the_rows_are_counted() {
         "S005 explains it; no S004 too"
     );
 }
+
+#[test]
+fn a_second_register_is_set_aside_and_register_flag_picks_one() {
+    let dir = township(&[("红星村/花名册.csv", ROSTER)]);
+    write(
+        dir.path(),
+        "旧名册/支部名册2023.csv",
+        "支部名称,支部类别\n青林镇旧村党支部,村\n",
+    );
+    let (model, findings) = ingest_at(dir.path(), "2024-12-31");
+    assert_eq!(
+        model.register.branches.len(),
+        2,
+        "the first register by path is used"
+    );
+    let s006 = codes(&findings, "S006");
+    assert_eq!(s006.len(), 1);
+    assert_eq!(
+        (s006[0].branch.as_str(), s006[0].subject.as_str()),
+        ("全镇", "旧名册/支部名册2023.csv")
+    );
+    let old = file(&model, "支部名册2023.csv");
+    assert_eq!(old.sheets[0].rejected_by, Some("S006"));
+    assert!(
+        codes(&findings, "S003").is_empty(),
+        "a register is never taken for a return"
+    );
+
+    // --register names a register outside the input folder.
+    let outside = tempfile::tempdir().unwrap();
+    write(
+        outside.path(),
+        "名册.csv",
+        "支部名称,支部类别\n青林镇红星村党支部,村\n",
+    );
+    let campaign = Campaign::embedded();
+    let (noop, found) = (|| {}, |_: usize| {});
+    let only_returns = tempfile::tempdir().unwrap();
+    write(only_returns.path(), "红星村/花名册.csv", ROSTER);
+    let reg = outside.path().join("名册.csv");
+    let opts = orglife::ingest::Options {
+        input: only_returns.path(),
+        register: Some(&reg),
+        exclude: Vec::new(),
+        as_of: date("2024-12-31"),
+        campaign: &campaign,
+        on_found: &found,
+        on_file: &noop,
+    };
+    let (model, _) = orglife::ingest::ingest(&opts);
+    assert_eq!(model.register.branches.len(), 1);
+    assert_eq!(branch(&model, "红星村").roster.len(), 2);
+    assert!(
+        model
+            .files
+            .iter()
+            .any(|f| f.path.ends_with("名册.csv") && f.branch == "镇级名册")
+    );
+}
+
+#[test]
+fn a_non_spreadsheet_file_is_noted_for_its_branch() {
+    let dir = township(&[
+        ("红星村/花名册.csv", ROSTER),
+        ("红星村/会议照片说明.docx", "PK fake"),
+    ]);
+    let (model, findings) = ingest_at(dir.path(), "2024-12-31");
+    let s007 = codes(&findings, "S007");
+    assert_eq!(s007.len(), 1);
+    assert_eq!(s007[0].branch, "青林镇红星村党支部");
+    assert_eq!(
+        branch(&model, "红星村").files.len(),
+        1,
+        "it adds nothing to the return"
+    );
+}
+
+#[test]
+fn an_unnamed_one_row_info_table_is_not_a_register() {
+    let dir = township(&[(
+        "红星村/Sheet1.csv",
+        "支部名称,支部类别,填报日期\n青林镇红星村党支部,村,2024-08-20\n",
+    )]);
+    let (model, _) = ingest_at(dir.path(), "2024-12-31");
+    assert_eq!(
+        file(&model, "Sheet1.csv").sheets[0].kind,
+        Some(SheetKind::Info)
+    );
+    assert_eq!(
+        ymd(&branch(&model, "红星村")
+            .info
+            .as_ref()
+            .unwrap()
+            .report_date
+            .as_ref()
+            .unwrap()
+            .value),
+        "2024-08-20"
+    );
+}

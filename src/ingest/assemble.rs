@@ -27,16 +27,20 @@ pub struct AssembleCtx<'a> {
 /// The branch field of 输入文件 for the register's own files.
 pub const REGISTER_LABEL: &str = "镇级名册";
 
+/// What a parsed file brings besides its entry: its sheets, its findings, and whether it
+/// could not be read at all.
+type FileParts = (Vec<ParsedSheet>, Vec<Finding>, bool);
+
 pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Finding>) {
     let mut model = Model::default();
     let mut findings = Vec::new();
-    let mut per_file: Vec<(Vec<ParsedSheet>, Vec<Finding>, bool)> = Vec::new();
+    let mut per_file: Vec<FileParts> = Vec::new();
     for p in parsed {
         model.files.push(p.entry);
         per_file.push((p.sheets, p.findings, p.unreadable));
     }
 
-    let register_files = pick_register(&model.files, &per_file, cx, &mut findings);
+    let register_files = pick_register(&mut model.files, &per_file, cx, &mut findings);
     build_register(
         &mut model,
         &mut per_file,
@@ -60,14 +64,22 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
     let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut owner: Vec<Option<usize>> = vec![None; model.files.len()];
     for id in 0..model.files.len() {
-        if register_files.contains(&id) {
+        // A file holding a register sheet is a register, used or set aside (S006), never a return.
+        if register_files.contains(id) || per_file[id].0.iter().any(|s| s.kind.is_register()) {
             model.files[id].branch = REGISTER_LABEL.to_string();
             continue;
         }
-        if !model.files[id].error.is_empty() && !per_file[id].2 {
-            continue; // not a spreadsheet (S007 already raised)
-        }
         let hints = branch_hints(&model.files[id], &per_file[id].0);
+        let not_a_spreadsheet = !model.files[id].error.is_empty() && !per_file[id].2;
+        if not_a_spreadsheet {
+            // Its S007 goes to the branch whose folder or name it carries, but it adds nothing.
+            owner[id] = if no_register {
+                None
+            } else {
+                hints.iter().find_map(|h| matcher.find(h))
+            };
+            continue;
+        }
         let matched = if no_register {
             hints.first().map(|h| {
                 let key = branch_key(h, cx.campaign.township());
@@ -148,39 +160,44 @@ fn new_branch(name: String, reg: Option<usize>) -> Branch {
     }
 }
 
-/// The register's files: the one `--register` names, else the first (by path) holding a
-/// 支部名册, plus the first holding 督导人员 if that one has none. Other register sheets are
-/// set aside with S006.
+/// Which files the register is read from.
+struct RegisterFiles {
+    branches: Option<usize>,
+    leaders: Option<usize>,
+}
+
+impl RegisterFiles {
+    fn contains(&self, id: usize) -> bool {
+        self.branches == Some(id) || self.leaders == Some(id)
+    }
+}
+
+/// The register: the file `--register` names, else the first (by path) holding a 支部名册,
+/// and for 督导人员 that file if it has one, else the first that does. Every other register
+/// sheet is set aside with S006 naming the one used.
 fn pick_register(
-    files: &[FileEntry],
-    per_file: &[(Vec<ParsedSheet>, Vec<Finding>, bool)],
+    files: &mut [FileEntry],
+    per_file: &[FileParts],
     cx: &AssembleCtx,
     findings: &mut Vec<Finding>,
-) -> Vec<usize> {
+) -> RegisterFiles {
     let has = |i: usize, k: SheetKind| per_file[i].0.iter().any(|s| s.kind == k);
-    if let Some(path) = &cx.register_path
-        && let Some(i) = files.iter().position(|f| &f.path == path)
-    {
-        return vec![i];
-    }
-    let branches = (0..files.len()).find(|&i| has(i, SheetKind::Branches));
-    let leaders = branches
-        .filter(|&i| has(i, SheetKind::Leaders))
-        .or_else(|| (0..files.len()).find(|&i| has(i, SheetKind::Leaders)));
-    let chosen: Vec<usize> = branches
-        .into_iter()
-        .chain(leaders)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    for kind in [SheetKind::Branches, SheetKind::Leaders] {
-        let used = if kind == SheetKind::Branches {
-            branches
-        } else {
-            leaders
-        };
-        for i in (0..files.len()).filter(|&i| has(i, kind) && Some(i) != used) {
-            let used_path = used.map(|u| files[u].path.clone()).unwrap_or_default();
+    let n = files.len();
+    let named = cx
+        .register_path
+        .as_ref()
+        .and_then(|p| files.iter().position(|f| &f.path == p));
+    let first = |k: SheetKind| named.or_else(|| (0..n).find(|&i| has(i, k)));
+    let branches = first(SheetKind::Branches);
+    let leaders = named
+        .or_else(|| branches.filter(|&i| has(i, SheetKind::Leaders)))
+        .or_else(|| first(SheetKind::Leaders));
+    for (kind, used) in [
+        (SheetKind::Branches, branches),
+        (SheetKind::Leaders, leaders),
+    ] {
+        let used_path = used.map(|u| files[u].path.clone()).unwrap_or_default();
+        for i in (0..n).filter(|&i| has(i, kind) && Some(i) != used) {
             findings.push(Finding::new(
                 "S006",
                 TOWNSHIP,
@@ -188,27 +205,37 @@ fn pick_register(
                 format!("发现多份{}，本次使用“{used_path}”，此文件中的{}未使用；如需改用此文件，请用 --register 指定", kind.label(), kind.label()),
                 Location::file(&files[i].path),
             ));
+            for s in per_file[i].0.iter().filter(|s| s.kind == kind) {
+                if let Some(entry) = files[i].sheets.get_mut(s.index as usize) {
+                    entry.reject_sheet("S006", format!("未使用，以“{used_path}”为准"));
+                }
+            }
         }
     }
-    chosen
+    RegisterFiles { branches, leaders }
 }
 
 fn build_register(
     model: &mut Model,
-    per_file: &mut [(Vec<ParsedSheet>, Vec<Finding>, bool)],
-    register_files: &[usize],
+    per_file: &mut [FileParts],
+    reg: &RegisterFiles,
     cx: &AssembleCtx,
     findings: &mut Vec<Finding>,
 ) {
-    model.register.files = register_files.iter().map(|&i| i as FileId).collect();
+    model.register.files = [reg.branches, reg.leaders]
+        .into_iter()
+        .flatten()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|i| i as FileId)
+        .collect();
     let mut seen: HashMap<String, String> = HashMap::new();
-    for &id in register_files {
+    for &id in &model.register.files.clone() {
+        let id = id as usize;
         for sheet in per_file[id].0.iter_mut() {
-            match (sheet.kind, sheet.records.take()) {
-                (SheetKind::Branches, Some(Records::Branches(rows)))
-                    if !model.register.has_branch_sheet
-                        || model.register.files[0] as usize == id =>
-                {
+            let records = sheet.records.take();
+            match records {
+                Some(Records::Branches(rows)) if reg.branches == Some(id) => {
                     model.register.has_branch_sheet = true;
                     for mut b in rows {
                         b.key = branch_key(&b.name.value, cx.campaign.township());
@@ -229,20 +256,25 @@ fn build_register(
                         model.register.branches.push(b);
                     }
                 }
-                (SheetKind::Leaders, Some(Records::Leaders(rows)))
-                    if !model.register.has_leader_sheet =>
-                {
+                Some(Records::Leaders(rows)) if reg.leaders == Some(id) => {
                     model.register.has_leader_sheet = true;
                     model.register.leaders.extend(rows);
                 }
-                (kind, records) => {
-                    if records.is_some() || kind.is_register() {
-                        let f = &model.files[id];
-                        let name = &f.sheets[sheet.index as usize].name;
-                        if !kind.is_register() {
-                            findings.push(Finding::new("S007", TOWNSHIP, name.clone(), format!("工作表“{name}”在镇级名册文件中，不是名册，未读取；支部台账请单独报送"), Location::sheet(&f.path, name)));
-                        }
-                    }
+                // A register sheet of the other kind in a file used only for one kind was
+                // already set aside by S006; a branch sheet in the register file is not read.
+                Some(Records::Branches(_) | Records::Leaders(_)) | None => {}
+                Some(_) => {
+                    let f = &model.files[id];
+                    let name = f.sheets[sheet.index as usize].name.clone();
+                    findings.push(Finding::new(
+                        "S007",
+                        TOWNSHIP,
+                        name.clone(),
+                        format!(
+                            "工作表“{name}”在镇级名册文件中，不是名册，未读取；支部台账请单独报送"
+                        ),
+                        Location::sheet(&f.path, &name),
+                    ));
                 }
             }
         }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::dates::PDate;
 use super::grid::{Grid, Limits, read_grids};
 use super::header::find_header;
-use super::info::{looks_like_info, read_info};
+use super::info::{has_info_only_keys, looks_like_info, read_info};
 use super::rows::{Records, SheetCtx, read_rows};
 use super::schema::{SheetKind, kind_from_name, spec};
 use crate::finding::{Finding, Location};
@@ -145,11 +145,21 @@ fn parse_sheet(
             None
         }
     });
-    let header = if by_name == Some(SheetKind::Info) {
+    let mut header = if by_name == Some(SheetKind::Info) {
         None
     } else {
         find_header(grid, by_name)
     };
+    // An unnamed one-row 基本情况 table (支部名称 | 支部类别 | 填报日期) also reads as a 支部名册
+    // header; its 填报-style items decide.
+    if by_name.is_none()
+        && header
+            .as_ref()
+            .is_some_and(|h| h.kind == SheetKind::Branches)
+        && has_info_only_keys(grid)
+    {
+        header = None;
+    }
     if by_name == Some(SheetKind::Info)
         || (by_name.is_none() && header.is_none() && looks_like_info(grid))
     {

@@ -44,6 +44,30 @@ pub fn looks_like_info(grid: &Grid) -> bool {
     seen.len() >= 2
 }
 
+/// Items only 基本情况 has (a 支部名册 has 支部名称 and 支部类别 too).
+const INFO_ONLY: &[&str] = &[
+    "填报人",
+    "填报日期",
+    "报送月份",
+    "公示日期",
+    "公示范围",
+    "备案日期",
+];
+
+/// Does a sheet whose header reads as a 支部名册 carry items only 基本情况 has?
+pub fn has_info_only_keys(grid: &Grid) -> bool {
+    grid.rows
+        .iter()
+        .take(12)
+        .flat_map(|r| &r.cells)
+        .any(|(_, c)| {
+            let Cell::Text(t) = c else { return false };
+            let key = t.split(':').next().unwrap_or(t);
+            info_key(key)
+                .is_some_and(|k| INFO_ONLY.contains(&spec(SheetKind::Info).columns[k].name))
+        })
+}
+
 /// A table layout's header row: two info keys side by side.
 fn table_header(grid: &Grid) -> Option<usize> {
     grid.rows.iter().take(12).position(|row| {

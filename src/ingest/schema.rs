@@ -363,11 +363,16 @@ pub static HEADER_INDEX: LazyLock<HashMap<String, Vec<HeaderHit>>> = LazyLock::n
             }
         }
     }
+    // 基本情况 is recognised by its own layout (key/value), so its keys do not make a table
+    // header ambiguous: 支部名称 still tells a 支部名册.
     for hits in map.values_mut() {
-        let first = hits[0].kind;
-        let single_kind = hits.iter().all(|h| h.kind == first);
+        let mut kinds = hits
+            .iter()
+            .map(|h| h.kind)
+            .filter(|k| *k != SheetKind::Info);
+        let single_kind = kinds.next().is_some_and(|first| kinds.all(|k| k == first));
         for h in hits.iter_mut() {
-            h.distinctive = single_kind;
+            h.distinctive = single_kind && h.kind != SheetKind::Info;
         }
     }
     map
