@@ -616,3 +616,37 @@ fn an_unnamed_one_row_info_table_is_not_a_register() {
         "2024-08-20"
     );
 }
+
+#[test]
+fn year_month_habits_in_birth_and_join_columns() {
+    let roster = "姓名,出生日期,入党日期\n甲,197808,2003.10\n乙,1975.03,2005.1\n丙,200007,200811\n";
+    let dir = township(&[("红星村/花名册.csv", roster)]);
+    let (model, findings) = ingest_at(dir.path(), "2024-12-31");
+    let r = &branch(&model, "红星村").roster;
+    let got: Vec<(String, String)> = r
+        .iter()
+        .map(|m| {
+            (
+                ymd(&m.birth.as_ref().unwrap().value),
+                ymd(&m.joined.as_ref().unwrap().value),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("1978-08".into(), "2003-10".into()),
+            ("1975-03".into(), "2005-01".into()),
+            ("2000-07".into(), "2008-11".into())
+        ]
+    );
+    // Only the text Excel writes for the number 2005.10 carries the "may be October" note.
+    let d003 = codes(&findings, "D003");
+    assert_eq!(d003.len(), 1, "{d003:?}");
+    assert_eq!(d003[0].loc.cell_a1(), "C3");
+    assert!(codes(&findings, "D002").is_empty());
+    // In an event column six digits are not a month: a meeting needs its day.
+    let dir = township(&[("红星村/会议记录.csv", "会议类型,会议日期\n党课,202407\n")]);
+    let (_, findings) = ingest_at(dir.path(), "2024-12-31");
+    assert_eq!(codes(&findings, "D002").len(), 1);
+}

@@ -324,14 +324,9 @@ pub fn cell_date(
             },
             note: None,
         }),
-        Cell::Number(n) => dates::parse_date_number(*n, cx.is_1904, cx.year),
-        // Numeric text (a CSV's 20240731, 45504 or 2005.1) reads as the number it shows, so
-        // that the Excel traps are flagged the same way as in a workbook.
-        Cell::Text(t) => match t.trim().parse::<f64>() {
-            Ok(n) => dates::parse_date_number(n, cx.is_1904, cx.year)
-                .or_else(|| dates::parse_date_text(t, cx.year)),
-            Err(_) => dates::parse_date_text(t, cx.year),
-        },
+        Cell::Number(n) => year_month_number(&number_text(*n), need)
+            .or_else(|| dates::parse_date_number(*n, cx.is_1904, cx.year)),
+        Cell::Text(t) => year_month_number(t.trim(), need).or_else(|| text_date(t.trim(), cx)),
         Cell::Bool(_) => None,
         Cell::Error(e) => {
             cx.find(
@@ -392,6 +387,47 @@ pub fn cell_date(
         );
     }
     DateRead::Ok(Val::new(p.value, cx.prov(row, col)))
+}
+
+/// `197808` in a 出生/入党 column: a year and month written as six digits (a common habit),
+/// never a date, since those columns may stop at the month.
+fn year_month_number(t: &str, need: DateNeed) -> Option<dates::ParsedDate> {
+    if !need.month_ok || t.len() != 6 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (y, m) = (t[..4].parse::<i32>().ok()?, t[4..].parse::<u32>().ok()?);
+    let date = NaiveDate::from_ymd_opt(y, m, 1).filter(|_| (1900..=2100).contains(&y))?;
+    Some(dates::ParsedDate {
+        value: PDate {
+            date,
+            precision: Precision::Month,
+        },
+        note: None,
+    })
+}
+
+/// A date written as text. Whole numbers (a CSV's 20240731 or 45504) read as the number they
+/// show; `2005.1` is the text Excel writes for the number 2005.10, so it carries the same
+/// "may be October" note as the number would.
+fn text_date(t: &str, cx: &SheetCtx) -> Option<dates::ParsedDate> {
+    if !t.is_empty()
+        && t.bytes().all(|b| b.is_ascii_digit())
+        && let Some(p) = t
+            .parse::<f64>()
+            .ok()
+            .and_then(|n| dates::parse_date_number(n, cx.is_1904, cx.year))
+    {
+        return Some(p);
+    }
+    let mut p = dates::parse_date_text(t, cx.year)?;
+    let looks_cut = t.len() == 6
+        && t.as_bytes()[4] == b'.'
+        && t.ends_with('1')
+        && t[..4].bytes().all(|b| b.is_ascii_digit());
+    if looks_cut && p.value.precision == Precision::Month {
+        p.note = Some(DateNote::MonthMaybeTen);
+    }
+    Some(p)
 }
 
 /// How a row under the header is classified before it is read.
