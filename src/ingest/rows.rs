@@ -480,7 +480,20 @@ fn classify(grid: &Grid, header: &Header, row: &GridRow, year: i32) -> RowClass 
     if content.len() == 1 && is_subtitle(&folded) {
         return RowClass::Skip;
     }
-    // The header repeated (printed pages): every mapped column holds its own header text.
+    // The header repeated (printed pages): mapped columns hold their own header texts. The
+    // first mapped column decides cheaply for ordinary rows.
+    let first_mapped = header
+        .columns
+        .iter()
+        .zip(&header.texts)
+        .find_map(|(c, t)| Some((row.get((*c)?), t.as_ref()?)));
+    let maybe_header = match first_mapped {
+        Some((Some(Cell::Text(t)), h)) => crate::text::fold_header(t) == *h,
+        _ => false,
+    };
+    if !maybe_header {
+        return RowClass::Data;
+    }
     let repeats = header
         .columns
         .iter()
