@@ -22,14 +22,6 @@ impl Severity {
             Severity::Info => "info",
         }
     }
-
-    pub fn chinese(self) -> &'static str {
-        match self {
-            Severity::Error => "严重",
-            Severity::Warning => "一般",
-            Severity::Info => "提示",
-        }
-    }
 }
 
 /// The branch field of township-wide findings (SPEC §4).

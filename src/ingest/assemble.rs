@@ -27,9 +27,13 @@ pub struct AssembleCtx<'a> {
 /// The branch field of 输入文件 for the register's own files.
 pub const REGISTER_LABEL: &str = "镇级名册";
 
-/// What a parsed file brings besides its entry: its sheets, its findings, and whether it
-/// could not be read at all.
-type FileParts = (Vec<ParsedSheet>, Vec<Finding>, bool);
+/// What a parsed file brings besides its entry.
+struct FileParts {
+    sheets: Vec<ParsedSheet>,
+    findings: Vec<Finding>,
+    /// Could not be read at all (S002).
+    unreadable: bool,
+}
 
 pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Finding>) {
     let mut model = Model::default();
@@ -37,7 +41,11 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
     let mut per_file: Vec<FileParts> = Vec::new();
     for p in parsed {
         model.files.push(p.entry);
-        per_file.push((p.sheets, p.findings, p.unreadable));
+        per_file.push(FileParts {
+            sheets: p.sheets,
+            findings: p.findings,
+            unreadable: p.unreadable,
+        });
     }
 
     let register_files = pick_register(&mut model.files, &per_file, cx, &mut findings);
@@ -65,12 +73,12 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
     let mut owner: Vec<Option<usize>> = vec![None; model.files.len()];
     for id in 0..model.files.len() {
         // A file holding a register sheet is a register, used or set aside (S006), never a return.
-        if register_files.contains(id) || per_file[id].0.iter().any(|s| s.kind.is_register()) {
+        if register_files.contains(id) || per_file[id].sheets.iter().any(|s| s.kind.is_register()) {
             model.files[id].branch = REGISTER_LABEL.to_string();
             continue;
         }
-        let hints = branch_hints(&model.files[id], &per_file[id].0);
-        let not_a_spreadsheet = !model.files[id].error.is_empty() && !per_file[id].2;
+        let hints = branch_hints(&model.files[id], &per_file[id].sheets);
+        let not_a_spreadsheet = !model.files[id].error.is_empty() && !per_file[id].unreadable;
         if not_a_spreadsheet {
             // Its S007 goes to the branch whose folder or name it carries, but it adds nothing.
             owner[id] = if no_register {
@@ -97,7 +105,7 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
                 model.files[id].branch = model.branches[b].name.clone();
                 model.branches[b].files.push(id as FileId);
             }
-            None if !per_file[id].2 => {
+            None if !per_file[id].unreadable => {
                 let path = model.files[id].path.clone();
                 let said = hints.first().cloned().unwrap_or_default();
                 findings.push(Finding::new(
@@ -113,9 +121,9 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
     }
 
     // Every finding of a file belongs to the file's branch, or to 全镇 when it has none.
-    for (id, (_, file_findings, _)) in per_file.iter_mut().enumerate() {
+    for (id, parts) in per_file.iter_mut().enumerate() {
         let branch = owner[id].map_or(TOWNSHIP.to_string(), |b| model.branches[b].name.clone());
-        for mut f in file_findings.drain(..) {
+        for mut f in parts.findings.drain(..) {
             if f.branch.is_empty() {
                 f.branch = branch.clone();
             }
@@ -123,11 +131,11 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
         }
     }
 
-    // Periods and report dates, then merge each branch's returns.
+    // Periods and report dates of the readable returns, then merge each branch's returns.
     for id in 0..model.files.len() {
-        if owner[id].is_some() {
+        if owner[id].is_some() && model.files[id].error.is_empty() {
             let (period, report) =
-                period_and_report_date(&model.files[id], &per_file[id].0, cx.campaign.year);
+                period_and_report_date(&model.files[id], &per_file[id].sheets, cx.campaign.year);
             model.files[id].period = period;
             model.files[id].report_date = report;
             if let Some(p) = period {
@@ -136,7 +144,7 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
         }
     }
     let mut sheets_by_file: Vec<Vec<ParsedSheet>> =
-        per_file.into_iter().map(|(s, _, _)| s).collect();
+        per_file.into_iter().map(|p| p.sheets).collect();
     for b in 0..model.branches.len() {
         merge_branch(&mut model, b, &mut sheets_by_file, cx, &mut findings);
     }
@@ -181,7 +189,7 @@ fn pick_register(
     cx: &AssembleCtx,
     findings: &mut Vec<Finding>,
 ) -> RegisterFiles {
-    let has = |i: usize, k: SheetKind| per_file[i].0.iter().any(|s| s.kind == k);
+    let has = |i: usize, k: SheetKind| per_file[i].sheets.iter().any(|s| s.kind == k);
     let n = files.len();
     let named = cx
         .register_path
@@ -205,7 +213,7 @@ fn pick_register(
                 format!("发现多份{}，本次使用“{used_path}”，此文件中的{}未使用；如需改用此文件，请用 --register 指定", kind.label(), kind.label()),
                 Location::file(&files[i].path),
             ));
-            for s in per_file[i].0.iter().filter(|s| s.kind == kind) {
+            for s in per_file[i].sheets.iter().filter(|s| s.kind == kind) {
                 if let Some(entry) = files[i].sheets.get_mut(s.index as usize) {
                     entry.reject_sheet("S006", format!("未使用，以“{used_path}”为准"));
                 }
@@ -232,7 +240,7 @@ fn build_register(
     let mut seen: HashMap<String, String> = HashMap::new();
     for &id in &model.register.files.clone() {
         let id = id as usize;
-        for sheet in per_file[id].0.iter_mut() {
+        for sheet in per_file[id].sheets.iter_mut() {
             let records = sheet.records.take();
             match records {
                 Some(Records::Branches(rows)) if reg.branches == Some(id) => {

@@ -44,12 +44,6 @@ pub struct ParsedFile {
     pub unreadable: bool,
 }
 
-impl ParsedFile {
-    pub fn has_kind(&self, kind: SheetKind) -> bool {
-        self.sheets.iter().any(|s| s.kind == kind)
-    }
-}
-
 /// Parse a file's bytes. `entry` arrives with path, size, hash and time filled in.
 pub fn parse_file(
     mut entry: FileEntry,
