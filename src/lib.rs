@@ -9,4 +9,5 @@ pub mod finding;
 pub mod ingest;
 pub mod model;
 pub mod report;
+pub mod rules;
 pub mod text;

@@ -8,10 +8,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::campaign::Campaign;
 use crate::cli::CheckArgs;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, sort_findings};
 use crate::ingest::{self, Options, dates};
 use crate::model::Model;
 use crate::report::{atomic::write_atomic, findings_csv, summary};
+use crate::rules;
 
 /// `--as-of` as a full date; any date form a branch may write is accepted.
 pub fn parse_as_of(text: &str, year: i32) -> Result<NaiveDate> {
@@ -67,8 +68,10 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         on_found: &found,
         on_file: &tick,
     };
-    let (model, findings) = pool.install(|| ingest::ingest(&opts));
+    let (model, mut findings) = pool.install(|| ingest::ingest(&opts));
     progress.finish_and_clear();
+    findings.extend(rules::judge(&model, &campaign, as_of));
+    sort_findings(&mut findings);
 
     let csv_path = args.out.join("findings.csv");
     write_atomic(&csv_path, &findings_csv::render(&findings))?;

@@ -1,0 +1,240 @@
+//! D rules that need the whole model: names repeated in a roster (D004) or across branches
+//! (D005), 编号 that refer to nothing (D009), roster size against the register (D010), and
+//! names nobody knows (D011).
+
+use std::collections::{HashMap, HashSet};
+
+use super::Ctx;
+use crate::finding::Finding;
+use crate::ingest::dates::PDate;
+use crate::ingest::schema::SheetKind;
+use crate::model::{Member, Prov};
+use crate::text::fold_name;
+
+/// D004: the same name twice in one roster, one finding per repeated row.
+pub fn duplicate_names(cx: &Ctx, out: &mut Vec<Finding>) {
+    for b in &cx.branches {
+        let mut first: HashMap<&str, &Member> = HashMap::new();
+        for m in &b.b.roster {
+            match first.get(m.name.value.as_str()) {
+                Some(f) => {
+                    let at = cx.at(f.name.at);
+                    out.push(Finding::new(
+                        "D004",
+                        b.name(),
+                        m.name.value.clone(),
+                        format!("花名册中“{}”出现了两次（另见{} {}）；如是同一人请删除重复行，如是同名的两个人请在姓名后加以区分并核对身份证号", m.name.value, at.sheet, at.cell_a1()),
+                        cx.at(m.name.at),
+                    ));
+                }
+                None => {
+                    first.insert(&m.name.value, m);
+                }
+            }
+        }
+    }
+}
+
+/// Who a member is, for D005: a valid ID, else name and birth date (same precision).
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Person<'a> {
+    Id(&'a str),
+    NameBirth(&'a str, PDate),
+}
+
+/// D005: the same person on two branches' rosters; one finding on each branch.
+pub fn same_person_in_two_branches(cx: &Ctx, out: &mut Vec<Finding>) {
+    // person → [(branch index, member)]
+    let mut seen: HashMap<Person, Vec<(usize, &Member)>> = HashMap::new();
+    for (bi, b) in cx.branches.iter().enumerate() {
+        for m in &b.members {
+            let keys = [
+                m.id_number
+                    .as_ref()
+                    .filter(|_| m.id_valid)
+                    .map(|id| Person::Id(&id.value)),
+                m.birth
+                    .as_ref()
+                    .map(|d| Person::NameBirth(&m.name.value, d.value)),
+            ];
+            for key in keys.into_iter().flatten() {
+                seen.entry(key).or_default().push((bi, m));
+            }
+        }
+    }
+    let mut reported: HashSet<(usize, usize, &str)> = HashSet::new();
+    let mut pairs: Vec<(usize, &Member, usize)> = Vec::new();
+    for (key, list) in &seen {
+        for &(b1, m1) in list {
+            for &(b2, m2) in list {
+                if b1 == b2 {
+                    continue;
+                }
+                // Name and birth date only stand in where either lacks a valid ID.
+                if let Person::NameBirth(..) = key {
+                    if m1.id_valid && m2.id_valid {
+                        continue;
+                    }
+                }
+                if reported.insert((b1, b2, m1.name.value.as_str())) {
+                    pairs.push((b1, m1, b2));
+                }
+            }
+        }
+    }
+    pairs.sort_by_key(|(b1, m, b2)| (*b1, m.name.at, *b2));
+    for (b1, m, b2) in pairs {
+        let other = cx.branches[b2].name();
+        out.push(Finding::new(
+            "D005",
+            cx.branches[b1].name(),
+            m.name.value.clone(),
+            format!("{}也在“{other}”的花名册中（身份证号或姓名、出生日期相同）；一名党员只能在一个支部，请两个支部核实其组织关系所在支部", m.name.value),
+            cx.at(m.name.at),
+        ));
+    }
+}
+
+/// D009: a 问题编号 naming no problem, or a 整改编号 naming no rectification item. Records
+/// dated after `--as-of` still count as targets.
+pub fn dangling_references(cx: &Ctx, out: &mut Vec<Finding>) {
+    for b in &cx.branches {
+        if b.present(SheetKind::Problems) && b.present(SheetKind::Rectifications) {
+            let ids: HashSet<String> =
+                b.b.problems
+                    .iter()
+                    .map(|p| fold_name(&p.id.value))
+                    .collect();
+            for r in &b.b.rectifications {
+                for pid in &r.problem_ids.value {
+                    if !ids.contains(&fold_name(pid)) {
+                        out.push(Finding::new(
+                            "D009",
+                            b.name(),
+                            r.id.value.clone(),
+                            format!(
+                                "整改事项“{}”的问题编号“{pid}”在查摆问题清单中找不到；请核对编号",
+                                r.id.value
+                            ),
+                            cx.at(r.problem_ids.at),
+                        ));
+                    }
+                }
+            }
+        }
+        if b.present(SheetKind::Rectifications) && b.present(SheetKind::Results) {
+            let ids: HashSet<String> =
+                b.b.rectifications
+                    .iter()
+                    .map(|r| fold_name(&r.id.value))
+                    .collect();
+            for r in &b.b.results {
+                if !ids.contains(&fold_name(&r.rect_id.value)) {
+                    out.push(Finding::new(
+                        "D009",
+                        b.name(),
+                        r.rect_id.value.clone(),
+                        format!(
+                            "落实结果的整改编号“{}”在整改项目清单中找不到；请核对编号",
+                            r.rect_id.value
+                        ),
+                        cx.at(r.rect_id.at),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// D010: the roster's size (a person counted once) against the register's 党员人数.
+pub fn member_count(cx: &Ctx, out: &mut Vec<Finding>) {
+    for b in &cx.branches {
+        let (Some(reg), true) = (b.reg, b.present(SheetKind::Roster)) else {
+            continue;
+        };
+        let Some(count) = &reg.member_count else {
+            continue;
+        };
+        let n = b.members.len() as u32;
+        if n != count.value {
+            out.push(Finding::new(
+                "D010",
+                b.name(),
+                "党员人数",
+                format!("花名册有 {n} 人，支部名册登记的党员人数是 {} 人；请核对花名册是否漏报或多报，或请镇里更新名册", count.value),
+                cx.at(count.at),
+            ));
+        }
+    }
+}
+
+/// Names not found, each with where it first appeared and how often.
+#[derive(Default)]
+struct Strangers<'a> {
+    order: Vec<&'a str>,
+    seen: HashMap<&'a str, (Prov, &'static str, usize)>,
+}
+
+impl<'a> Strangers<'a> {
+    fn see(&mut self, name: &'a str, at: Prov, sheet: &'static str) {
+        let order = &mut self.order;
+        let e = self.seen.entry(name).or_insert_with(|| {
+            order.push(name);
+            (at, sheet, 0)
+        });
+        e.2 += 1;
+    }
+}
+
+/// D011: a name in talks or meetings that is on neither the branch's roster nor the register.
+/// One finding per name and branch, at its first appearance; talk partners of 群众/服务对象
+/// talks are not expected on any roster.
+pub fn unknown_names(cx: &Ctx, out: &mut Vec<Finding>) {
+    for b in &cx.branches {
+        if !b.present(SheetKind::Roster) {
+            continue;
+        }
+        let roster: HashSet<&str> = b.members.iter().map(|m| m.name.value.as_str()).collect();
+        let known = |n: &str| roster.contains(n) || cx.leader(n).is_some();
+        let mut s = Strangers::default();
+        for t in &b.talks {
+            if !known(&t.talker.value) {
+                s.see(&t.talker.value, t.talker.at, "谈心谈话记录");
+            }
+            if t.target.as_ref().is_some_and(|c| c.value.is_public()) {
+                continue;
+            }
+            for n in t.partners.value.iter().filter(|n| !known(n)) {
+                s.see(n, t.partners.at, "谈心谈话记录");
+            }
+        }
+        for m in &b.meetings {
+            let lists = [
+                m.host
+                    .as_ref()
+                    .map(|h| (std::slice::from_ref(&h.value), h.at)),
+                m.attendees.as_ref().map(|a| (a.value.as_slice(), a.at)),
+            ];
+            for (names, at) in lists.into_iter().flatten() {
+                for n in names.iter().filter(|n| !known(n)) {
+                    s.see(n, at, "会议记录");
+                }
+            }
+        }
+        for n in s.order {
+            let (at, sheet, count) = s.seen[n];
+            let times = if count > 1 {
+                format!("（共出现 {count} 次）")
+            } else {
+                String::new()
+            };
+            out.push(Finding::new(
+                "D011",
+                b.name(),
+                n.to_string(),
+                format!("{sheet}中的“{n}”{times}既不在本支部花名册中，也不在督导人员名单中；如是笔误请改正，如是外单位人员可不处理"),
+                cx.at(at),
+            ));
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! Rules: pure functions of the model and the campaign that say what is missing, late,
+//! inconsistent or unsupervised (SPEC §4). Each check is one registered unit raising the
+//! codes it declares; `catalog` documents every code in Chinese.
+
+pub mod coverage;
+pub mod data;
+pub mod phase;
+pub mod routine;
+pub mod supervision;
+pub mod timing;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::campaign::Campaign;
+use crate::finding::{Finding, Location};
+use crate::ingest::schema::SheetKind;
+use crate::ingest::vocab;
+use crate::model::*;
+use crate::text::fold_name;
+
+/// A rule unit: a name, the codes it may raise, and the check itself.
+pub struct Check {
+    pub name: &'static str,
+    pub codes: &'static [&'static str],
+    pub run: fn(&Ctx, &mut Vec<Finding>),
+}
+
+/// Every check, in the order of SPEC §4. Codes raised while reading (S, D001–D003, D006–D008)
+/// are raised by ingest and documented in the catalog like these.
+pub const CHECKS: &[Check] = &[
+    Check {
+        name: "花名册重名",
+        codes: &["D004"],
+        run: data::duplicate_names,
+    },
+    Check {
+        name: "跨支部重复党员",
+        codes: &["D005"],
+        run: data::same_person_in_two_branches,
+    },
+    Check {
+        name: "编号引用",
+        codes: &["D009"],
+        run: data::dangling_references,
+    },
+    Check {
+        name: "党员人数",
+        codes: &["D010"],
+        run: data::member_count,
+    },
+    Check {
+        name: "未知人员",
+        codes: &["D011"],
+        run: data::unknown_names,
+    },
+    Check {
+        name: "环节时限",
+        codes: &[
+            "T101", "T102", "T201", "T202", "T301", "T302", "T401", "T402", "T501", "T502", "T601",
+            "T602",
+        ],
+        run: timing::phase_deadlines,
+    },
+    Check {
+        name: "环节顺序",
+        codes: &["T700"],
+        run: timing::phase_order,
+    },
+    Check {
+        name: "整改时限",
+        codes: &["T800"],
+        run: timing::overdue_rectifications,
+    },
+    Check {
+        name: "谈心谈话覆盖",
+        codes: &["C001", "C002", "C003", "C004"],
+        run: coverage::talks,
+    },
+    Check {
+        name: "三张清单覆盖",
+        codes: &["C005", "C006", "C007", "C008"],
+        run: coverage::lists,
+    },
+    Check {
+        name: "党员大会议程",
+        codes: &["C009"],
+        run: coverage::general_meeting_agenda,
+    },
+    Check {
+        name: "分党小组批评",
+        codes: &["C010"],
+        run: coverage::party_groups,
+    },
+    Check {
+        name: "整改公示",
+        codes: &["C011"],
+        run: coverage::publicity,
+    },
+    Check {
+        name: "学习材料",
+        codes: &["C012"],
+        run: coverage::study_materials,
+    },
+    Check {
+        name: "督导覆盖",
+        codes: &["V001", "V002", "V003", "V004", "V005", "V006"],
+        run: supervision::supervision,
+    },
+    Check {
+        name: "三会一课",
+        codes: &["M001", "M002", "M003", "M004"],
+        run: routine::routine,
+    },
+];
+
+/// What every rule reads: the model, the campaign, and per-branch views restricted to the
+/// records that count (in the window, not after `--as-of`).
+pub struct Ctx<'a> {
+    pub model: &'a Model,
+    pub campaign: &'a Campaign,
+    pub as_of: NaiveDate,
+    /// Register cadres by folded name.
+    pub leaders: HashMap<String, &'a Leader>,
+    pub min_rank: Rank,
+    /// One view per branch that returned something, in model order.
+    pub branches: Vec<BranchView<'a>>,
+}
+
+/// A branch as the campaign rules see it.
+pub struct BranchView<'a> {
+    pub b: &'a Branch,
+    pub reg: Option<&'a RegBranch>,
+    pub has_committee: bool,
+    pub category: Option<Category>,
+    /// Campaign records: dated in the window [start, as_of].
+    pub meetings: Vec<&'a Meeting>,
+    pub talks: Vec<&'a Talk>,
+    pub problems: Vec<&'a Problem>,
+    pub results: Vec<&'a RectResult>,
+    /// Meetings dated up to `--as-of`, whatever the window (三会一课 runs all year).
+    pub all_meetings: Vec<&'a Meeting>,
+    /// Roster members, first row of each folded name.
+    pub members: Vec<&'a Member>,
+}
+
+impl BranchView<'_> {
+    pub fn present(&self, kind: SheetKind) -> bool {
+        *self.b.presence(kind) == Presence::Present
+    }
+
+    pub fn name(&self) -> &str {
+        &self.b.name
+    }
+
+    pub fn first_meeting(&self, kind: MeetingKind) -> Option<&Meeting> {
+        self.meetings
+            .iter()
+            .filter(|m| m.kind.value == kind)
+            .min_by_key(|m| (m.date.value.date, m.date.at))
+            .copied()
+    }
+
+    pub fn committee_members(&self) -> impl Iterator<Item = &Member> {
+        self.members
+            .iter()
+            .copied()
+            .filter(|m| m.role.value.is_committee())
+    }
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(model: &'a Model, campaign: &'a Campaign, as_of: NaiveDate) -> Self {
+        let start = campaign.start;
+        let in_window = |d: NaiveDate| d >= start && d <= as_of;
+        let leaders = model
+            .register
+            .leaders
+            .iter()
+            .map(|l| (l.name.value.clone(), l))
+            .collect();
+        let min_rank = vocab::rank(&campaign.min_supervisor_rank).unwrap_or(Rank::DeputySection);
+        let branches = model
+            .branches
+            .iter()
+            .filter(|b| {
+                b.returned()
+                    && b.files
+                        .iter()
+                        .any(|f| model.files[*f as usize].error.is_empty())
+            })
+            .map(|b| {
+                let reg = b.reg.and_then(|i| model.register.branches.get(i));
+                let mut seen = std::collections::HashSet::new();
+                BranchView {
+                    b,
+                    reg,
+                    has_committee: reg.is_none_or(|r| r.has_committee),
+                    category: reg.and_then(|r| r.category.as_ref().map(|c| c.value)),
+                    meetings: b
+                        .meetings
+                        .iter()
+                        .filter(|m| in_window(m.date.value.date))
+                        .collect(),
+                    talks: b
+                        .talks
+                        .iter()
+                        .filter(|t| in_window(t.date.value.date))
+                        .collect(),
+                    problems: b
+                        .problems
+                        .iter()
+                        .filter(|p| in_window(p.date.value.date))
+                        .collect(),
+                    results: b
+                        .results
+                        .iter()
+                        .filter(|r| r.done.as_ref().is_none_or(|d| d.value.date <= as_of))
+                        .collect(),
+                    all_meetings: b
+                        .meetings
+                        .iter()
+                        .filter(|m| m.date.value.date <= as_of)
+                        .collect(),
+                    members: b
+                        .roster
+                        .iter()
+                        .filter(|m| seen.insert(m.name.value.as_str()))
+                        .collect(),
+                }
+            })
+            .collect();
+        Ctx {
+            model,
+            campaign,
+            as_of,
+            leaders,
+            min_rank,
+            branches,
+        }
+    }
+
+    /// Is a deadline past (SPEC §6: nothing is due on the deadline day itself)?
+    pub fn due(&self, deadline: NaiveDate) -> bool {
+        self.as_of > deadline
+    }
+
+    pub fn at(&self, p: Prov) -> Location {
+        Location::at(&self.model.files, p)
+    }
+
+    pub fn leader(&self, name: &str) -> Option<&'a Leader> {
+        self.leaders.get(&fold_name(name)).copied()
+    }
+}
+
+/// Run every check; findings come back unsorted (the caller sorts them with ingest's).
+pub fn judge(model: &Model, campaign: &Campaign, as_of: NaiveDate) -> Vec<Finding> {
+    let cx = Ctx::new(model, campaign, as_of);
+    let mut out = Vec::new();
+    for check in CHECKS {
+        (check.run)(&cx, &mut out);
+    }
+    out
+}
+
+/// Is `m` a meeting of 党小组 `group`? Its 党小组 column says so; without one, its content
+/// names the group, or the roster has only that group.
+pub fn meeting_of_group(m: &Meeting, group: &str, only_group: bool) -> bool {
+    match &m.group {
+        Some(g) => g.value == group,
+        None => {
+            only_group
+                || m.content
+                    .as_ref()
+                    .is_some_and(|c| fold_name(&c.value).contains(group))
+        }
+    }
+}
+
+/// "甲、乙" for a pair, in a stable order.
+pub fn pair(a: &str, b: &str) -> String {
+    if a <= b {
+        format!("{a}、{b}")
+    } else {
+        format!("{b}、{a}")
+    }
+}
+
+/// 支部班子 as a 责任主体 (the branch committee as a whole, not a person).
+pub fn is_committee_as_whole(owner: &str) -> bool {
+    matches!(
+        owner,
+        "支部班子"
+            | "班子"
+            | "党支部班子"
+            | "支部委员会"
+            | "支委会"
+            | "党支部"
+            | "支部"
+            | "支委"
+            | "班子成员"
+            | "支部班子成员"
+    )
+}

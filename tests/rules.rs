@@ -1,0 +1,624 @@
+//! Every finding code, each with the smallest input that raises it and a near miss that must
+//! not (SPEC §4, §6). The base township is one compliant village branch written as CSV; each
+//! case edits it. `every_code_has_a_case` fails when a registered code has no case here.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use orglife::campaign::Campaign;
+use orglife::finding::Finding;
+use orglife::rules;
+
+/// A township as files; edits check that what they replace is there, so a case cannot rot
+/// silently into testing nothing.
+#[derive(Clone)]
+struct Town {
+    files: BTreeMap<String, String>,
+    as_of: &'static str,
+}
+
+const REGISTER: &str = "支部名称,支部类别,设支委会,党员人数\n青林镇红星村党支部,村,是,4\n";
+const LEADERS: &str = "姓名,职务,职级,镇党委班子成员,所在支部\n周建国,镇党委书记,正科级,是,\n";
+const INFO: &str = "支部名称,填报日期,公示日期,公示范围,备案日期\n红星村党支部,2024-08-22,2024-08-20,村务公开栏,2024-08-22\n";
+const ROSTER: &str = "姓名,性别,出生日期,党内职务,特殊情况,党小组,身份证号\n\
+李明,男,1972-03-15,书记,,,420682197203150314\n\
+王芳,女,1980-11-02,组织委员,,,420682198011020421\n\
+张强,男,1991-04-17,党员,流动党员,,420682199104170757\n\
+赵丽,女,1968-05-21,党员,,,420682196805210260\n";
+const MEETINGS: &str = "会议类型,会议日期,主持人,参会人员,学习内容,督导人员,督导人员职级,派出单位,是否点评\n\
+集中学习,2024-07-10,李明,李明、王芳、赵丽,学习六中全会精神、全面从严治党决定、讲认真行动方案、把认真二字刻入灵魂,,,,\n\
+支委会,2024-08-03,李明,李明、王芳,班子成员开展批评和自我批评,周建国,正科级,青林镇党委,是\n\
+党员大会,2024-08-12,李明,李明、王芳、张强、赵丽,通报整改落实情况；通报支委会上班子查摆问题情况；党员之间开展批评和自我批评,周建国,正科级,青林镇党委,是\n";
+const TALKS: &str = "谈话日期,谈话人,谈话对象,对象类别,谈话方式,主要内容\n\
+2024-07-15,李明,王芳,班子成员,面谈,交流\n\
+2024-07-16,李明,张强,流动党员,电话,交流\n\
+2024-07-17,王芳,赵丽,党员,面谈,交流\n\
+2024-07-18,李明,村民代表,群众,上门走访,征求意见\n";
+const PROBLEMS: &str = "编号,责任主体,问题描述,查摆日期\n\
+P1,支部班子,学习不够深入,2024-07-20\n\
+P2,李明,带头作用不够,2024-07-21\n\
+P3,王芳,工作不够细致,2024-07-22\n\
+P4,张强,参加组织生活少,2024-07-23\n\
+P5,赵丽,学习不够主动,2024-07-25\n";
+const RECTS: &str = "编号,问题编号,整改事项,整改措施,责任人,整改时限\n\
+R1,P1,加强学习,每月集中学习,李明,2024-09-30\n\
+R2,P2,发挥带头作用,带头讲党课,李明,立行立改\n\
+R3,P3,提高工作质量,建立台账,王芳,长期坚持\n\
+R4,P4,按时参加组织生活,线上参加,张强,2024-08-31\n\
+R5,P5,主动学习,每周自学,赵丽,9月底前\n";
+const RESULTS: &str = "整改编号,完成情况,完成日期,是否公示\n\
+R1,已完成,2024-08-30,是\n\
+R2,已完成,2024-08-20,是\n\
+R3,长期坚持,,是\n\
+R4,已完成,2024-08-25,是\n\
+R5,推进中,,\n";
+
+fn base() -> Town {
+    let mut files = BTreeMap::new();
+    for (p, c) in [
+        ("名册/支部名册.csv", REGISTER),
+        ("名册/督导人员.csv", LEADERS),
+        ("红星村/基本情况.csv", INFO),
+        ("红星村/党员花名册.csv", ROSTER),
+        ("红星村/会议记录.csv", MEETINGS),
+        ("红星村/谈心谈话记录.csv", TALKS),
+        ("红星村/查摆问题清单.csv", PROBLEMS),
+        ("红星村/整改项目清单.csv", RECTS),
+        ("红星村/落实结果清单.csv", RESULTS),
+    ] {
+        files.insert(p.to_string(), c.to_string());
+    }
+    Town {
+        files,
+        as_of: "2024-09-10",
+    }
+}
+
+impl Town {
+    fn edit(mut self, file: &str, from: &str, to: &str) -> Self {
+        let text = self
+            .files
+            .get_mut(file)
+            .unwrap_or_else(|| panic!("no {file}"));
+        assert!(text.contains(from), "{file} has no {from:?}");
+        *text = text.replacen(from, to, 1);
+        self
+    }
+    fn add(mut self, file: &str, content: &str) -> Self {
+        self.files.insert(file.to_string(), content.to_string());
+        self
+    }
+    fn append(mut self, file: &str, rows: &str) -> Self {
+        self.files
+            .get_mut(file)
+            .unwrap_or_else(|| panic!("no {file}"))
+            .push_str(rows);
+        self
+    }
+    fn remove(mut self, file: &str) -> Self {
+        assert!(self.files.remove(file).is_some(), "no {file}");
+        self
+    }
+    fn at(mut self, as_of: &'static str) -> Self {
+        self.as_of = as_of;
+        self
+    }
+    fn run_with(&self, campaign: &Campaign) -> Vec<Finding> {
+        let dir = tempfile::tempdir().unwrap();
+        for (p, c) in &self.files {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, c).unwrap();
+        }
+        let (model, mut findings) = ingest_with(dir.path(), self.as_of, campaign);
+        findings.extend(rules::judge(&model, campaign, date(self.as_of)));
+        findings
+    }
+    fn run(&self) -> Vec<Finding> {
+        self.run_with(&Campaign::embedded())
+    }
+}
+
+fn codes(f: &[Finding]) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = f.iter().map(|x| x.code).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+#[test]
+fn the_base_township_is_clean() {
+    let f = base().run();
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+/// A case: the code, an input that raises it, and a near miss that must not.
+struct Case {
+    code: &'static str,
+    hit: fn() -> Town,
+    miss: fn() -> Town,
+}
+
+const M: &str = "红星村/会议记录.csv";
+const T: &str = "红星村/谈心谈话记录.csv";
+const P: &str = "红星村/查摆问题清单.csv";
+const R: &str = "红星村/整改项目清单.csv";
+const RS: &str = "红星村/落实结果清单.csv";
+const RO: &str = "红星村/党员花名册.csv";
+const I: &str = "红星村/基本情况.csv";
+const RG: &str = "名册/支部名册.csv";
+const LD: &str = "名册/督导人员.csv";
+
+/// Periodic returns spanning July to September (M rules judge 2024 Q3 at October 10th).
+fn quarterly() -> Town {
+    base()
+        .edit(I, "支部名称,填报日期", "报送月份,支部名称,填报日期")
+        .edit(
+            I,
+            "红星村党支部,2024-08-22",
+            "2024年9月,红星村党支部,2024-08-22",
+        )
+        .add(
+            "红星村/2024年7月/会议记录.csv",
+            "会议类型,会议日期\n支委会,2024-07-05\n",
+        )
+        .add(
+            "红星村/2024年9月/会议记录.csv",
+            "会议类型,会议日期\n支委会,2024-09-05\n党课,2024-09-06\n",
+        )
+        .at("2024-10-10")
+}
+
+const CASES: &[Case] = &[
+    Case {
+        code: "S001",
+        hit: || base().edit(RG, "村,是,4\n", "村,是,4\n青林镇白沙村党支部,村,是,3\n"),
+        miss: base,
+    },
+    Case {
+        code: "S002",
+        hit: || base().add("红星村/坏文件.xlsx", "这不是表格"),
+        miss: || base().add("红星村/空表.csv", ",,\n"),
+    },
+    Case {
+        code: "S003",
+        hit: || {
+            base().add(
+                "其他/陌生村.csv",
+                "支部名称,填报日期\n陌生村党支部,2024-08-01\n",
+            )
+        },
+        miss: || {
+            base().add(
+                "其他/红星村补充.csv",
+                "支部名称,填报日期\n红星村党支部,2024-08-01\n",
+            )
+        },
+    },
+    Case {
+        code: "S004",
+        hit: || base().remove(T),
+        miss: || base().remove(T).at("2024-07-31"),
+    },
+    Case {
+        code: "S005",
+        hit: || base().edit(T, "谈话日期,谈话人,谈话对象,", "谈话日期,谈话人,对象,"),
+        miss: base,
+    },
+    Case {
+        code: "S006",
+        hit: || base().add("红星村/会议记录（更正）.csv", MEETINGS),
+        miss: base,
+    },
+    Case {
+        code: "S007",
+        hit: || base().add("红星村/备忘.csv", "今天开会\n大家都很认真\n"),
+        miss: || base().add("红星村/空表.csv", ",,\n"),
+    },
+    Case {
+        code: "D001",
+        hit: || base().edit(T, "2024-07-17,王芳,", "2024-07-17,,"),
+        miss: base,
+    },
+    Case {
+        code: "D002",
+        hit: || base().edit(T, "2024-07-17,王芳", "某日,王芳"),
+        miss: || base().edit(T, "2024-07-17,王芳", "2024年7月17日,王芳"),
+    },
+    Case {
+        code: "D003",
+        hit: || base().edit(T, "面谈,交流\n2024-07-16", "微信,交流\n2024-07-16"),
+        miss: || base().edit(T, "面谈,交流\n2024-07-16", "视频,交流\n2024-07-16"),
+    },
+    Case {
+        code: "D004",
+        hit: || {
+            base().edit(
+                RO,
+                "赵丽,女,1968-05-21,党员,,,420682196805210260\n",
+                "赵丽,女,1968-05-21,党员,,,420682196805210260\n赵丽,女,1968-05-21,党员,,,\n",
+            )
+        },
+        miss: base,
+    },
+    Case {
+        code: "D005",
+        hit: || two_branches("赵丽,女,1968-05-21,党员,,,420682196805210260\n"),
+        miss: || two_branches("赵丽,女,1970-01-01,党员,,,\n"),
+    },
+    Case {
+        code: "D006",
+        hit: || base().edit(RO, "420682196805210260", "420682196805210261"),
+        miss: base,
+    },
+    Case {
+        code: "D007",
+        hit: || base().edit(T, "2024-07-17,王芳", "2024-09-20,王芳"),
+        miss: || base().edit(T, "2024-07-17,王芳", "2024-09-10,王芳"),
+    },
+    Case {
+        code: "D008",
+        hit: || base().edit(P, "P5,赵丽", "P4,赵丽"),
+        miss: base,
+    },
+    Case {
+        code: "D009",
+        hit: || base().edit(R, "R5,P5", "R5,P9"),
+        miss: || base().edit(R, "R5,P5", "R5,P4、P5"),
+    },
+    Case {
+        code: "D010",
+        hit: || base().edit(RG, "村,是,4", "村,是,5"),
+        miss: base,
+    },
+    Case {
+        code: "D011",
+        hit: || base().edit(T, "村民代表,群众", "村民代表,党员"),
+        miss: base,
+    },
+    Case {
+        code: "T101",
+        hit: || base().edit(M, "集中学习,2024-07-10", "党小组会,2024-07-10"),
+        miss: || {
+            base()
+                .edit(M, "集中学习,2024-07-10", "党小组会,2024-07-10")
+                .at("2024-07-31")
+        },
+    },
+    Case {
+        code: "T102",
+        hit: || base().edit(M, "集中学习,2024-07-10", "集中学习,2024-08-01"),
+        miss: || base().edit(M, "集中学习,2024-07-10", "集中学习,2024-07-31"),
+    },
+    Case {
+        code: "T201",
+        hit: || base().add(T, "谈话日期,谈话人,谈话对象\n"),
+        miss: || base().add(T, "谈话日期,谈话人,谈话对象\n").at("2024-07-31"),
+    },
+    Case {
+        code: "T202",
+        hit: || base().edit(T, "2024-07-17,王芳", "2024-08-01,王芳"),
+        miss: || base().edit(T, "2024-07-17,王芳", "2024-07-31,王芳"),
+    },
+    Case {
+        code: "T301",
+        hit: || base().add(P, "编号,责任主体,问题描述,查摆日期\n"),
+        miss: || {
+            base()
+                .add(P, "编号,责任主体,问题描述,查摆日期\n")
+                .at("2024-07-31")
+        },
+    },
+    Case {
+        code: "T302",
+        hit: || base().edit(P, "2024-07-25", "2024-08-01"),
+        miss: || base().edit(P, "2024-07-25", "2024-07-31"),
+    },
+    Case {
+        code: "T401",
+        hit: || base().edit(M, "支委会,2024-08-03", "党小组会,2024-08-03"),
+        miss: || {
+            base()
+                .edit(M, "支委会,2024-08-03", "党小组会,2024-08-03")
+                .edit(RG, "村,是,4", "村,否,4")
+        },
+    },
+    Case {
+        code: "T402",
+        hit: || base().edit(M, "支委会,2024-08-03", "支委会,2024-08-08"),
+        miss: || base().edit(M, "支委会,2024-08-03", "支委会,2024-08-07"),
+    },
+    Case {
+        code: "T501",
+        hit: || base().edit(M, "党员大会,2024-08-12", "党课,2024-08-12"),
+        miss: || {
+            base()
+                .edit(M, "党员大会,2024-08-12", "党课,2024-08-12")
+                .at("2024-08-15")
+        },
+    },
+    Case {
+        code: "T502",
+        hit: || base().edit(M, "党员大会,2024-08-12", "党员大会,2024-08-16"),
+        miss: || base().edit(M, "党员大会,2024-08-12", "党员大会,2024-08-15"),
+    },
+    Case {
+        code: "T601",
+        hit: || base().edit(I, ",2024-08-22\n", ",\n"),
+        miss: || base().edit(I, ",2024-08-22\n", ",\n").at("2024-08-25"),
+    },
+    Case {
+        code: "T602",
+        hit: || base().edit(I, ",2024-08-22\n", ",2024-08-26\n"),
+        miss: || base().edit(I, ",2024-08-22\n", ",2024-08-25\n"),
+    },
+    Case {
+        code: "T700",
+        hit: || base().edit(M, "支委会,2024-08-03", "支委会,2024-07-24"),
+        miss: || base().edit(M, "支委会,2024-08-03", "支委会,2024-07-25"),
+    },
+    Case {
+        code: "T800",
+        hit: || base().edit(RS, "R4,已完成,2024-08-25", "R4,推进中,"),
+        miss: || {
+            base().edit(RS, "R4,已完成,2024-08-25", "R4,推进中,").edit(
+                R,
+                "张强,2024-08-31",
+                "张强,长期坚持",
+            )
+        },
+    },
+    Case {
+        code: "C001",
+        hit: || base().edit(T, "2024-07-15,李明,王芳", "2024-07-15,李明,赵丽"),
+        miss: || base().edit(T, "2024-07-15,李明,王芳", "2024-07-15,王芳,李明"),
+    },
+    Case {
+        code: "C002",
+        hit: || base().edit(T, "2024-07-17,王芳,赵丽", "2024-07-17,张强,赵丽"),
+        miss: || base().edit(T, "2024-07-17,王芳,赵丽", "2024-07-17,赵丽,王芳"),
+    },
+    Case {
+        code: "C003",
+        hit: || base().edit(T, "2024-07-16,李明,张强", "2024-07-16,李明,赵丽"),
+        miss: || base().edit(T, "2024-07-16,李明,张强", "2024-07-16,赵丽,张强"),
+    },
+    Case {
+        code: "C004",
+        hit: || base().edit(T, "村民代表,群众", "张强,党员"),
+        miss: || base().edit(T, "村民代表,群众", "供电所,服务对象"),
+    },
+    Case {
+        code: "C005",
+        hit: || base().edit(P, "P5,赵丽", "P5,支部班子"),
+        miss: base,
+    },
+    Case {
+        code: "C006",
+        hit: || base().edit(P, "P1,支部班子", "P1,李明"),
+        miss: || base().edit(P, "P1,支部班子", "P1,班子"),
+    },
+    Case {
+        code: "C007",
+        hit: || base().edit(R, "R5,P5", "R5,P4"),
+        miss: || base().edit(R, "R5,P5", "R5,P4、P5"),
+    },
+    Case {
+        code: "C008",
+        hit: || base().edit(R, "每周自学,赵丽", "每周自学,李明"),
+        miss: || {
+            base()
+                .edit(R, "每周自学,赵丽", "每周自学,李明")
+                .at("2024-08-25")
+        },
+    },
+    Case {
+        code: "C009",
+        hit: || base().edit(M, "党员之间开展批评和自我批评", "党员之间交流心得"),
+        miss: || {
+            base()
+                .edit(M, "党员之间开展批评和自我批评", "党员之间交流心得")
+                .at("2024-08-15")
+        },
+    },
+    Case {
+        code: "C010",
+        hit: || big_branch(false),
+        miss: || big_branch(true),
+    },
+    Case {
+        code: "C011",
+        hit: || base().edit(I, "2024-08-20,村务公开栏", ",村务公开栏"),
+        miss: || {
+            base()
+                .edit(I, "2024-08-20,村务公开栏", ",村务公开栏")
+                .at("2024-08-25")
+        },
+    },
+    Case {
+        code: "C012",
+        hit: || base().edit(M, "刻入灵魂", "铭记于心"),
+        miss: || base().edit(M, "刻入灵魂", "铭记于心、学习李乐成书记党课讲稿"),
+    },
+    Case {
+        code: "V001",
+        hit: || {
+            base()
+                .edit(
+                    M,
+                    "周建国,正科级,青林镇党委,是\n党员大会",
+                    "钱进,科员,青林镇党委,是\n党员大会",
+                )
+                .edit(M, "周建国,正科级", "钱进,科员")
+        },
+        miss: || {
+            base()
+                .edit(
+                    M,
+                    "周建国,正科级,青林镇党委,是\n党员大会",
+                    "钱进,科员,青林镇党委,是\n党员大会",
+                )
+                .edit(M, "周建国,正科级", "钱进,四级主任科员")
+        },
+    },
+    Case {
+        code: "V002",
+        hit: || {
+            organ()
+                .edit(M, "周建国,正科级,青林镇党委", "钱进,科员,")
+                .edit(M, "周建国,正科级,青林镇党委", "钱进,科员,")
+                .edit(LD, "\n周建国", "\n周大国")
+        },
+        miss: || {
+            organ()
+                .edit(M, "周建国,正科级,青林镇党委", "钱进,科员,机关工委")
+                .edit(M, "周建国,正科级,青林镇党委", "钱进,科员,")
+                .edit(LD, "\n周建国", "\n周大国")
+        },
+    },
+    Case {
+        code: "V003",
+        hit: || base().edit(LD, "是,\n", "是,\n吴海燕,组织委员,副科级,是,\n"),
+        miss: || base().edit(LD, "是,\n", "是,\n吴海燕,组织委员,副科级,否,\n"),
+    },
+    Case {
+        code: "V004",
+        hit: || base().edit(M, "青林镇党委,是\n党员大会", "青林镇党委,\n党员大会"),
+        miss: base,
+    },
+    Case {
+        code: "V005",
+        hit: || base().edit(LD, "正科级,是,\n", "正科级,是,红星村党支部\n"),
+        miss: || {
+            base()
+                .edit(LD, "正科级,是,\n", "正科级,是,红星村党支部\n")
+                .edit(
+                    M,
+                    "李明、王芳、张强、赵丽",
+                    "李明、王芳、张强、赵丽、周建国",
+                )
+        },
+    },
+    Case {
+        code: "V006",
+        hit: || {
+            base().edit(
+                M,
+                "周建国,正科级,青林镇党委,是\n党员大会",
+                "周建国、钱进,正科级,青林镇党委,是\n党员大会",
+            )
+        },
+        miss: || {
+            base().edit(
+                M,
+                "周建国,正科级,青林镇党委,是\n党员大会",
+                "周建国、钱进,正科级、副科级,青林镇党委,是\n党员大会",
+            )
+        },
+    },
+    Case {
+        code: "M001",
+        hit: || {
+            quarterly().edit(
+                "红星村/2024年9月/会议记录.csv",
+                "支委会,2024-09-05",
+                "党小组会,2024-09-05",
+            )
+        },
+        miss: quarterly,
+    },
+    Case {
+        code: "M002",
+        hit: || quarterly().edit(RO, "流动党员,,", "流动党员,第一党小组,"),
+        miss: || {
+            quarterly().edit(RO, "流动党员,,", "流动党员,第一党小组,").append(
+                M,
+                "党小组会,2024-07-08,张强,,第一党小组会,,,,\n党小组会,2024-08-08,张强,,第一党小组会,,,,\n党小组会,2024-09-08,张强,,第一党小组会,,,,\n",
+            )
+        },
+    },
+    Case {
+        code: "M003",
+        hit: || quarterly().edit(M, "党员大会,2024-08-12", "党课,2024-08-12"),
+        miss: quarterly,
+    },
+    Case {
+        code: "M004",
+        hit: || {
+            quarterly().edit(
+                "红星村/2024年9月/会议记录.csv",
+                "党课,2024-09-06",
+                "主题党日,2024-09-06",
+            )
+        },
+        miss: quarterly,
+    },
+];
+
+/// A second branch whose roster holds `row` (赵丽, or a namesake).
+fn two_branches(row: &str) -> Town {
+    base()
+        .edit(RG, "村,是,4\n", "村,是,4\n青林镇白沙村党支部,村,是,\n")
+        .add(
+            "白沙村/党员花名册.csv",
+            &format!("姓名,性别,出生日期,党内职务,特殊情况,党小组,身份证号\n{row}"),
+        )
+}
+
+/// The branch as a 机关 branch (V002's category).
+fn organ() -> Town {
+    base().edit(RG, "青林镇红星村党支部,村", "青林镇红星村党支部,机关")
+}
+
+/// 31 members in two 党小组, split for criticism; `both` says whether both groups met.
+fn big_branch(both: bool) -> Town {
+    let mut roster = ROSTER.replace(",,420682", ",第一党小组,420682");
+    for i in 0..27 {
+        roster.push_str(&format!("党员{i:02},男,1990-01-01,党员,,第二党小组,\n"));
+    }
+    let mut meetings = MEETINGS.to_string();
+    meetings.push_str("党小组会,2024-08-10,李明,,第一党小组开展批评和自我批评,,,,\n");
+    if both {
+        meetings.push_str("党小组会,2024-08-11,王芳,,第二党小组开展批评和自我批评,,,,\n");
+    }
+    base()
+        .add(RO, &roster)
+        .add(M, &meetings)
+        .edit(RG, "村,是,4", "村,是,31")
+}
+
+#[test]
+fn each_code_is_raised_by_its_case_and_not_by_its_near_miss() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let hit = (case.hit)().run();
+        if !hit.iter().any(|f| f.code == case.code) {
+            failures.push(format!("{}: not raised; got {:?}", case.code, codes(&hit)));
+        }
+        let miss = (case.miss)().run();
+        if let Some(f) = miss.iter().find(|f| f.code == case.code) {
+            failures.push(format!(
+                "{}: raised by the near miss: {} {}",
+                case.code, f.subject, f.message
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+#[ignore]
+fn print_cases() {
+    for case in CASES {
+        let hit = (case.hit)().run();
+        let miss = (case.miss)().run();
+        println!(
+            "{} hit={:?} miss={:?}",
+            case.code,
+            codes(&hit),
+            codes(&miss)
+        );
+    }
+}
