@@ -79,6 +79,9 @@ pub struct CheckArgs {
     /// 同时读取的文件数（默认为 CPU 核数）
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// 有“严重”问题时以退出码 1 结束（供脚本判断）
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 use common::*;
 use orglife::campaign::Campaign;
 use orglife::finding::Finding;
-use orglife::rules;
+use orglife::rules::{
+    self, phase,
+    phase::{PhaseKey, Status},
+};
 
 /// A township as files; edits check that what they replace is there, so a case cannot rot
 /// silently into testing nothing.
@@ -118,6 +121,27 @@ impl Town {
     }
     fn run(&self) -> Vec<Finding> {
         self.run_with(&Campaign::embedded())
+    }
+    /// The phase statuses of 红星村.
+    fn phases(&self) -> Vec<(PhaseKey, Status)> {
+        let campaign = Campaign::embedded();
+        let dir = tempfile::tempdir().unwrap();
+        for (p, c) in &self.files {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, c).unwrap();
+        }
+        let (model, _) = ingest_with(dir.path(), self.as_of, &campaign);
+        let cx = rules::Ctx::new(&model, &campaign, date(self.as_of));
+        let b = cx
+            .branches
+            .iter()
+            .find(|b| b.name().contains("红星村"))
+            .unwrap();
+        phase::states(&cx, b)
+            .iter()
+            .map(|s| (s.key, s.status))
+            .collect()
     }
 }
 
@@ -606,6 +630,236 @@ fn each_code_is_raised_by_its_case_and_not_by_its_near_miss() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+fn status(t: &Town, key: PhaseKey) -> Status {
+    t.phases().into_iter().find(|(k, _)| *k == key).unwrap().1
+}
+
+fn has(t: &Town, code: &str) -> usize {
+    t.run().iter().filter(|f| f.code == code).count()
+}
+
+#[test]
+fn phase_status_before_on_and_after_each_deadline() {
+    assert!(
+        base().phases().iter().all(|(_, s)| *s == Status::OnTime),
+        "{:?}",
+        base().phases()
+    );
+    let no_talks = base().add(T, "谈话日期,谈话人,谈话对象\n");
+    assert_eq!(
+        status(&no_talks.clone().at("2024-07-31"), PhaseKey::Talks),
+        Status::NotDue
+    );
+    assert_eq!(
+        status(&no_talks.at("2024-08-01"), PhaseKey::Talks),
+        Status::Overdue
+    );
+    assert_eq!(
+        status(
+            &base().edit(T, "2024-07-17,王芳", "2024-08-03,王芳"),
+            PhaseKey::Talks
+        ),
+        Status::Late(3),
+        "one late talk makes the phase late"
+    );
+    assert_eq!(
+        status(&base().remove(T), PhaseKey::Talks),
+        Status::MissingSheet
+    );
+    assert_eq!(
+        status(&base().edit(RG, "村,是,4", "村,否,4"), PhaseKey::Committee),
+        Status::NotApplicable
+    );
+    assert_eq!(Status::Late(3).label(), "逾期完成(3天)");
+    // The rectification phase needs both the items and the 备案日期; a 备案日期 after --as-of
+    // does not count yet.
+    assert_eq!(
+        status(
+            &base().add(R, "编号,问题编号,整改事项,整改措施,责任人,整改时限\n"),
+            PhaseKey::Rectify
+        ),
+        Status::Overdue
+    );
+    assert_eq!(
+        status(
+            &base().edit(I, ",2024-08-22\n", ",2024-09-20\n"),
+            PhaseKey::Rectify
+        ),
+        Status::Overdue
+    );
+    // The first 支委会 in the window is the campaign's; one held before the window is not.
+    let early = base().edit(M, "支委会,2024-08-03", "支委会,2024-06-28");
+    assert_eq!(status(&early, PhaseKey::Committee), Status::Overdue);
+}
+
+#[test]
+fn nothing_is_due_before_its_deadline() {
+    // A branch that has done nothing at all: every sheet present, none filled in.
+    let mut idle = base();
+    for (f, header) in [
+        (M, "会议类型,会议日期\n"),
+        (T, "谈话日期,谈话人,谈话对象\n"),
+        (P, "编号,责任主体,问题描述,查摆日期\n"),
+        (R, "编号,问题编号,整改事项,整改措施,责任人,整改时限\n"),
+        (RS, "整改编号,完成情况\n"),
+        (I, "支部名称\n红星村党支部\n"),
+    ] {
+        idle = idle.add(f, header);
+    }
+    let codes_at = |d: &'static str| codes(&idle.clone().at(d).run());
+    assert_eq!(codes_at("2024-07-31"), Vec::<&str>::new());
+    assert_eq!(
+        codes_at("2024-08-01"),
+        [
+            "C001", "C002", "C003", "C004", "C005", "C006", "T101", "T201", "T301"
+        ]
+    );
+    assert_eq!(
+        codes_at("2024-08-08"),
+        [
+            "C001", "C002", "C003", "C004", "C005", "C006", "T101", "T201", "T301", "T401"
+        ]
+    );
+    assert_eq!(
+        codes_at("2024-08-16"),
+        [
+            "C001", "C002", "C003", "C004", "C005", "C006", "T101", "T201", "T301", "T401", "T501",
+            "V001", "V003"
+        ]
+    );
+    let after_all = codes_at("2024-08-26");
+    for c in ["C008", "C011", "T601"] {
+        assert!(after_all.contains(&c), "{c} in {after_all:?}");
+    }
+}
+
+#[test]
+fn group_talks_cover_the_talker_with_each_partner_in_both_directions() {
+    let group = base()
+        .edit(
+            T,
+            "2024-07-15,李明,王芳,班子成员",
+            "2024-07-15,王芳,李明、赵丽,班子成员",
+        )
+        .edit(T, "2024-07-17,王芳,赵丽", "2024-07-17,张强,赵丽");
+    let f = group.run();
+    assert!(
+        !f.iter().any(|x| matches!(x.code, "C001" | "C002")),
+        "{f:#?}"
+    );
+    // The partners of a group talk did not talk with each other: only the talker with each.
+    let partners_only = base()
+        .edit(
+            T,
+            "2024-07-15,李明,王芳,班子成员",
+            "2024-07-15,赵丽,李明、王芳,班子成员",
+        )
+        .edit(T, "2024-07-17,王芳,赵丽", "2024-07-17,张强,张强");
+    assert_eq!(
+        has(&partners_only, "C001"),
+        1,
+        "李明、王芳 only sat in the same group talk"
+    );
+}
+
+#[test]
+fn branches_without_a_committee_are_exempt_from_it() {
+    let t = base()
+        .edit(RG, "村,是,4", "村,否,4")
+        .edit(M, "支委会,2024-08-03", "党小组会,2024-08-03")
+        .edit(T, "2024-07-15,李明,王芳", "2024-07-15,李明,赵丽")
+        .edit(M, "通报支委会上班子查摆问题情况；", "");
+    let f = t.run();
+    for c in ["T401", "T402", "C001", "C009", "M001", "T700"] {
+        assert!(!f.iter().any(|x| x.code == c), "{c}: {f:#?}");
+    }
+}
+
+#[test]
+fn party_groups_split_only_above_the_threshold_and_when_a_group_met() {
+    assert_eq!(has(&big_branch(false), "C010"), 1);
+    assert_eq!(has(&big_branch(true), "C010"), 0);
+    // No 党小组会 at all: the branch did not split, nothing to judge.
+    let unsplit = big_branch(false).edit(M, "党小组会,2024-08-10", "主题党日,2024-08-10");
+    assert_eq!(has(&unsplit, "C010"), 0);
+    // Exactly 30 members is not over the threshold.
+    let thirty = big_branch(false).edit(RO, "党员26,男,1990-01-01,党员,,第二党小组,\n", "");
+    assert_eq!(has(&thirty, "C010"), 0);
+}
+
+#[test]
+fn rectification_deadlines_in_words() {
+    let slow_r2 = base().edit(RS, "R2,已完成,2024-08-20", "R2,推进中,");
+    assert_eq!(
+        has(&slow_r2.clone().at("2024-08-25"), "T800"),
+        0,
+        "立行立改 is due with the list (8-25)"
+    );
+    assert_eq!(has(&slow_r2.at("2024-08-26"), "T800"), 1);
+    assert_eq!(
+        has(&base().at("2024-09-30"), "T800"),
+        0,
+        "9月底前 is due after September 30th"
+    );
+    assert_eq!(has(&base().at("2024-10-01"), "T800"), 1, "R5, still 推进中");
+    let ongoing = base().edit(RS, "R3,长期坚持", "R3,推进中");
+    let overdue: Vec<String> = ongoing
+        .at("2025-06-30")
+        .run()
+        .into_iter()
+        .filter(|f| f.code == "T800")
+        .map(|f| f.subject)
+        .collect();
+    assert_eq!(
+        overdue,
+        ["R5"],
+        "R3 (长期坚持, still 推进中) is never overdue"
+    );
+    // Completing an item after its 整改时限 raises nothing.
+    let late_done = base().edit(RS, "R4,已完成,2024-08-25", "R4,已完成,2024-09-05");
+    assert_eq!(has(&late_done, "T800"), 0);
+}
+
+#[test]
+fn supervisor_ranks_through_equivalents_and_the_register() {
+    let with_rank = |r: &str| {
+        base()
+            .edit(
+                M,
+                "周建国,正科级,青林镇党委,是\n党员大会",
+                &format!("钱进,{r},青林镇党委,是\n党员大会"),
+            )
+            .edit(M, "周建国,正科级", &format!("钱进,{r}"))
+    };
+    for ok in ["四级主任科员", "副镇长", "镇党委委员", "正科", "副处级"] {
+        assert_eq!(has(&with_rank(ok), "V001"), 0, "{ok}");
+    }
+    for low in ["一级科员", "办事员"] {
+        assert_eq!(has(&with_rank(low), "V001"), 1, "{low}");
+    }
+    // An unknown rank text is D003 at its cell, never silently high or low.
+    let unknown = with_rank("股级");
+    let f = unknown.run();
+    assert!(
+        f.iter()
+            .any(|x| x.code == "D003" && x.message.contains("股级"))
+    );
+    assert!(f.iter().any(|x| x.code == "V001") && f.iter().any(|x| x.code == "V006"));
+    // Known only by the register: no rank on the meeting, 正科级 in 督导人员.
+    let by_register = base()
+        .edit(
+            M,
+            "周建国,正科级,青林镇党委,是\n党员大会",
+            "周建国,,青林镇党委,是\n党员大会",
+        )
+        .edit(M, "周建国,正科级", "周建国,");
+    let f = by_register.run();
+    assert!(
+        !f.iter().any(|x| matches!(x.code, "V001" | "V006")),
+        "{f:#?}"
+    );
 }
 
 #[test]

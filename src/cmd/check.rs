@@ -80,7 +80,8 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     write_atomic(&xlsx_path, &xlsx)?;
 
     print_summary(&model, &findings, as_of, &[csv_path, xlsx_path]);
-    Ok(0)
+    let has_error = findings.iter().any(|f| f.severity == Severity::Error);
+    Ok(if args.strict && has_error { 1 } else { 0 })
 }
 
 fn progress_bar() -> ProgressBar {
