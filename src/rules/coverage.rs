@@ -241,10 +241,10 @@ pub fn party_groups(cx: &Ctx, out: &mut Vec<Finding>) {
         }
         let mut groups: Vec<(&str, &Member)> = Vec::new();
         for m in &b.members {
-            if let Some(g) = &m.group {
-                if !groups.iter().any(|(n, _)| *n == g.value) {
-                    groups.push((&g.value, m));
-                }
+            if let Some(g) = &m.group
+                && !groups.iter().any(|(n, _)| *n == g.value)
+            {
+                groups.push((&g.value, m));
             }
         }
         let only_group = groups.len() == 1;

@@ -71,10 +71,11 @@ pub fn same_person_in_two_branches(cx: &Ctx, out: &mut Vec<Finding>) {
                     continue;
                 }
                 // Name and birth date only stand in where either lacks a valid ID.
-                if let Person::NameBirth(..) = key {
-                    if m1.id_valid && m2.id_valid {
-                        continue;
-                    }
+                if let Person::NameBirth(..) = key
+                    && m1.id_valid
+                    && m2.id_valid
+                {
+                    continue;
                 }
                 if reported.insert((b1, b2, m1.name.value.as_str())) {
                     pairs.push((b1, m1, b2));
