@@ -17,6 +17,7 @@ const EXAMPLES: &str = "\
   orglife check 报表 --as-of 2024-08-31       按 8 月 31 日的进度检查
   orglife check 报表 --register 名册.xlsx     指定镇级支部名册
   orglife init                                写出默认活动配置 campaign.toml，按需修改
+  orglife rules C001                          查看问题代码 C001 的说明和通知依据
 ";
 
 #[derive(Debug, Parser)]
@@ -51,6 +52,17 @@ pub enum Command {
     /// 写出带中文注释的默认活动配置文件 campaign.toml
     #[command(help_template = HELP_TEMPLATE, override_usage = "orglife init [--out 文件] [--force]")]
     Init(InitArgs),
+    /// 列出全部问题代码；加代码（如 C001）显示该规则的详细说明和通知依据
+    #[command(help_template = HELP_TEMPLATE, override_usage = "orglife rules [代码]")]
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct RulesArgs {
+    /// 问题代码，如 T501
+    #[arg(value_name = "代码", help_heading = "参数")]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -111,14 +123,14 @@ pub fn usage_error(e: &clap::Error) -> String {
     let line = match e.kind() {
         ErrorKind::UnknownArgument => format!("不认识的参数：{}", ctx(ContextKind::InvalidArg)),
         ErrorKind::InvalidSubcommand => format!(
-            "没有“{}”这个命令；可用的命令：check、init",
+            "没有“{}”这个命令；可用的命令：check、init、rules",
             ctx(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::MissingRequiredArgument => {
             format!("缺少必需的参数：{}", ctx(ContextKind::InvalidArg))
         }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "缺少命令；可用的命令：check、init".to_string()
+            "缺少命令；可用的命令：check、init、rules".to_string()
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!(

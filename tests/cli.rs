@@ -195,3 +195,27 @@ fn the_output_folder_inside_the_input_is_not_read_back() {
         "{rows:?}"
     );
 }
+
+#[test]
+fn rules_lists_every_code_and_explains_one() {
+    let o = run(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let table = String::from_utf8_lossy(&o.stdout);
+    for code in ["S001", "D011", "T101", "T800", "C012", "V006", "M004"] {
+        assert!(table.contains(code), "{code}");
+    }
+    let o = run(&["rules", "c001"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.starts_with("C001 班子成员之间未谈心谈话（严重）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("依据：") && text.contains("必谈"),
+        "quotes the notice: {text}"
+    );
+    let o = run(&["rules", "X999"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("X999"));
+}

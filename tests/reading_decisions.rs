@@ -146,7 +146,8 @@ fn which_findings_reject_a_row() {
                  某日,李建军,王芳,面谈\n\
                  2024-07-11,李建军,王芳,微信\n\
                  2025-01-05,李建军,王芳,面谈\n";
-    let results = "整改编号,完成情况,完成日期\n1,已完成,2024-08-01\n2,已完成,\n3,推进中,\n";
+    let results =
+        "整改编号,完成情况,完成日期\n1,已完成,2024-08-01\n2,已完成,\n3,推进中,\n4,已完成,八月底\n";
     let dir = township(&[
         (
             "红星村/花名册.csv",
@@ -181,9 +182,28 @@ fn which_findings_reject_a_row() {
     assert_eq!(at_row("D007", 5), 1);
     // 已完成 without 完成日期: D001, rejected; 推进中 without a date is fine.
     assert_eq!(b.results.len(), 2);
+    // An unreadable date on an 已完成 row: D002 alone, rejected too.
     assert_eq!(
         file(&model, "落实结果清单.csv").sheets[0].rejected_rows,
-        [2]
+        [2, 4]
+    );
+    let at_result = |code: &str, row: u32| {
+        findings
+            .iter()
+            .filter(|f| {
+                f.code == code
+                    && f.loc.cell.map(|c| c.0) == Some(row)
+                    && f.loc.file.ends_with("落实结果清单.csv")
+            })
+            .count()
+    };
+    assert_eq!(
+        (
+            at_result("D001", 2),
+            at_result("D002", 4),
+            at_result("D001", 4)
+        ),
+        (1, 1, 0)
     );
     // An invalid ID keeps its member.
     assert_eq!(b.roster.len(), 1);

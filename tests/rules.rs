@@ -863,6 +863,41 @@ fn supervisor_ranks_through_equivalents_and_the_register() {
 }
 
 #[test]
+fn every_code_has_a_case_and_a_check_and_an_explanation() {
+    use orglife::rules::{CHECKS, INGEST_CODES, catalog::CATALOG};
+    let catalog: Vec<&str> = CATALOG.iter().map(|d| d.code).collect();
+    let mut cased: Vec<&str> = CASES.iter().map(|c| c.code).collect();
+    cased.sort_unstable();
+    let mut sorted = catalog.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        cased, sorted,
+        "every registered code has exactly one case here"
+    );
+    let mut raised: Vec<&str> = CHECKS
+        .iter()
+        .flat_map(|c| c.codes.iter().copied())
+        .chain(INGEST_CODES.iter().copied())
+        .collect();
+    raised.sort_unstable();
+    assert_eq!(
+        raised, sorted,
+        "every code is raised by exactly one check or by ingest"
+    );
+    for d in CATALOG {
+        for (field, text) in [
+            ("what", d.what),
+            ("clause", d.clause),
+            ("why", d.why),
+            ("fix", d.fix),
+            ("due", d.due),
+        ] {
+            assert!(!text.trim().is_empty(), "{} has no {field}", d.code);
+        }
+    }
+}
+
+#[test]
 #[ignore]
 fn print_cases() {
     for case in CASES {

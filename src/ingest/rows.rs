@@ -1007,26 +1007,33 @@ fn deadline(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Deadline>> {
 fn result(row: &mut Row, cx: &mut SheetCtx) -> Option<RectResult> {
     let fp = row.fingerprint();
     let rect_id = row.required_text(cx, "整改编号");
-    let status_text = row.required_text(cx, "完成情况");
-    let done = row.date(cx, "完成日期", false, false, true);
-    let publicised = row.vocab(cx, "是否公示", vocab::yes_no, "是、否", "已按空值处理");
-    let status_text = status_text?;
-    let status = match vocab::result_status(&status_text.value) {
-        Some(s) => Val::new(s, status_text.at),
+    let status = row.required_text(cx, "完成情况").map(|v| match vocab::result_status(&v.value) {
+        Some(s) => Val::new(s, v.at),
         None => {
-            cx.find("D003", &row.subject, format!("「完成情况」的“{}”不在规定范围内（应为：已完成、基本完成、推进中、长期坚持、未完成），已按“未完成”处理；请改为其中之一", status_text.value), status_text.at.row, status_text.at.col);
-            Val::new(ResultStatus::NotDone, status_text.at)
+            cx.find(
+                "D003",
+                &row.subject,
+                format!("「完成情况」的“{}”不在规定范围内（应为：已完成、基本完成、推进中、长期坚持、未完成），已按“未完成”处理；请改为其中之一", v.value),
+                v.at.row,
+                v.at.col,
+            );
+            Val::new(ResultStatus::NotDone, v.at)
         }
-    };
-    // 已完成 needs its date (SPEC §6): D001, and the row is rejected.
-    if status.value == ResultStatus::Done
-        && done.is_none()
-        && row
-            .cell("完成日期")
-            .is_none_or(|(c, _)| clean_value(&c.display()).is_none())
-    {
+    });
+    // 已完成 needs its date (SPEC §6): missing, D001; unreadable, D002; either rejects the row.
+    let finished = status
+        .as_ref()
+        .is_some_and(|s| s.value == ResultStatus::Done);
+    let blank = row
+        .cell("完成日期")
+        .is_none_or(|(c, _)| clean_value(&c.display()).is_none());
+    let done = if finished && blank {
         row.rejected = true;
-        let col = row.header.col("完成日期").unwrap_or(status.at.col);
+        let col = row
+            .header
+            .col("完成日期")
+            .or(status.as_ref().map(|s| s.at.col))
+            .unwrap_or(0);
         cx.find(
             "D001",
             &row.subject,
@@ -1034,8 +1041,12 @@ fn result(row: &mut Row, cx: &mut SheetCtx) -> Option<RectResult> {
             row.row,
             col,
         );
-    }
-    let rect_id = rect_id?;
+        None
+    } else {
+        row.date(cx, "完成日期", finished, false, true)
+    };
+    let publicised = row.vocab(cx, "是否公示", vocab::yes_no, "是、否", "已按空值处理");
+    let (rect_id, status) = (rect_id?, status?);
     (!row.rejected).then_some(RectResult {
         rect_id,
         status,

@@ -2,6 +2,7 @@
 //! inconsistent or unsupervised (SPEC §4). Each check is one registered unit raising the
 //! codes it declares; `catalog` documents every code in Chinese.
 
+pub mod catalog;
 pub mod coverage;
 pub mod data;
 pub mod phase;
@@ -113,6 +114,12 @@ pub const CHECKS: &[Check] = &[
         codes: &["M001", "M002", "M003", "M004"],
         run: routine::routine,
     },
+];
+
+/// Codes raised while reading (ingest), documented in the catalog like the checks' codes.
+pub const INGEST_CODES: &[&str] = &[
+    "S001", "S002", "S003", "S004", "S005", "S006", "S007", "D001", "D002", "D003", "D006", "D007",
+    "D008",
 ];
 
 /// What every rule reads: the model, the campaign, and per-branch views restricted to the
