@@ -45,7 +45,7 @@ pub fn table() -> String {
             d.code,
             severity(d.severity),
             pad(d.title, 40),
-            d.due
+            clip(d.due, 44)
         ));
     }
     out.push_str(&format!(
