@@ -68,20 +68,51 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         on_found: &found,
         on_file: &tick,
     };
+    let mut clock = Stages::start();
     let (model, mut findings) = pool.install(|| ingest::ingest(&opts));
     progress.finish_and_clear();
+    clock.lap("读取");
     findings.extend(rules::judge(&model, &campaign, as_of));
     sort_findings(&mut findings);
+    clock.lap("规则");
 
     let csv_path = args.out.join("findings.csv");
     write_atomic(&csv_path, &findings_csv::render(&findings))?;
+    clock.lap("findings.csv");
     let xlsx_path = args.out.join("汇总.xlsx");
     let xlsx = summary::render(&model).map_err(|e| anyhow!("生成汇总表失败：{e}"))?;
     write_atomic(&xlsx_path, &xlsx)?;
+    clock.lap("汇总.xlsx");
+    clock.report();
 
     print_summary(&model, &findings, as_of, &[csv_path, xlsx_path]);
     let has_error = findings.iter().any(|f| f.severity == Severity::Error);
     Ok(if args.strict && has_error { 1 } else { 0 })
+}
+
+/// Wall time per stage, printed to stderr when ORGLIFE_TIMINGS is set (for benchmarks).
+struct Stages {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Stages {
+    fn start() -> Self {
+        Stages { last: std::time::Instant::now(), laps: Vec::new() }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
+
+    fn report(&self) {
+        if std::env::var_os("ORGLIFE_TIMINGS").is_some() {
+            let parts: Vec<String> = self.laps.iter().map(|(n, d)| format!("{n} {:.3}s", d.as_secs_f64())).collect();
+            eprintln!("用时：{}", parts.join("，"));
+        }
+    }
 }
 
 fn progress_bar() -> ProgressBar {
