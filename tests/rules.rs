@@ -898,6 +898,74 @@ fn every_code_has_a_case_and_a_check_and_an_explanation() {
 }
 
 #[test]
+fn findings_point_at_the_cell_to_fix() {
+    let f = base()
+        .edit(M, "青林镇党委,是\n党员大会", "青林镇党委,\n党员大会")
+        .run();
+    let v004 = f.iter().find(|x| x.code == "V004").unwrap();
+    assert_eq!(
+        (
+            v004.loc.file.as_str(),
+            v004.loc.sheet.as_str(),
+            v004.loc.cell_a1().as_str()
+        ),
+        ("红星村/会议记录.csv", "会议记录", "I3"),
+        "the empty 是否点评 cell"
+    );
+    let f = base().edit(P, "P3,王芳", "P3,赵丽").run();
+    let c005 = f.iter().find(|x| x.code == "C005").unwrap();
+    assert_eq!(
+        (
+            c005.subject.as_str(),
+            c005.loc.sheet.as_str(),
+            c005.loc.cell_a1().as_str()
+        ),
+        ("王芳", "党员花名册", "A3")
+    );
+    let f = base()
+        .edit(R, "张强,2024-08-31", "张强,8月31日前")
+        .edit(RS, "R4,已完成,2024-08-25", "R4,推进中,")
+        .run();
+    let t800 = f.iter().find(|x| x.code == "T800").unwrap();
+    assert_eq!(
+        (t800.subject.as_str(), t800.loc.cell_a1().as_str()),
+        ("R4", "F5")
+    );
+}
+
+#[test]
+fn rules_whose_sheet_is_missing_raise_nothing() {
+    assert_eq!(
+        codes(&base().remove(M).run()),
+        ["S004", "V003"],
+        "no T101/T401/T501/V001/C009/C012 without 会议记录"
+    );
+    assert_eq!(codes(&base().remove(T).run()), ["S004"]);
+    assert_eq!(codes(&base().remove(RO).run()), ["S004"]);
+    assert_eq!(
+        codes(&base().remove(R).run()),
+        ["S004"],
+        "no C007/C008/T601/T800/D009 without 整改项目清单"
+    );
+    assert_eq!(codes(&base().remove(RS).run()), ["S004"]);
+    assert_eq!(codes(&base().remove(P).run()), ["S004"]);
+    assert_eq!(
+        codes(&base().remove(I).run()),
+        ["S004"],
+        "no T601/C011 without 基本情况"
+    );
+    let no_meetings = quarterly()
+        .remove(M)
+        .remove("红星村/2024年7月/会议记录.csv")
+        .remove("红星村/2024年9月/会议记录.csv");
+    assert_eq!(
+        codes(&no_meetings.run()),
+        ["S004", "T800", "V003"],
+        "no M rules without 会议记录 (R5, 9月底前, is overdue on October 10th)"
+    );
+}
+
+#[test]
 #[ignore]
 fn print_cases() {
     for case in CASES {

@@ -98,7 +98,10 @@ struct Stages {
 
 impl Stages {
     fn start() -> Self {
-        Stages { last: std::time::Instant::now(), laps: Vec::new() }
+        Stages {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
     }
 
     fn lap(&mut self, name: &'static str) {
@@ -109,7 +112,11 @@ impl Stages {
 
     fn report(&self) {
         if std::env::var_os("ORGLIFE_TIMINGS").is_some() {
-            let parts: Vec<String> = self.laps.iter().map(|(n, d)| format!("{n} {:.3}s", d.as_secs_f64())).collect();
+            let parts: Vec<String> = self
+                .laps
+                .iter()
+                .map(|(n, d)| format!("{n} {:.3}s", d.as_secs_f64()))
+                .collect();
             eprintln!("用时：{}", parts.join("，"));
         }
     }

@@ -226,6 +226,12 @@ fn parse_sheet(
     sheet.kind = Some(kind);
     sheet.header_rows = Some(header.rows);
     sheet.unused_columns = header.unused.clone();
+    sheet.columns = spec(kind)
+        .columns
+        .iter()
+        .zip(&header.columns)
+        .filter_map(|(c, col)| Some((c.name, (*col)?)))
+        .collect();
     let title = grid
         .rows
         .iter()

@@ -248,6 +248,9 @@ pub struct SheetEntry {
     pub rejected_by: Option<&'static str>,
     /// Headers that name no column of the kind (kept visible on 输入文件).
     pub unused_columns: Vec<String>,
+    /// Where each of the kind's columns is (standard name, zero-based column), so that a
+    /// finding about an empty field can still point at its cell.
+    pub columns: Vec<(&'static str, u32)>,
     /// A note for 输入文件 (空表已略过, 未识别, 缺少列…).
     pub note: String,
 }

@@ -48,7 +48,23 @@ pub fn talks(cx: &Ctx, out: &mut Vec<Finding>) {
         return;
     }
     for b in &cx.branches {
-        if !b.present(SheetKind::Talks) || !b.present(SheetKind::Roster) {
+        if !b.present(SheetKind::Talks) {
+            continue;
+        }
+        let solicited = b
+            .talks
+            .iter()
+            .any(|t| t.target.as_ref().is_some_and(|c| c.value.is_public()));
+        if !solicited {
+            out.push(Finding::new(
+                "C004",
+                b.name(),
+                "征求意见",
+                "谈心谈话记录中没有对象类别为“群众”或“服务对象”的谈话，看不出征求了党员群众特别是服务对象对支部班子的意见；请补充征求意见的记录".to_string(),
+                Location::default(),
+            ));
+        }
+        if !b.present(SheetKind::Roster) {
             continue;
         }
         let idx = TalkIndex::new(b);
@@ -94,19 +110,6 @@ pub fn talks(cx: &Ctx, out: &mut Vec<Finding>) {
                     name_at(cx, m),
                 ));
             }
-        }
-        let solicited = b
-            .talks
-            .iter()
-            .any(|t| t.target.as_ref().is_some_and(|c| c.value.is_public()));
-        if !solicited {
-            out.push(Finding::new(
-                "C004",
-                b.name(),
-                "征求意见",
-                "谈心谈话记录中没有对象类别为“群众”或“服务对象”的谈话，看不出征求了党员群众特别是服务对象对支部班子的意见；请补充征求意见的记录".to_string(),
-                Location::default(),
-            ));
         }
     }
 }

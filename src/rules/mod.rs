@@ -257,6 +257,22 @@ impl<'a> Ctx<'a> {
         Location::at(&self.model.files, p)
     }
 
+    /// The cell of `field` in the row of `at` (the field may be empty there), else `at` itself.
+    pub fn field_at(&self, at: Prov, field: &str) -> Location {
+        let sheet = self
+            .model
+            .files
+            .get(at.file as usize)
+            .and_then(|f| f.sheets.get(at.sheet as usize));
+        let col = sheet
+            .and_then(|s| s.columns.iter().find(|(n, _)| *n == field))
+            .map(|(_, c)| *c);
+        self.at(Prov {
+            col: col.unwrap_or(at.col),
+            ..at
+        })
+    }
+
     pub fn leader(&self, name: &str) -> Option<&'a Leader> {
         self.leaders.get(&fold_name(name)).copied()
     }

@@ -6,6 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use super::{Ctx, meeting_of_group};
 use crate::finding::{Finding, Location};
 use crate::ingest::dates::YearMonth;
+use crate::ingest::schema::SheetKind;
 use crate::model::MeetingKind;
 
 fn next(m: YearMonth) -> YearMonth {
@@ -58,8 +59,8 @@ pub fn routine(cx: &Ctx, out: &mut Vec<Finding>) {
     quarters.dedup();
     quarters.retain(|q| months.iter().filter(|m| quarter(**m) == *q).count() == 3);
     for b in &cx.branches {
-        if b.b.periods.is_empty() {
-            continue; // only branches that send monthly returns are judged
+        if b.b.periods.is_empty() || !b.present(SheetKind::Meetings) {
+            continue; // only branches that send monthly returns, with their meetings, are judged
         }
         let held = |kind: MeetingKind, pred: &dyn Fn(NaiveDate) -> bool| {
             b.all_meetings

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use super::{BranchView, Ctx};
 use crate::finding::{Finding, Location, TOWNSHIP};
 use crate::ingest::branch::Matcher;
+use crate::ingest::schema::SheetKind;
 use crate::model::{Category, Meeting, MeetingKind, Rank};
 
 fn supervised(m: &Meeting) -> bool {
@@ -43,6 +44,9 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
     }
     let mut named: HashSet<String> = HashSet::new();
     for b in &cx.branches {
+        if !b.present(SheetKind::Meetings) {
+            continue; // nothing can be judged (S004/S005 says why)
+        }
         let meetings: Vec<&Meeting> = b
             .meetings
             .iter()
@@ -54,6 +58,10 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
             .copied()
             .filter(|m| matches!(m.kind.value, MeetingKind::Committee | MeetingKind::General))
             .collect();
+        // Where to look: the 督导人员 cell of the first 支委会 or 党员大会, when there is one.
+        let at = key
+            .first()
+            .map_or_else(Location::default, |m| cx.field_at(m.kind.at, "督导人员"));
         match b.category {
             Some(Category::Village | Category::Community) => {
                 let ok = key.iter().any(|m| {
@@ -62,16 +70,28 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
                         .any(|(_, r)| r.is_some_and(|r| r >= cx.min_rank))
                 });
                 if !ok {
+                    let seen: Vec<String> = key
+                        .iter()
+                        .flat_map(|m| supervisors(cx, m))
+                        .map(|(n, r)| format!("{n}（{}）", r.map_or("职级不明", |r| r.label())))
+                        .collect();
+                    let found = if key.is_empty() {
+                        "活动期间没有支委会、党员大会的记录".to_string()
+                    } else if seen.is_empty() {
+                        "支委会、党员大会都没有填写督导人员".to_string()
+                    } else {
+                        format!("支委会、党员大会的督导人员只有{}", seen.join("、"))
+                    };
                     out.push(Finding::new(
                         "V001",
                         b.name(),
                         "督导",
                         format!(
-                            "{}支部的支委会、党员大会都没有{}以上党员干部到会指导的记录；请在会议记录“督导人员”“督导人员职级”栏如实填写，没有督导的请报镇党委安排",
+                            "{}支部的组织生活会要有{}以上党员干部到会指导，但{found}；请在会议记录“督导人员”“督导人员职级”栏如实填写，确无符合要求的督导请报镇党委安排",
                             b.category.map_or("", |c| c.label()),
                             cx.campaign.min_supervisor_rank
                         ),
-                        Location::default(),
+                        at,
                     ));
                 }
             }
@@ -88,7 +108,7 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
                         b.name(),
                         "督导",
                         "支委会、党员大会都没有上级党组织派员指导的记录（督导人员不在督导人员名单中，也没有填写派出单位）；请在会议记录中填写督导人员及其派出单位".to_string(),
-                        Location::default(),
+                        at,
                     ));
                 }
             }
@@ -111,7 +131,7 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
                             m.date.value.date.format("%-m月%-d日"),
                             m.kind.value.label()
                         ),
-                        cx.at(m.commented.as_ref().map_or(m.kind.at, |c| c.at)),
+                        cx.field_at(m.kind.at, "是否点评"),
                     ));
                 }
                 if rank.is_none() && leader.is_none() && unknown.insert(n) {
@@ -120,7 +140,7 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
                         b.name(),
                         n.to_string(),
                         format!("督导人员{n}不在督导人员名单中，会议记录也没有填写其职级，无法判断是否达到督导要求；请补填“督导人员职级”，或由镇里把其补入督导人员名单"),
-                        cx.at(m.supervisors.as_ref().map_or(m.kind.at, |s| s.at)),
+                        cx.field_at(m.kind.at, "督导人员"),
                     ));
                 }
             }
