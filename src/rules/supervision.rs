@@ -70,11 +70,13 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
                         .any(|(_, r)| r.is_some_and(|r| r >= cx.min_rank))
                 });
                 if !ok {
-                    let seen: Vec<String> = key
-                        .iter()
-                        .flat_map(|m| supervisors(cx, m))
-                        .map(|(n, r)| format!("{n}（{}）", r.map_or("职级不明", |r| r.label())))
-                        .collect();
+                    let mut seen: Vec<String> = Vec::new();
+                    for (n, r) in key.iter().flat_map(|m| supervisors(cx, m)) {
+                        let who = format!("{n}（{}）", r.map_or("职级不明", |r| r.label()));
+                        if !seen.contains(&who) {
+                            seen.push(who);
+                        }
+                    }
                     let found = if key.is_empty() {
                         "活动期间没有支委会、党员大会的记录".to_string()
                     } else if seen.is_empty() {
