@@ -966,6 +966,116 @@ fn rules_whose_sheet_is_missing_raise_nothing() {
 }
 
 #[test]
+fn edge_cases_of_spec_section_6() {
+    // A missing 支委会 is T401, not T700: the lists and the 党员大会 are compared directly.
+    let no_committee = base()
+        .edit(M, "支委会,2024-08-03", "党小组会,2024-08-03")
+        .edit(P, "2024-07-25", "2024-08-13");
+    let f = no_committee.run();
+    assert_eq!(f.iter().filter(|x| x.code == "T401").count(), 1);
+    let t700: Vec<&str> = f
+        .iter()
+        .filter(|x| x.code == "T700")
+        .map(|x| x.subject.as_str())
+        .collect();
+    assert_eq!(t700, ["建立三张清单、召开党员大会"]);
+    // A person counts once for D010, though their row repeats (D004).
+    let twice = base().edit(
+        RO,
+        "赵丽,女,1968-05-21,党员,,,420682196805210260\n",
+        "赵丽,女,1968-05-21,党员,,,420682196805210260\n赵丽,女,1968-05-21,党员,,,\n",
+    );
+    let f = twice.run();
+    assert_eq!((has(&twice, "D004"), has(&twice, "D010")), (1, 0), "{f:#?}");
+    // D005: one finding on each branch listing the person, naming the other.
+    let f = two_branches("赵丽,女,1968-05-21,党员,,,420682196805210260\n").run();
+    let d005: Vec<(&str, &str)> = f
+        .iter()
+        .filter(|x| x.code == "D005")
+        .map(|x| (x.branch.as_str(), x.subject.as_str()))
+        .collect();
+    assert_eq!(
+        d005,
+        [
+            ("青林镇红星村党支部", "赵丽"),
+            ("青林镇白沙村党支部", "赵丽")
+        ]
+    );
+    assert!(
+        f.iter().any(|x| x.code == "D005"
+            && x.branch.contains("红星村")
+            && x.message.contains("白沙村"))
+    );
+    // Same name and birth date where one lacks a valid ID is the same person; two different
+    // valid IDs are two people.
+    assert_eq!(
+        has(&two_branches("赵丽,女,1968-05-21,党员,,,\n"), "D005"),
+        2
+    );
+    assert_eq!(
+        has(
+            &two_branches("赵丽,女,1968-05-21,党员,,,420682196805210287\n"),
+            "D005"
+        ),
+        0
+    );
+    // A 党小组会 is a supervised meeting: a cadre seen only there is not V003.
+    let group_only = base()
+        .edit(LD, "是,\n", "是,\n吴海燕,组织委员,副科级,是,\n")
+        .append(
+            M,
+            "党小组会,2024-08-05,王芳,,开展批评和自我批评,吴海燕,副科级,青林镇党委,是\n",
+        );
+    assert_eq!(has(&group_only, "V003"), 0);
+    // V005 is judged only where 参会人员 was recorded.
+    let home = base().edit(LD, "正科级,是,\n", "正科级,是,红星村党支部\n");
+    assert_eq!(has(&home, "V005"), 1);
+    assert_eq!(
+        has(
+            &home.edit(M, "李明,李明、王芳、张强、赵丽,通报", "李明,,通报"),
+            "V005"
+        ),
+        0
+    );
+    // Two agenda items missing: two C009.
+    let thin = base().edit(
+        M,
+        "通报整改落实情况；通报支委会上班子查摆问题情况；党员之间开展批评和自我批评",
+        "学习文件",
+    );
+    assert_eq!(has(&thin, "C009"), 3);
+}
+
+#[test]
+fn routine_months_and_quarters_are_judged_only_when_over() {
+    // On September 20th, September is not over: July and August are judged, the quarter not.
+    let mid = quarterly()
+        .edit(M, "党员大会,2024-08-12", "党课,2024-08-12")
+        .at("2024-09-20");
+    let f = mid.run();
+    assert!(
+        !f.iter().any(|x| matches!(x.code, "M003" | "M004")),
+        "{f:#?}"
+    );
+    let july = quarterly()
+        .edit(
+            "红星村/2024年7月/会议记录.csv",
+            "支委会,2024-07-05",
+            "党课,2024-07-05",
+        )
+        .at("2024-09-20");
+    let m001: Vec<String> = july
+        .run()
+        .into_iter()
+        .filter(|x| x.code == "M001")
+        .map(|x| x.subject)
+        .collect();
+    assert_eq!(m001, ["2024年7月"]);
+    // With no monthly return at all, the M rules are silent.
+    assert!(!base().run().iter().any(|x| x.code.starts_with('M')));
+}
+
+#[test]
 #[ignore]
 fn print_cases() {
     for case in CASES {
