@@ -23,6 +23,9 @@ pub struct Campaign {
     pub start: NaiveDate,
     pub party_group_threshold: u32,
     pub min_supervisor_rank: String,
+    /// Who a lagging branch contacts (催办通知 ends with it).
+    #[serde(default = "default_contact")]
+    pub contact: String,
     pub phases: Phases,
     #[serde(default)]
     pub materials: Vec<Material>,
@@ -84,6 +87,10 @@ impl Default for LimitsConfig {
             max_cells: l.max_cells,
         }
     }
+}
+
+fn default_contact() -> String {
+    "镇党委组织办".to_string()
 }
 
 /// A date written as a string ("2024-07-31") or as a bare TOML date (2024-07-31).

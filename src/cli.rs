@@ -49,6 +49,9 @@ pub enum Command {
     /// 检查文件夹中全部支部报表，生成问题清单 findings.csv 和汇总表 汇总.xlsx
     #[command(help_template = HELP_TEMPLATE, after_help = EXAMPLES, override_usage = "orglife check <输入文件夹> [选项]")]
     Check(CheckArgs),
+    /// 只生成催办通知（催办/）和催办名单（催办名单.xlsx）
+    #[command(help_template = HELP_TEMPLATE, override_usage = "orglife remind <输入文件夹> [选项]")]
+    Remind(RemindArgs),
     /// 写出带中文注释的默认活动配置文件 campaign.toml
     #[command(help_template = HELP_TEMPLATE, override_usage = "orglife init [--out 文件] [--force]")]
     Init(InitArgs),
@@ -65,9 +68,10 @@ pub struct RulesArgs {
     pub code: Option<String>,
 }
 
+/// What every command that reads the returns takes.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "选项")]
-pub struct CheckArgs {
+pub struct InputArgs {
     /// 报表所在文件夹（含子文件夹；也可以是单个文件）
     #[arg(value_name = "输入文件夹", help_heading = "参数")]
     pub input: PathBuf,
@@ -80,6 +84,19 @@ pub struct CheckArgs {
     /// 统计截止日期，如 2024-08-31（不写则为今天）
     #[arg(long = "as-of", value_name = "日期")]
     pub as_of: Option<String>,
+    /// 同时读取的文件数（默认为 CPU 核数）
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// 输出中显示完整的身份证号和手机号（默认只显示前后几位）
+    #[arg(long = "show-pii")]
+    pub show_pii: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
     /// 输出文件夹（默认 out）
     #[arg(
         long,
@@ -88,12 +105,24 @@ pub struct CheckArgs {
         hide_default_value = true
     )]
     pub out: PathBuf,
-    /// 同时读取的文件数（默认为 CPU 核数）
-    #[arg(long, value_name = "N")]
-    pub jobs: Option<usize>,
     /// 有“严重”问题时以退出码 1 结束（供脚本判断）
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct RemindArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// 输出文件夹（默认 out）
+    #[arg(
+        long,
+        value_name = "文件夹",
+        default_value = "out",
+        hide_default_value = true
+    )]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

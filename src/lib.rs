@@ -2,6 +2,7 @@
 //! campaign's rules and writes the township's summary. Data flows one way:
 //! ingest → model → rules → report.
 
+pub mod analysis;
 pub mod campaign;
 pub mod cli;
 pub mod cmd;

@@ -25,6 +25,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(&args),
+        Command::Remind(args) => cmd::remind::run(&args),
         Command::Init(args) => cmd::init::run(&args),
         Command::Rules(args) => cmd::rules::run(&args),
     };

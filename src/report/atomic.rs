@@ -36,6 +36,47 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Build a folder of outputs beside `target`, then swap it in, so that readers see the old
+/// set or the new one, never a mix, and files of branches no longer concerned do not linger.
+pub fn replace_dir<T>(target: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+    let parent = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}-"))
+        .tempdir_in(parent)
+        .with_context(|| {
+            format!(
+                "无法在 {} 中写入输出（没有写入权限或磁盘已满）",
+                parent.display()
+            )
+        })?;
+    let value = fill(tmp.path())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755));
+    }
+    let old = parent.join(format!(".{name}-old-{}", std::process::id()));
+    if target.exists() {
+        std::fs::rename(target, &old).with_context(|| {
+            format!(
+                "无法替换 {}（其中的文件可能正被打开，请关闭后重试）",
+                target.display()
+            )
+        })?;
+    }
+    let fresh = tmp.keep();
+    std::fs::rename(&fresh, target).with_context(|| format!("无法保存 {}", target.display()))?;
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +88,15 @@ mod tests {
         write_atomic(&p, b"old").unwrap();
         write_atomic(&p, b"new content").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"new content");
+        let folder = dir.path().join("反馈");
+        replace_dir(&folder, |d| Ok(std::fs::write(d.join("a.txt"), "1")?)).unwrap();
+        replace_dir(&folder, |d| Ok(std::fs::write(d.join("b.txt"), "2")?)).unwrap();
+        let names: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["b.txt"], "the old set is gone");
+        std::fs::remove_dir_all(&folder).unwrap();
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         #[cfg(unix)]
         {

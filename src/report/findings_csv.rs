@@ -1,6 +1,7 @@
 //! findings.csv exactly as SPEC §5 says: UTF-8 with BOM (so Excel/WPS open it in Chinese),
 //! header `code,severity,branch,subject,message,file,sheet,cell`, one row per finding.
 
+use super::mask::Pii;
 use crate::finding::Finding;
 
 pub const HEADER: [&str; 8] = [
@@ -8,7 +9,7 @@ pub const HEADER: [&str; 8] = [
 ];
 
 /// The file's bytes; findings must already be sorted (branch, then code).
-pub fn render(findings: &[Finding]) -> Vec<u8> {
+pub fn render(findings: &[Finding], pii: Pii) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::WriterBuilder::new()
@@ -18,12 +19,13 @@ pub fn render(findings: &[Finding]) -> Vec<u8> {
         let _ = w.write_record(HEADER);
         for f in findings {
             let cell = f.loc.cell_a1();
+            let (subject, message) = (pii.text(&f.subject), pii.text(&f.message));
             let _ = w.write_record([
                 f.code,
                 f.severity.english(),
                 &f.branch,
-                &f.subject,
-                &f.message,
+                &subject,
+                &message,
                 &f.loc.file,
                 &f.loc.sheet,
                 &cell,
@@ -52,7 +54,7 @@ mod tests {
                 cell: Some((4, 1)),
             },
         );
-        let text = String::from_utf8(render(&[f])).unwrap();
+        let text = String::from_utf8(render(&[f], Pii::default())).unwrap();
         assert!(
             text.starts_with("\u{feff}code,severity,branch,subject,message,file,sheet,cell\r\n")
         );

@@ -1,6 +1,42 @@
 //! Writers only: they format what ingest read and the rules found, and decide nothing.
 
 pub mod atomic;
+pub mod feedback;
 pub mod findings_csv;
+pub mod mask;
+pub mod remind;
 pub mod summary;
 pub mod xlsx_style;
+
+use std::path::Path;
+
+use anyhow::{Result, anyhow};
+
+use crate::analysis::{Analysis, Stages};
+use atomic::{replace_dir, write_atomic};
+use mask::Pii;
+
+/// Every output of `check`; returns what was written, for the screen.
+pub fn write_check(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> Result<Vec<String>> {
+    let csv = out.join("findings.csv");
+    write_atomic(&csv, &findings_csv::render(&a.findings, pii))?;
+    stages.lap("findings.csv");
+    let xlsx = out.join("汇总.xlsx");
+    write_atomic(
+        &xlsx,
+        &summary::render(a, pii).map_err(|e| anyhow!("生成汇总表失败：{e}"))?,
+    )?;
+    stages.lap("汇总.xlsx");
+    let fed = replace_dir(&out.join("反馈"), |dir| feedback::write_all(a, dir, pii))?;
+    stages.lap("反馈");
+    let reminded = replace_dir(&out.join("催办"), |dir| {
+        remind::write_notices(a, dir, pii)
+    })?;
+    stages.lap("催办");
+    Ok(vec![
+        csv.display().to_string(),
+        xlsx.display().to_string(),
+        format!("{}（{fed} 个支部）", out.join("反馈").display()),
+        format!("{}（{reminded} 个支部）", out.join("催办").display()),
+    ])
+}

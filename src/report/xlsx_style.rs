@@ -1,7 +1,10 @@
-//! Shared look of the workbooks: a font that renders Chinese in Excel and WPS, header and
-//! total rows, and column widths measured in display columns (a Han character is two).
+//! Shared look of the workbooks: a font that renders Chinese in Excel and WPS, coloured status
+//! and severity fills, column widths measured in display columns (a Han character is two),
+//! and the print setup of a report meant for A4.
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
+
+use crate::finding::Severity;
 
 pub const FONT: &str = "宋体";
 
@@ -21,6 +24,10 @@ pub fn header() -> Format {
         .set_text_wrap()
 }
 
+pub fn title() -> Format {
+    base().set_bold().set_font_size(14)
+}
+
 pub fn total() -> Format {
     base()
         .set_bold()
@@ -28,13 +35,61 @@ pub fn total() -> Format {
         .set_border_top(FormatBorder::Thin)
 }
 
+pub fn wrap() -> Format {
+    base().set_text_wrap().set_align(FormatAlign::Top)
+}
+
 pub fn warn() -> Format {
     base().set_font_color(Color::RGB(0xC00000))
 }
 
+/// Traffic-light fills (Excel's own "good / neutral / bad" colours).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Neutral,
+    Bad,
+    Grey,
+    Plain,
+    Info,
+}
+
+pub fn tone(t: Tone) -> Format {
+    let (fill, font) = match t {
+        Tone::Good => (0xC6EFCE, 0x006100),
+        Tone::Neutral => (0xFFEB9C, 0x9C5700),
+        Tone::Bad => (0xFFC7CE, 0x9C0006),
+        Tone::Grey => (0xF2F2F2, 0x808080),
+        Tone::Info => (0xDDEBF7, 0x1F4E78),
+        Tone::Plain => return base(),
+    };
+    base()
+        .set_background_color(Color::RGB(fill))
+        .set_font_color(Color::RGB(font))
+}
+
+pub fn severity_tone(s: Severity) -> Tone {
+    match s {
+        Severity::Error => Tone::Bad,
+        Severity::Warning => Tone::Neutral,
+        Severity::Info => Tone::Info,
+    }
+}
+
+pub fn severity_label(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "严重",
+        Severity::Warning => "一般",
+        Severity::Info => "提示",
+    }
+}
+
 /// Width of text in Excel's column units.
 pub fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+    s.lines()
+        .map(|l| l.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum())
+        .max()
+        .unwrap_or(0)
 }
 
 /// Tracks the widest text per column, then sets widths (capped, so long messages wrap).
@@ -52,14 +107,86 @@ impl Widths {
         self.0[col] = self.0[col].max(display_width(text));
     }
 
-    pub fn apply(
-        &self,
-        ws: &mut rust_xlsxwriter::Worksheet,
-        max: usize,
-    ) -> Result<(), rust_xlsxwriter::XlsxError> {
+    pub fn apply(&self, ws: &mut Worksheet, max: usize) -> Result<(), XlsxError> {
         for (i, w) in self.0.iter().enumerate() {
             ws.set_column_width(i as u16, (*w).clamp(4, max) as f64 + 2.0)?;
         }
         Ok(())
     }
+}
+
+/// A cell to write: text with a look, or a number.
+pub enum Out {
+    Text(String, Tone),
+    Num(f64),
+    Empty,
+}
+
+impl Out {
+    pub fn text(s: impl Into<String>) -> Out {
+        Out::Text(s.into(), Tone::Plain)
+    }
+    pub fn toned(s: impl Into<String>, t: Tone) -> Out {
+        Out::Text(s.into(), t)
+    }
+}
+
+/// Write a header row at `top` and the rows under it; freeze the header, filter it, size the
+/// columns, and set up printing (A4 landscape, fit to width, header repeated on every page).
+/// Returns the row after the last one written.
+pub fn table(
+    ws: &mut Worksheet,
+    top: u32,
+    headers: &[&str],
+    rows: Vec<Vec<Out>>,
+    max_width: usize,
+) -> Result<u32, XlsxError> {
+    let hf = header();
+    let mut widths = Widths::new(headers);
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(top, c as u16, *h, &hf)?;
+    }
+    let plain = base();
+    let fmts: Vec<(Tone, Format)> = [Tone::Good, Tone::Neutral, Tone::Bad, Tone::Grey, Tone::Info]
+        .into_iter()
+        .map(|t| (t, tone(t)))
+        .collect();
+    let fmt = |t: Tone| -> &Format {
+        fmts.iter()
+            .find(|(x, _)| *x == t)
+            .map_or(&plain, |(_, f)| f)
+    };
+    let mut r = top + 1;
+    let n = rows.len();
+    for row in rows {
+        for (c, cell) in row.into_iter().enumerate() {
+            match cell {
+                Out::Text(s, t) => {
+                    widths.see(c, &s);
+                    ws.write_string_with_format(r, c as u16, &s, fmt(t))?;
+                }
+                Out::Num(x) => {
+                    ws.write_number_with_format(r, c as u16, x, &plain)?;
+                }
+                Out::Empty => {}
+            }
+        }
+        r += 1;
+    }
+    widths.apply(ws, max_width)?;
+    ws.set_freeze_panes(top + 1, 0)?;
+    if n > 0 {
+        ws.autofilter(top, 0, r - 1, (headers.len() - 1) as u16)?;
+    }
+    print_setup(ws, top)?;
+    Ok(r)
+}
+
+pub fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(header_row, header_row)?;
+    ws.set_footer("&C第 &P 页，共 &N 页");
+    Ok(())
 }

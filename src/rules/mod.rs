@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod coverage;
 pub mod data;
+pub mod overview;
 pub mod phase;
 pub mod routine;
 pub mod supervision;

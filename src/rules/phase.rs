@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::{BranchView, Ctx};
-use crate::campaign::Phase as PhaseConfig;
+use crate::campaign::{Campaign, Phase as PhaseConfig};
 use crate::ingest::schema::SheetKind;
 use crate::model::{MeetingKind, Prov};
 
@@ -30,7 +30,11 @@ impl PhaseKey {
     ];
 
     pub fn config<'a>(self, cx: &Ctx<'a>) -> &'a PhaseConfig {
-        let p = &cx.campaign.phases;
+        self.config_in(cx.campaign)
+    }
+
+    pub fn config_in(self, campaign: &Campaign) -> &PhaseConfig {
+        let p = &campaign.phases;
         match self {
             PhaseKey::Study => &p.study,
             PhaseKey::Talks => &p.talks,

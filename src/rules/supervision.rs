@@ -19,7 +19,7 @@ fn supervised(m: &Meeting) -> bool {
 
 /// The supervisors of a meeting with their rank: the meeting's 督导人员职级 when readable,
 /// else the register's.
-fn supervisors<'m>(cx: &Ctx, m: &'m Meeting) -> Vec<(&'m str, Option<Rank>)> {
+pub fn supervisors_of<'m>(cx: &Ctx, m: &'m Meeting) -> Vec<(&'m str, Option<Rank>)> {
     let Some(names) = &m.supervisors else {
         return Vec::new();
     };
@@ -65,13 +65,13 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
         match b.category {
             Some(Category::Village | Category::Community) => {
                 let ok = key.iter().any(|m| {
-                    supervisors(cx, m)
+                    supervisors_of(cx, m)
                         .iter()
                         .any(|(_, r)| r.is_some_and(|r| r >= cx.min_rank))
                 });
                 if !ok {
                     let mut seen: Vec<String> = Vec::new();
-                    for (n, r) in key.iter().flat_map(|m| supervisors(cx, m)) {
+                    for (n, r) in key.iter().flat_map(|m| supervisors_of(cx, m)) {
                         let who = format!("{n}（{}）", r.map_or("职级不明", |r| r.label()));
                         if !seen.contains(&who) {
                             seen.push(who);
@@ -100,7 +100,7 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
             Some(_) => {
                 let ok = key.iter().any(|m| {
                     let sent = m.sent_by.is_some();
-                    supervisors(cx, m)
+                    supervisors_of(cx, m)
                         .iter()
                         .any(|(n, _)| sent || cx.leader(n).is_some())
                 });
@@ -118,7 +118,7 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
         }
         let mut unknown: HashSet<&str> = HashSet::new();
         for m in &meetings {
-            for (n, rank) in supervisors(cx, m) {
+            for (n, rank) in supervisors_of(cx, m) {
                 named.insert(n.to_string());
                 let leader = cx.leader(n);
                 if leader.is_some_and(|l| l.town_committee)

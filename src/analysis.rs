@@ -1,0 +1,157 @@
+//! One run of the pipeline shared by `check`, `remind` and `archive`: load the campaign,
+//! read the input folder (ingest), judge it (rules). Reports are written by the caller.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, anyhow, bail};
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::campaign::{Campaign, DEFAULT_TOML};
+use crate::cli::InputArgs;
+use crate::finding::{Finding, sort_findings};
+use crate::ingest::{self, Options, dates};
+use crate::model::Model;
+use crate::rules::{self, overview::Overview};
+
+/// Everything a report needs.
+pub struct Analysis {
+    pub model: Model,
+    /// Sorted by branch, then code.
+    pub findings: Vec<Finding>,
+    pub campaign: Campaign,
+    /// The config text used (the file given, or the embedded default), for the archive.
+    pub campaign_text: String,
+    pub as_of: NaiveDate,
+    pub input: PathBuf,
+    /// Per-branch status and coverage, as the rules see them.
+    pub overview: Overview,
+}
+
+/// `--as-of` as a full date; any date form a branch may write is accepted.
+pub fn parse_as_of(text: &str, year: i32) -> Result<NaiveDate> {
+    match dates::parse_date_text(text, year) {
+        Some(p) if p.value.precision == dates::Precision::Day && p.note.is_none() => {
+            Ok(p.value.date)
+        }
+        _ => bail!("--as-of 的日期“{text}”无法识别，请写成 2024-08-31 的形式"),
+    }
+}
+
+/// The campaign and its text: the file given, or the embedded default.
+pub fn load_campaign(config: Option<&Path>) -> Result<(Campaign, String)> {
+    Ok(match config {
+        Some(p) => {
+            let c = Campaign::load(p)?;
+            let text = std::fs::read_to_string(p).unwrap_or_default();
+            (c, text)
+        }
+        None => (Campaign::embedded(), DEFAULT_TOML.to_string()),
+    })
+}
+
+/// Read and judge the input. `exclude` lists folders never read (the output folder).
+/// `default_as_of` applies when `--as-of` is not given.
+pub fn analyse(
+    args: &InputArgs,
+    exclude: Vec<PathBuf>,
+    default_as_of: NaiveDate,
+    stages: &mut Stages,
+) -> Result<Analysis> {
+    let (campaign, campaign_text) = load_campaign(args.config.as_deref())?;
+    let as_of = match &args.as_of {
+        Some(t) => parse_as_of(t, campaign.year)?,
+        None => default_as_of,
+    };
+    if !args.input.exists() {
+        bail!("输入文件夹 {} 不存在；请检查路径", args.input.display());
+    }
+    if let Some(r) = &args.register
+        && !r.is_file()
+    {
+        bail!("--register 指定的名册 {} 不存在", r.display());
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| anyhow!("无法启动读取线程：{e}"))?;
+    let progress = progress_bar();
+    let tick = || progress.inc(1);
+    let found = |n: usize| progress.set_length(n as u64);
+    let opts = Options {
+        input: &args.input,
+        register: args.register.as_deref(),
+        exclude,
+        as_of,
+        campaign: &campaign,
+        on_found: &found,
+        on_file: &tick,
+    };
+    let (model, mut findings) = pool.install(|| ingest::ingest(&opts));
+    progress.finish_and_clear();
+    stages.lap("读取");
+    findings.extend(rules::judge(&model, &campaign, as_of));
+    sort_findings(&mut findings);
+    let overview = rules::overview::overview(&rules::Ctx::new(&model, &campaign, as_of), &findings);
+    stages.lap("规则");
+    Ok(Analysis {
+        model,
+        findings,
+        campaign,
+        campaign_text,
+        as_of,
+        input: args.input.clone(),
+        overview,
+    })
+}
+
+/// Wall time per stage, printed to stderr when ORGLIFE_TIMINGS is set (for benchmarks).
+pub struct Stages {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Default for Stages {
+    fn default() -> Self {
+        Stages {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+}
+
+impl Stages {
+    pub fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
+
+    pub fn report(&self) {
+        if std::env::var_os("ORGLIFE_TIMINGS").is_some() {
+            let parts: Vec<String> = self
+                .laps
+                .iter()
+                .map(|(n, d)| format!("{n} {:.3}s", d.as_secs_f64()))
+                .collect();
+            eprintln!("用时：{}", parts.join("，"));
+        }
+    }
+}
+
+/// A bar on stderr when it is a terminal; silent otherwise (logs, pipes, tests).
+fn progress_bar() -> ProgressBar {
+    use std::io::IsTerminal;
+    let pb = ProgressBar::no_length();
+    if std::io::stderr().is_terminal() {
+        pb.set_draw_target(ProgressDrawTarget::stderr());
+        let style =
+            ProgressStyle::with_template("读取报表 [{bar:30}] {pos}/{len} 个文件 用时 {elapsed}")
+                .map(|s| s.progress_chars("=> "))
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+        pb.set_style(style);
+    } else {
+        pb.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    pb
+}

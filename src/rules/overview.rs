@@ -1,0 +1,340 @@
+//! What the summary shows per branch, decided here so that reports only format it: phase
+//! statuses, supervision seen, talk coverage, counts by severity, overall status, and what a
+//! lagging branch must still do (催办).
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::NaiveDate;
+
+use super::phase::{PhaseState, Status, states};
+use super::{BranchView, Ctx, pair};
+use crate::finding::{Finding, Severity};
+use crate::ingest::schema::SheetKind;
+use crate::model::{Category, MeetingKind, Role};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Returned {
+    No,
+    /// Files came, none could be read.
+    Unreadable,
+    Yes,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Overall {
+    /// Nothing returned (or nothing readable).
+    NotReturned,
+    /// Some 严重 finding.
+    Errors,
+    /// Some 一般 finding, no 严重.
+    Warnings,
+    /// Nothing wrong so far, some phase not yet due.
+    OnTrack,
+    /// Every phase done, nothing wrong.
+    Done,
+}
+
+impl Overall {
+    pub fn label(self) -> &'static str {
+        match self {
+            Overall::NotReturned => "未报送",
+            Overall::Errors => "有严重问题",
+            Overall::Warnings => "有一般问题",
+            Overall::OnTrack => "进行中",
+            Overall::Done => "全部完成",
+        }
+    }
+}
+
+/// (done, required) counts of one coverage requirement.
+pub type Ratio = (usize, usize);
+
+#[derive(Clone, Debug, Default)]
+pub struct TalkCoverage {
+    /// Committee pairs who talked (only where 设支委会=是).
+    pub pairs: Option<Ratio>,
+    /// Ordinary members talked with by a committee member.
+    pub members: Ratio,
+    /// 流动/困难/年老体弱 members talked with.
+    pub special: Ratio,
+    pub masses: bool,
+    /// The committee pairs that never talked, “甲、乙”.
+    pub missing_pairs: Vec<String>,
+}
+
+/// Something a lagging branch must still do, for the reminder.
+#[derive(Clone, Debug)]
+pub struct Lag {
+    pub what: String,
+    pub deadline: Option<NaiveDate>,
+    pub days: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct BranchOverview {
+    pub name: String,
+    pub category: Option<Category>,
+    pub has_committee: bool,
+    pub secretary: Option<String>,
+    pub phone: Option<String>,
+    /// Roster size (a person once), when a roster came.
+    pub members: Option<usize>,
+    pub registered_members: Option<u32>,
+    pub returned: Returned,
+    /// Empty when nothing readable was returned.
+    pub phases: Vec<PhaseState>,
+    /// “周建国（正科级）” for everyone who supervised a 支委会/党员大会/党小组会.
+    pub supervisors: Vec<String>,
+    /// V001/V002 satisfied (None when not judged: not due, unknown category, no meetings).
+    pub supervision_ok: Option<bool>,
+    pub talks: Option<TalkCoverage>,
+    /// Findings by severity: 严重, 一般, 提示.
+    pub counts: [usize; 3],
+    pub overall: Overall,
+    pub lags: Vec<Lag>,
+}
+
+/// One supervisor's visits: branch name → meeting kinds and whether each was commented.
+#[derive(Clone, Debug, Default)]
+pub struct SupervisorRow {
+    pub name: String,
+    pub rank: String,
+    pub town_committee: bool,
+    pub visits: BTreeMap<String, Vec<(MeetingKind, bool)>>,
+}
+
+pub struct Overview {
+    pub branches: Vec<BranchOverview>,
+    pub supervisors: Vec<SupervisorRow>,
+}
+
+fn talk_coverage(b: &BranchView) -> Option<TalkCoverage> {
+    if !b.present(SheetKind::Talks) || !b.present(SheetKind::Roster) {
+        return None;
+    }
+    let mut pairs: HashSet<(&str, &str)> = HashSet::new();
+    let mut anyone: HashSet<&str> = HashSet::new();
+    for t in &b.talks {
+        anyone.insert(&t.talker.value);
+        for p in &t.partners.value {
+            anyone.insert(p);
+            pairs.insert((&t.talker.value, p));
+            pairs.insert((p, &t.talker.value));
+        }
+    }
+    let committee: Vec<&str> = b
+        .committee_members()
+        .map(|m| m.name.value.as_str())
+        .collect();
+    let mut cov = TalkCoverage::default();
+    if b.has_committee {
+        let mut done = 0;
+        let mut total = 0;
+        for (i, x) in committee.iter().enumerate() {
+            for y in &committee[i + 1..] {
+                total += 1;
+                if pairs.contains(&(*x, *y)) {
+                    done += 1;
+                } else {
+                    cov.missing_pairs.push(pair(x, y));
+                }
+            }
+        }
+        cov.pairs = Some((done, total));
+    }
+    let ordinary: Vec<&str> = b
+        .members
+        .iter()
+        .filter(|m| m.role.value == Role::Member)
+        .map(|m| m.name.value.as_str())
+        .collect();
+    cov.members = (
+        ordinary
+            .iter()
+            .filter(|n| committee.iter().any(|c| pairs.contains(&(*c, **n))))
+            .count(),
+        ordinary.len(),
+    );
+    let special: Vec<&str> = b
+        .members
+        .iter()
+        .filter(|m| !m.special.is_empty())
+        .map(|m| m.name.value.as_str())
+        .collect();
+    cov.special = (
+        special.iter().filter(|n| anyone.contains(**n)).count(),
+        special.len(),
+    );
+    cov.masses = b
+        .talks
+        .iter()
+        .any(|t| t.target.as_ref().is_some_and(|c| c.value.is_public()));
+    Some(cov)
+}
+
+fn lags(cx: &Ctx, phases: &[PhaseState], findings: &[&Finding]) -> Vec<Lag> {
+    let mut out = Vec::new();
+    for s in phases {
+        if s.status == Status::Overdue {
+            out.push(Lag {
+                what: s.key.config(cx).name.clone(),
+                deadline: Some(s.deadline),
+                days: (cx.as_of - s.deadline).num_days(),
+            });
+        }
+    }
+    for f in findings.iter().filter(|f| f.code == "S004") {
+        out.push(Lag {
+            what: format!("补报「{}」", f.subject),
+            deadline: None,
+            days: 0,
+        });
+    }
+    out
+}
+
+pub fn overview(cx: &Ctx, findings: &[Finding]) -> Overview {
+    let mut by_branch: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        by_branch.entry(f.branch.as_str()).or_default().push(f);
+    }
+    let mut branches = Vec::new();
+    for b in &cx.model.branches {
+        let reg = b.reg.and_then(|i| cx.model.register.branches.get(i));
+        let mine = by_branch.get(b.name.as_str()).cloned().unwrap_or_default();
+        let mut counts = [0usize; 3];
+        for f in &mine {
+            counts[f.severity as usize] += 1;
+        }
+        let view = cx.branches.iter().find(|v| std::ptr::eq(v.b, b));
+        let returned = match (b.returned(), view) {
+            (false, _) => Returned::No,
+            (true, None) => Returned::Unreadable,
+            (true, Some(_)) => Returned::Yes,
+        };
+        let phases: Vec<PhaseState> = view.map(|v| states(cx, v).to_vec()).unwrap_or_default();
+        let mut supervisors: Vec<String> = Vec::new();
+        let mut supervision_ok = None;
+        if let Some(v) = view {
+            for m in v.meetings.iter().filter(|m| {
+                matches!(
+                    m.kind.value,
+                    MeetingKind::Committee | MeetingKind::General | MeetingKind::Group
+                )
+            }) {
+                for (n, r) in super::supervision::supervisors_of(cx, m) {
+                    let who = format!("{n}（{}）", r.map_or("职级不明", |r| r.label()));
+                    if !supervisors.contains(&who) {
+                        supervisors.push(who);
+                    }
+                }
+            }
+            if cx.due(cx.campaign.phases.general.deadline)
+                && v.category.is_some()
+                && v.present(SheetKind::Meetings)
+            {
+                supervision_ok = Some(!mine.iter().any(|f| matches!(f.code, "V001" | "V002")));
+            }
+        }
+        let overall = if returned != Returned::Yes {
+            Overall::NotReturned
+        } else if counts[Severity::Error as usize] > 0 {
+            Overall::Errors
+        } else if counts[Severity::Warning as usize] > 0 {
+            Overall::Warnings
+        } else if phases.iter().all(|s| {
+            matches!(
+                s.status,
+                Status::OnTime | Status::Late(_) | Status::NotApplicable
+            )
+        }) {
+            Overall::Done
+        } else {
+            Overall::OnTrack
+        };
+        let mut lag = lags(cx, &phases, &mine);
+        if returned == Returned::No {
+            lag.insert(
+                0,
+                Lag {
+                    what: "报送专题组织生活会全部台账".to_string(),
+                    deadline: None,
+                    days: 0,
+                },
+            );
+        }
+        branches.push(BranchOverview {
+            name: b.name.clone(),
+            category: reg.and_then(|r| r.category.as_ref().map(|c| c.value)),
+            has_committee: reg.is_none_or(|r| r.has_committee),
+            secretary: reg.and_then(|r| r.secretary.as_ref().map(|s| s.value.clone())),
+            phone: reg.and_then(|r| r.phone.as_ref().map(|s| s.value.clone())),
+            members: view
+                .filter(|v| v.present(SheetKind::Roster))
+                .map(|v| v.members.len()),
+            registered_members: reg.and_then(|r| r.member_count.as_ref().map(|c| c.value)),
+            returned,
+            phases,
+            supervisors,
+            supervision_ok,
+            talks: view.and_then(talk_coverage),
+            counts,
+            overall,
+            lags: lag,
+        });
+    }
+    Overview {
+        branches,
+        supervisors: supervisor_rows(cx),
+    }
+}
+
+/// Supervisors × branches: the register's cadres first (in its order), then anyone else
+/// named as a supervisor.
+fn supervisor_rows(cx: &Ctx) -> Vec<SupervisorRow> {
+    let mut rows: Vec<SupervisorRow> = cx
+        .model
+        .register
+        .leaders
+        .iter()
+        .map(|l| SupervisorRow {
+            name: l.name.value.clone(),
+            rank: l
+                .rank
+                .as_ref()
+                .map(|r| r.value.label().to_string())
+                .unwrap_or_default(),
+            town_committee: l.town_committee,
+            visits: BTreeMap::new(),
+        })
+        .collect();
+    for b in &cx.branches {
+        for m in b.meetings.iter().filter(|m| {
+            matches!(
+                m.kind.value,
+                MeetingKind::Committee | MeetingKind::General | MeetingKind::Group
+            )
+        }) {
+            let commented = m.commented.as_ref().is_some_and(|c| c.value);
+            for (n, r) in super::supervision::supervisors_of(cx, m) {
+                let i = match rows.iter().position(|row| row.name == n) {
+                    Some(i) => i,
+                    None => {
+                        rows.push(SupervisorRow {
+                            name: n.to_string(),
+                            rank: r.map(|r| r.label().to_string()).unwrap_or_default(),
+                            ..SupervisorRow::default()
+                        });
+                        rows.len() - 1
+                    }
+                };
+                rows[i]
+                    .visits
+                    .entry(b.name().to_string())
+                    .or_default()
+                    .push((m.kind.value, commented));
+            }
+        }
+    }
+    rows
+}
