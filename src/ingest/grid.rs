@@ -1,13 +1,11 @@
 //! Every supported file format turned into the same thing: a sparse grid of cells per sheet,
-//! with absolute positions, merged regions filled and text NFKC-folded. Only this module
+//! with absolute positions and merged regions filled; text as written. Only this module
 //! knows calamine and CSV.
 
 use std::io::{Cursor, Read, Seek};
 
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
 use chrono::NaiveDate;
-
-use crate::text::nfkc;
 
 /// Excel's own limit on a cell's length (SPEC §6); longer text is cut with a D003.
 pub const MAX_CELL_CHARS: usize = 32_767;
@@ -330,11 +328,9 @@ impl GridBuilder {
 
     fn push(&mut self, row: u32, col: u32, cell: Cell) {
         let cell = match cell {
-            Cell::Text(s) => {
-                let mut s = match nfkc(&s) {
-                    std::borrow::Cow::Borrowed(_) => s,
-                    std::borrow::Cow::Owned(o) => o,
-                };
+            // Text is kept as written (the feedback workbook shows it so); readers fold it
+            // (NFKC) where they compare it.
+            Cell::Text(mut s) => {
                 if s.trim().is_empty() {
                     return;
                 }

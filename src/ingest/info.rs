@@ -34,7 +34,8 @@ pub fn looks_like_info(grid: &Grid) -> bool {
     for row in grid.rows.iter().take(30) {
         for (_, c) in &row.cells {
             if let Cell::Text(t) = c {
-                let key = info_key(t).or_else(|| t.split_once(':').and_then(|(k, _)| info_key(k)));
+                let t = crate::text::nfkc(t);
+                let key = info_key(&t).or_else(|| t.split_once(':').and_then(|(k, _)| info_key(k)));
                 if let Some(k) = key.filter(|k| !seen.contains(k)) {
                     seen.push(k);
                 }
@@ -62,7 +63,8 @@ pub fn has_info_only_keys(grid: &Grid) -> bool {
         .flat_map(|r| &r.cells)
         .any(|(_, c)| {
             let Cell::Text(t) = c else { return false };
-            let key = t.split(':').next().unwrap_or(t);
+            let t = crate::text::nfkc(t);
+            let key = t.split(':').next().unwrap_or(&t);
             info_key(key)
                 .is_some_and(|k| INFO_ONLY.contains(&spec(SheetKind::Info).columns[k].name))
         })
@@ -116,7 +118,7 @@ fn read_pairs(row: &GridRow, info: &mut BranchInfo, cx: &mut SheetCtx) -> bool {
     let mut i = 0;
     while i < row.cells.len() {
         let (col, cell) = &row.cells[i];
-        let text = cell.display();
+        let text = crate::text::nfkc(&cell.display()).into_owned();
         if let Some(key) = info_key(&text) {
             // The value is the next cell to the right that is not itself a key.
             if let Some((vcol, vcell)) = row.cells.get(i + 1).filter(|(_, c)| !is_key_cell(c)) {

@@ -392,6 +392,8 @@ pub fn cell_date(
 /// `197808` in a 出生/入党 column: a year and month written as six digits (a common habit),
 /// never a date, since those columns may stop at the month.
 fn year_month_number(t: &str, need: DateNeed) -> Option<dates::ParsedDate> {
+    let t = crate::text::nfkc(t);
+    let t = t.trim();
     if !need.month_ok || t.len() != 6 || !t.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -451,9 +453,12 @@ fn classify(grid: &Grid, header: &Header, row: &GridRow, year: i32) -> RowClass 
     let seq = header
         .seq_col
         .and_then(|c| row.get(c))
-        .map(|c| c.display())
+        .map(|c| crate::text::nfkc(&c.display()).into_owned())
         .unwrap_or_default();
-    let folded: String = first.chars().filter(|c| !c.is_whitespace()).collect();
+    let folded: String = crate::text::nfkc(&first)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if FOOTER_PREFIXES
         .iter()
         .any(|p| folded.starts_with(p) || seq.starts_with(p))
@@ -517,6 +522,7 @@ fn is_subtitle(s: &str) -> bool {
 }
 
 fn footer_date(text: &str, year: i32) -> Option<PDate> {
+    let text = crate::text::nfkc(text);
     let i = text.find("填表日期").or_else(|| text.find("填报日期"))?;
     let rest = text[i + "填表日期".len()..].trim_start_matches([':', ' ']);
     // The date ends where the next label (审核人…) begins.

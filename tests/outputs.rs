@@ -1,0 +1,374 @@
+//! Every output read back and checked against findings.csv: 总览's counts equal the findings,
+//! every finding is on 问题明细, each feedback workbook carries a note on each flagged cell,
+//! reminders say what is missing, and no full 身份证号 or phone number appears anywhere
+//! unless --show-pii.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use common::*;
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut rows = vec![Vec::new(); r0 as usize];
+    rows.extend(range.rows().map(|r| {
+        let mut v = vec![String::new(); c0 as usize];
+        v.extend(r.iter().map(text));
+        v
+    }));
+    rows
+}
+
+fn col(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+}
+
+#[test]
+fn overview_counts_equal_the_findings() {
+    let (o, out) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
+    assert_eq!(o.status.code(), Some(0));
+    let findings = read_findings_csv(out.path());
+    let rows = sheet(&out.path().join("汇总.xlsx"), "总览");
+    let header = &rows[2];
+    let (branch, e, w, i) = (
+        col(header, "支部"),
+        col(header, "严重"),
+        col(header, "一般"),
+        col(header, "提示"),
+    );
+    let mut seen = 0;
+    for r in rows.iter().skip(3).take_while(|r| r[0] != "合计") {
+        let count = |sev: &str| {
+            findings
+                .iter()
+                .filter(|f| f["branch"] == r[branch] && f["severity"] == sev)
+                .count()
+                .to_string()
+        };
+        assert_eq!(
+            (r[e].clone(), r[w].clone(), r[i].clone()),
+            (count("error"), count("warning"), count("info")),
+            "{}",
+            r[branch]
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 7, "one row per registered branch");
+    let total = rows.iter().find(|r| r[0] == "合计").unwrap();
+    let branch_findings = findings.iter().filter(|f| f["branch"] != "全镇");
+    let errors = branch_findings.filter(|f| f["severity"] == "error").count();
+    assert_eq!(total[e], errors.to_string());
+    // Phase statuses as the rules decided them.
+    let baisha = rows.iter().find(|r| r[branch].contains("白沙村")).unwrap();
+    assert_eq!(baisha[col(header, "党员大会")], "逾期未完成");
+    let hongxing = rows.iter().find(|r| r[branch].contains("红星村")).unwrap();
+    assert_eq!(hongxing[col(header, "党员大会")], "按时完成（8月12日）");
+    assert_eq!(
+        rows.iter().find(|r| r[branch].contains("汉江")).unwrap()[col(header, "报送情况")],
+        "未报送"
+    );
+}
+
+#[test]
+fn every_finding_is_on_the_detail_sheet() {
+    let (_, out) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
+    let findings = read_findings_csv(out.path());
+    let rows = sheet(&out.path().join("汇总.xlsx"), "问题明细");
+    let h = &rows[0];
+    let got: Vec<(String, String, String, String, String)> = rows[1..]
+        .iter()
+        .map(|r| {
+            (
+                r[col(h, "代码")].clone(),
+                r[col(h, "支部")].clone(),
+                r[col(h, "对象")].clone(),
+                r[col(h, "文件")].clone(),
+                r[col(h, "单元格")].clone(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, String, String, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["code"].clone(),
+                f["branch"].clone(),
+                f["subject"].clone(),
+                f["file"].clone(),
+                f["cell"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+}
+
+/// (sheet name, A1 cell) → note text, for every note of an xlsx written by rust_xlsxwriter.
+fn notes(path: &Path) -> HashMap<(String, String), String> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut read = |name: &str| -> Option<String> {
+        let mut f = zip.by_name(name).ok()?;
+        let mut s = String::new();
+        f.read_to_string(&mut s).ok()?;
+        Some(s)
+    };
+    let workbook = read("xl/workbook.xml").unwrap();
+    let names: Vec<String> = workbook
+        .split("<sheet ")
+        .skip(1)
+        .map(|s| attr(s, "name"))
+        .collect();
+    let mut out = HashMap::new();
+    for (i, name) in names.iter().enumerate() {
+        let Some(rels) = read(&format!("xl/worksheets/_rels/sheet{}.xml.rels", i + 1)) else {
+            continue;
+        };
+        let Some(target) = rels
+            .split("<Relationship ")
+            .map(|r| attr(r, "Target"))
+            .find(|t| t.contains("comments"))
+        else {
+            continue;
+        };
+        let file = format!("xl/{}", target.trim_start_matches("../"));
+        let xml = read(&file).unwrap();
+        for c in xml.split("<comment ").skip(1) {
+            let cell = attr(c, "ref");
+            let body: String = c
+                .split("<t")
+                .skip(1)
+                .filter_map(|t| {
+                    t.split_once('>')
+                        .map(|(_, rest)| rest.split("</t>").next().unwrap_or(""))
+                })
+                .collect();
+            out.insert((unescape(name), cell), unescape(&body));
+        }
+    }
+    out
+}
+
+fn attr(s: &str, name: &str) -> String {
+    let key = format!("{name}=\"");
+    s.split(&key)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or("")
+        .to_string()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn each_feedback_workbook_has_a_note_on_each_flagged_cell() {
+    let (_, out) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
+    let findings = read_findings_csv(out.path());
+    let dir = out.path().join("反馈");
+    let mut books: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    books.sort();
+    assert_eq!(
+        books.len(),
+        6,
+        "every branch that returned anything: {books:?}"
+    );
+    let mut checked = 0;
+    for book in &books {
+        let branch = book.trim_end_matches(".xlsx");
+        let path = dir.join(book);
+        let notes = notes(&path);
+        let first = sheet(&path, "问题清单");
+        let mine: Vec<_> = findings.iter().filter(|f| f["branch"] == branch).collect();
+        // The first sheet lists every finding of the branch.
+        let listed = first
+            .iter()
+            .skip(4)
+            .filter(|r| !r.iter().all(String::is_empty))
+            .count();
+        assert_eq!(listed, mine.len(), "{branch}");
+        for f in mine
+            .iter()
+            .filter(|f| !f["cell"].is_empty() && !f["sheet"].is_empty())
+        {
+            let hit = notes.iter().any(|((s, c), t)| {
+                (s == &f["sheet"] || s.starts_with(&format!("{}(", f["sheet"])))
+                    && c == &f["cell"]
+                    && t.contains(&f["code"])
+            });
+            assert!(
+                hit,
+                "{branch}: no note for {} at {}!{}",
+                f["code"], f["sheet"], f["cell"]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked}");
+    // The branch's own rows are there as sent: 红星村's roster, title row included.
+    let roster = sheet(&dir.join("青林镇红星村党支部.xlsx"), "党员花名册");
+    assert_eq!(roster[0][0], "青林镇红星村党支部党员花名册");
+    assert_eq!(roster[4][1], "王　芳", "as sent, not folded");
+}
+
+fn all_output_text(dir: &Path) -> String {
+    let mut all = String::new();
+    for e in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
+        let bytes = std::fs::read(e.path()).unwrap();
+        if e.path().extension().is_some_and(|x| x == "xlsx") {
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            for i in 0..zip.len() {
+                let mut s = String::new();
+                let _ = zip.by_index(i).unwrap().read_to_string(&mut s);
+                all.push_str(&s);
+            }
+        } else {
+            all.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    all
+}
+
+fn has_full_id_or_phone(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let n = i - start;
+            let x = i < chars.len() && matches!(chars[i], 'X' | 'x');
+            let run: String = chars[start..i].iter().collect();
+            if n == 18
+                || (n == 17 && x)
+                || (n == 11 && run.starts_with('1') && "3456789".contains(chars[start + 1]))
+            {
+                return Some(run);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+#[test]
+fn no_full_id_or_phone_in_any_output_unless_show_pii() {
+    let (_, out) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
+    let text = all_output_text(out.path());
+    assert!(text.len() > 100_000);
+    assert_eq!(has_full_id_or_phone(&text), None);
+    let (_, out) = check(
+        &fixture("township"),
+        &["--as-of", "2024-09-10", "--show-pii"],
+    );
+    let members = sheet(&out.path().join("汇总.xlsx"), "党员汇总");
+    assert!(
+        members
+            .iter()
+            .any(|r| r.iter().any(|c| c == "420682197203150314")),
+        "--show-pii shows them"
+    );
+}
+
+#[test]
+fn reminders_say_what_is_missing_and_how_late() {
+    let (_, out) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
+    let dir = out.path().join("催办");
+    let read = |name: &str| String::from_utf8(std::fs::read(dir.join(name)).unwrap()).unwrap();
+    let baisha = read("青林镇白沙村党支部.txt");
+    assert!(
+        baisha.starts_with('\u{feff}') && baisha.contains("\r\n"),
+        "Notepad-friendly"
+    );
+    assert!(
+        baisha.contains("召开党员大会，应于8月15日前完成，已逾期26天"),
+        "{baisha}"
+    );
+    assert!(baisha.contains("镇党委组织办"), "who to contact");
+    let none = read("湖北汉江机械有限公司党支部.txt");
+    assert!(none.contains("报送专题组织生活会全部台账"), "{none}");
+    let guangming = read("青林镇光明村党支部.txt");
+    assert!(guangming.contains("补报「谈心谈话记录」"), "{guangming}");
+    assert!(
+        !dir.join("青林镇红星村党支部.txt").exists(),
+        "红星村 has nothing overdue"
+    );
+    // 催办名单 lists the same branches.
+    let rows = sheet(&out.path().join("汇总.xlsx"), "催办名单");
+    let listed: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".txt")
+                .to_string()
+        })
+        .collect();
+    files.sort();
+    let mut listed_sorted: Vec<String> = listed.iter().map(|s| s.to_string()).collect();
+    listed_sorted.sort();
+    assert_eq!(listed_sorted, files);
+}
+
+#[test]
+fn remind_writes_only_the_reminders() {
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "remind",
+        fixture("township").to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--as-of",
+        "2024-09-10",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["催办", "催办名单.xlsx"]);
+    assert_eq!(
+        std::fs::read_dir(out.path().join("催办")).unwrap().count(),
+        4
+    );
+}
