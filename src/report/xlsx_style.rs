@@ -146,10 +146,11 @@ pub fn table(
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(top, c as u16, *h, &hf)?;
     }
-    let plain = base();
+    // Text longer than its (capped) column wraps, so messages stay readable and printable.
+    let plain = base().set_text_wrap();
     let fmts: Vec<(Tone, Format)> = [Tone::Good, Tone::Neutral, Tone::Bad, Tone::Grey, Tone::Info]
         .into_iter()
-        .map(|t| (t, tone(t)))
+        .map(|t| (t, tone(t).set_text_wrap()))
         .collect();
     let fmt = |t: Tone| -> &Format {
         fmts.iter()
