@@ -16,6 +16,8 @@ const EXAMPLES: &str = "\
   orglife check 报表文件夹                    检查文件夹中的全部报表，结果写入 out/
   orglife check 报表 --as-of 2024-08-31       按 8 月 31 日的进度检查
   orglife check 报表 --register 名册.xlsx     指定镇级支部名册
+  orglife archive 报表 --year 2024 --out 归档 年度归档：原始报表、汇总、记录和校验清单
+  orglife archive --verify 归档               核对归档是否完好（有无改动、缺失、多出）
   orglife init                                写出默认活动配置 campaign.toml，按需修改
   orglife rules C001                          查看问题代码 C001 的说明和通知依据
 ";
@@ -52,6 +54,13 @@ pub enum Command {
     /// 只生成催办通知（催办/）和催办名单（催办名单.xlsx）
     #[command(help_template = HELP_TEMPLATE, override_usage = "orglife remind <输入文件夹> [选项]")]
     Remind(RemindArgs),
+    /// 年度归档：原始报表原样复制，连同汇总表、问题清单、规范化记录和校验清单；--verify 核对已有归档
+    #[command(
+        help_template = HELP_TEMPLATE,
+        after_help = EXAMPLES,
+        override_usage = "orglife archive <输入文件夹> --year 年度 --out 归档文件夹 [选项]\n      orglife archive --verify 归档文件夹"
+    )]
+    Archive(ArchiveArgs),
     /// 写出带中文注释的默认活动配置文件 campaign.toml
     #[command(help_template = HELP_TEMPLATE, override_usage = "orglife init [--out 文件] [--force]")]
     Init(InitArgs),
@@ -125,6 +134,41 @@ pub struct RemindArgs {
     pub out: PathBuf,
 }
 
+/// `archive` takes either the input and its options, or `--verify` alone. Everything is
+/// optional to clap so that `archive --verify DIR` parses; `cmd::archive` checks the two
+/// forms by hand and says in one Chinese line what is missing or extra.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct ArchiveArgs {
+    /// 报表所在文件夹（含子文件夹；也可以是单个文件）
+    #[arg(value_name = "输入文件夹", help_heading = "参数")]
+    pub input: Option<PathBuf>,
+    /// 归档年度，如 2024
+    #[arg(long, value_name = "年度")]
+    pub year: Option<i32>,
+    /// 归档文件夹：必须是新的或空的文件夹，归档从不覆盖
+    #[arg(long, value_name = "文件夹")]
+    pub out: Option<PathBuf>,
+    /// 活动配置文件（不写则用内置的 2024 年默认配置）
+    #[arg(long, value_name = "文件")]
+    pub config: Option<PathBuf>,
+    /// 镇级支部名册（不写则在输入文件夹中自动查找）
+    #[arg(long, value_name = "文件")]
+    pub register: Option<PathBuf>,
+    /// 统计截止日期（不写则为今天与该年 12 月 31 日中较早的一天）
+    #[arg(long = "as-of", value_name = "日期")]
+    pub as_of: Option<String>,
+    /// 同时读取的文件数（默认为 CPU 核数）
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// 归档中显示完整的身份证号和手机号（默认只显示前后几位）
+    #[arg(long = "show-pii")]
+    pub show_pii: bool,
+    /// 核对已有的归档：逐个重算文件的 SHA-256 和大小，与 manifest.json 比对
+    #[arg(long, value_name = "归档文件夹")]
+    pub verify: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 #[command(next_help_heading = "选项")]
 pub struct InitArgs {
@@ -152,14 +196,14 @@ pub fn usage_error(e: &clap::Error) -> String {
     let line = match e.kind() {
         ErrorKind::UnknownArgument => format!("不认识的参数：{}", ctx(ContextKind::InvalidArg)),
         ErrorKind::InvalidSubcommand => format!(
-            "没有“{}”这个命令；可用的命令：check、init、rules",
+            "没有“{}”这个命令；可用的命令：check、remind、archive、init、rules",
             ctx(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::MissingRequiredArgument => {
             format!("缺少必需的参数：{}", ctx(ContextKind::InvalidArg))
         }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "缺少命令；可用的命令：check、init、rules".to_string()
+            "缺少命令；可用的命令：check、remind、archive、init、rules".to_string()
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!(

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(&args),
         Command::Remind(args) => cmd::remind::run(&args),
+        Command::Archive(args) => cmd::archive::run(&args),
         Command::Init(args) => cmd::init::run(&args),
         Command::Rules(args) => cmd::rules::run(&args),
     };

@@ -1,5 +1,6 @@
 //! Writers only: they format what ingest read and the rules found, and decide nothing.
 
+pub mod archive;
 pub mod atomic;
 pub mod feedback;
 pub mod findings_csv;
