@@ -41,11 +41,7 @@ pub fn parse_as_of(text: &str, year: i32) -> Result<NaiveDate> {
 /// The campaign and its text: the file given, or the embedded default.
 pub fn load_campaign(config: Option<&Path>) -> Result<(Campaign, String)> {
     Ok(match config {
-        Some(p) => {
-            let c = Campaign::load(p)?;
-            let text = std::fs::read_to_string(p).unwrap_or_default();
-            (c, text)
-        }
+        Some(p) => Campaign::load_with_text(p)?,
         None => (Campaign::embedded(), DEFAULT_TOML.to_string()),
     })
 }

@@ -137,12 +137,18 @@ impl Campaign {
     }
 
     pub fn load(path: &Path) -> Result<Campaign, ConfigError> {
+        Campaign::load_with_text(path).map(|(c, _)| c)
+    }
+
+    /// The campaign and the exact text it was parsed from (archived as used).
+    pub fn load_with_text(path: &Path) -> Result<(Campaign, String), ConfigError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
             path: shown.clone(),
             reason: io_reason(&e),
         })?;
-        Campaign::parse(&text, &shown)
+        let c = Campaign::parse(&text, &shown)?;
+        Ok((c, text))
     }
 
     fn validate(&self) -> Result<(), String> {

@@ -13,7 +13,11 @@ use common::*;
 
 fn soffice() -> Option<String> {
     for cand in ["soffice", "libreoffice"] {
-        if Command::new(cand).arg("--version").output().is_ok_and(|o| o.status.success()) {
+        if Command::new(cand)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
             return Some(cand.to_string());
         }
     }
@@ -28,14 +32,23 @@ fn soffice() -> Option<String> {
 fn convert(soffice: &str, src: &Path, out: &Path) -> std::path::PathBuf {
     let profile = tempfile::tempdir().unwrap();
     let o = Command::new(soffice)
-        .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
         .args(["--headless", "--convert-to", "xlsx", "--outdir"])
         .arg(out)
         .arg(src)
         .output()
         .unwrap();
     let converted = out.join(src.file_name().unwrap());
-    assert!(converted.exists(), "LibreOffice failed on {}: {}{}", src.display(), String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        converted.exists(),
+        "LibreOffice failed on {}: {}{}",
+        src.display(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     converted
 }
 
@@ -61,13 +74,33 @@ fn summary_and_feedback_open_in_libreoffice() {
     let summary = src.path().join("summary.xlsx");
     std::fs::copy(out.path().join("汇总.xlsx"), &summary).unwrap();
     let feedback = src.path().join("feedback.xlsx");
-    std::fs::copy(out.path().join("反馈").join("青林镇红星村党支部.xlsx"), &feedback).unwrap();
+    std::fs::copy(
+        out.path().join("反馈").join("青林镇红星村党支部.xlsx"),
+        &feedback,
+    )
+    .unwrap();
 
     let s = convert(&soffice, &summary, conv.path());
     let mut wb: Xlsx<_> = open_workbook(&s).unwrap();
-    assert_eq!(wb.sheet_names(), ["总览", "问题明细", "催办名单", "督导覆盖", "谈心谈话覆盖", "三张清单汇总", "党员汇总", "输入文件", "规则说明"]);
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "总览",
+            "问题明细",
+            "催办名单",
+            "督导覆盖",
+            "谈心谈话覆盖",
+            "三张清单汇总",
+            "党员汇总",
+            "输入文件",
+            "规则说明"
+        ]
+    );
     let range = wb.worksheet_range("总览").unwrap();
-    let names: Vec<String> = range.rows().filter_map(|r| r.get(1).map(|d| d.to_string())).collect();
+    let names: Vec<String> = range
+        .rows()
+        .filter_map(|r| r.get(1).map(|d| d.to_string()))
+        .collect();
     assert!(names.iter().any(|n| n == "青林镇红星村党支部"), "{names:?}");
     assert_eq!(cell(&s, "问题明细", 0, 2), "代码");
     assert_eq!(cell(&s, "规则说明", 1, 0), "S001");

@@ -10,14 +10,15 @@ use crate::report::{self, mask::Pii};
 
 pub fn run(args: &CheckArgs) -> Result<u8> {
     let mut stages = Stages::default();
+    let today = chrono::Local::now().date_naive();
+    let a = analyse(&args.input, vec![args.out.clone()], today, &mut stages)?;
+    // Only once the input is known to be there, so that a typo leaves no empty folder.
     std::fs::create_dir_all(&args.out).with_context(|| {
         format!(
             "无法创建输出文件夹 {}（没有权限或路径有误）",
             args.out.display()
         )
     })?;
-    let today = chrono::Local::now().date_naive();
-    let a = analyse(&args.input, vec![args.out.clone()], today, &mut stages)?;
     let pii = Pii {
         show: args.input.show_pii,
     };
@@ -71,8 +72,13 @@ pub fn print_summary(a: &Analysis, outputs: &[String]) {
             registered - returned
         );
     } else {
+        let why = if model.register.has_branch_sheet {
+            "支部名册中没有支部"
+        } else {
+            "未找到支部名册"
+        };
         println!(
-            "  未找到支部名册：按报送材料自带的支部名称汇总（{} 个）",
+            "  {why}：按报送材料自带的支部名称汇总（{} 个）",
             model.branches.len()
         );
     }

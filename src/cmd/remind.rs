@@ -13,14 +13,15 @@ use crate::report::{
 
 pub fn run(args: &RemindArgs) -> Result<u8> {
     let mut stages = Stages::default();
+    let today = chrono::Local::now().date_naive();
+    let a = analyse(&args.input, vec![args.out.clone()], today, &mut stages)?;
+    // Only once the input is known to be there, so that a typo leaves no empty folder.
     std::fs::create_dir_all(&args.out).with_context(|| {
         format!(
             "无法创建输出文件夹 {}（没有权限或路径有误）",
             args.out.display()
         )
     })?;
-    let today = chrono::Local::now().date_naive();
-    let a = analyse(&args.input, vec![args.out.clone()], today, &mut stages)?;
     let pii = Pii {
         show: args.input.show_pii,
     };

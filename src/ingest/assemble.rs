@@ -89,7 +89,10 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
             continue;
         }
         let matched = if no_register {
-            hints.first().map(|h| {
+            // With nothing to match against, trust the names a return states (基本情况, a 支部
+            // column) and then where it was filed, not a sheet title.
+            let own = own_name(&model.files[id], &per_file[id].sheets);
+            own.as_ref().or(hints.first()).map(|h| {
                 let key = branch_key(h, cx.campaign.township());
                 *by_name.entry(key).or_insert_with(|| {
                     model.branches.push(new_branch(h.clone(), None));
@@ -328,6 +331,27 @@ fn branch_hints(file: &FileEntry, sheets: &[ParsedSheet]) -> Vec<String> {
     hints.extend(folders.iter().rev().map(|s| s.to_string()));
     hints.retain(|h| !h.trim().is_empty());
     hints
+}
+
+/// The branch name a return gives without a register to match: its 基本情况 or 支部 column,
+/// else its folder (when not the input folder itself), else its file name.
+fn own_name(file: &FileEntry, sheets: &[ParsedSheet]) -> Option<String> {
+    let stated = sheets.iter().find_map(|s| match &s.records {
+        Some(Records::Info(info)) => info.name.as_ref().map(|v| v.value.clone()),
+        _ => None,
+    });
+    let column = sheets
+        .iter()
+        .find(|s| s.branch_names.len() == 1)
+        .map(|s| s.branch_names[0].clone());
+    let folder = file
+        .path
+        .rsplit_once('/')
+        .map(|(dir, _)| dir.rsplit('/').next().unwrap_or(dir).to_string());
+    stated
+        .or(column)
+        .or(folder)
+        .or_else(|| Some(file_stem(&file.path)))
 }
 
 /// A return's period (报送月份, else a month in the file name, else in the nearest folder)

@@ -208,6 +208,16 @@ fn parse_sheet(
                     footer_date: None,
                 });
             }
+            // The instructions sheet of our own template (and of most others).
+            None if matches!(
+                crate::text::fold_header(&grid.name).as_str(),
+                "填表说明" | "使用说明"
+            ) =>
+            {
+                sheet.note = "填表说明，已略过".to_string();
+                sheet.skipped = grid.rows.len() as u32;
+                return None;
+            }
             None => {
                 sheet.note = "未识别，已略过".to_string();
                 sheet.skipped = grid.rows.len() as u32;

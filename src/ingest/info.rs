@@ -102,7 +102,7 @@ pub fn read_info(grid: &Grid, cx: &mut SheetCtx) -> (BranchInfo, Tally, Option<(
         return (info, tally, Some((header.row, header.row)));
     }
     for row in &grid.rows {
-        if read_pairs(row, &mut info, cx) {
+        if read_pairs(grid, row, &mut info, cx) {
             tally.read += 1;
             tally.accepted += 1;
         } else {
@@ -113,7 +113,21 @@ pub fn read_info(grid: &Grid, cx: &mut SheetCtx) -> (BranchInfo, Tally, Option<(
 }
 
 /// Read the key/value pairs of one row; false for rows holding none (titles, 项目|内容).
-fn read_pairs(row: &GridRow, info: &mut BranchInfo, cx: &mut SheetCtx) -> bool {
+/// Read the key/value pairs of one row; false for rows holding none (titles, 项目|内容, an
+/// item left blank).
+fn read_pairs(grid: &Grid, row: &GridRow, info: &mut BranchInfo, cx: &mut SheetCtx) -> bool {
+    // A title merged across the row is not an item (its copies fill the other cells).
+    if row.cells.len() >= 2
+        && row
+            .cells
+            .iter()
+            .all(|(c, _)| grid.horizontal_merge_at(row.row, *c).is_some())
+    {
+        let first = row.cells[0].1.display();
+        if row.cells.iter().all(|(_, c)| c.display() == first) {
+            return false;
+        }
+    }
     let mut any = false;
     let mut i = 0;
     while i < row.cells.len() {
@@ -123,15 +137,15 @@ fn read_pairs(row: &GridRow, info: &mut BranchInfo, cx: &mut SheetCtx) -> bool {
             // The value is the next cell to the right that is not itself a key.
             if let Some((vcol, vcell)) = row.cells.get(i + 1).filter(|(_, c)| !is_key_cell(c)) {
                 set(info, cx, key, vcell, (row.row, *vcol));
+                any |= clean_value(&vcell.display()).is_some();
                 i += 1;
             }
-            any = true;
         } else if let Some((k, v)) = text.split_once(':').filter(|(k, _)| info_key(k).is_some()) {
             let key = info_key(k).unwrap_or(0);
             if let Some(v) = clean_value(v) {
                 set(info, cx, key, &Cell::Text(v), (row.row, *col));
+                any = true;
             }
-            any = true;
         } else if i == 0
             && row.cells.len() >= 2
             && !matches!(fold_header(&text).as_str(), "项目" | "内容" | "名称")

@@ -169,6 +169,27 @@ impl<'r> Row<'r> {
         );
     }
 
+    /// Free text (学习内容, 问题描述…) kept as written, full-width punctuation and all: it is
+    /// shown back to people, and rules fold it themselves when they search it.
+    fn free_text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<String>> {
+        match self.cell(field)? {
+            (Cell::Text(t), col) => {
+                let t = t.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+                clean_value(t)?;
+                Some(Val::new(t.to_string(), cx.prov(self.row, col)))
+            }
+            _ => self.text(cx, field),
+        }
+    }
+
+    fn required_free_text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<String>> {
+        let v = self.free_text(cx, field);
+        if v.is_none() {
+            self.missing(cx, field, field);
+        }
+        v
+    }
+
     fn required_text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<String>> {
         let v = self.text(cx, field);
         if v.is_none() {
@@ -819,7 +840,7 @@ fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>> {
     let present = row.count(cx, "实到人数");
     let host = row.name(cx, "主持人");
     let attendees = row.names(cx, "参会人员");
-    let content = row.text(cx, "学习内容");
+    let content = row.free_text(cx, "学习内容");
     let supervisors = row.names(cx, "督导人员");
     let supervisor_ranks = row.text(cx, "督导人员职级").map(|v| {
         let ranks = split_values(&v.value)
@@ -913,7 +934,7 @@ fn talk(row: &mut Row, cx: &mut SheetCtx) -> Option<Talk> {
         "面谈、电话、视频、上门走访",
         "已按空值处理",
     );
-    let content = row.text(cx, "主要内容");
+    let content = row.free_text(cx, "主要内容");
     let (date, talker, partners) = (date?, talker?, partners?);
     (!row.rejected).then_some(Talk {
         date,
@@ -930,8 +951,8 @@ fn problem(row: &mut Row, cx: &mut SheetCtx) -> Option<Problem> {
     let fp = row.fingerprint();
     let id = row.required_text(cx, "编号");
     let owner = row.required_name(cx, "责任主体");
-    let category = row.text(cx, "问题类别");
-    let description = row.required_text(cx, "问题描述");
+    let category = row.free_text(cx, "问题类别");
+    let description = row.required_free_text(cx, "问题描述");
     let date = row.date(cx, "查摆日期", true, false, true);
     let (id, owner, description, date) = (id?, owner?, description?, date?);
     (!row.rejected).then_some(Problem {
@@ -951,8 +972,8 @@ fn rectification(row: &mut Row, cx: &mut SheetCtx) -> Option<Rectification> {
         let ids = split_values(&v.value);
         Val::new(ids, v.at)
     });
-    let item = row.required_text(cx, "整改事项");
-    let measure = row.required_text(cx, "整改措施");
+    let item = row.required_free_text(cx, "整改事项");
+    let measure = row.required_free_text(cx, "整改措施");
     let owner = row.required_name(cx, "责任人");
     let deadline = deadline(row, cx);
     let (id, problem_ids, item, measure, owner, deadline) =

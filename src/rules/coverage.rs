@@ -199,12 +199,18 @@ pub fn general_meeting_agenda(cx: &Ctx, out: &mut Vec<Finding>) {
         let Some(m) = b.first_meeting(MeetingKind::General) else {
             continue;
         };
-        let content = m.content.as_ref().map(|c| c.value.as_str()).unwrap_or("");
+        // Written text keeps its full-width forms; compare folded.
+        let content = crate::text::nfkc(m.content.as_ref().map(|c| c.value.as_str()).unwrap_or(""))
+            .into_owned();
         for item in &cx.campaign.agenda {
             if item.only_with_committee && !b.has_committee {
                 continue;
             }
-            if !item.keywords.iter().any(|k| content.contains(k.as_str())) {
+            if !item
+                .keywords
+                .iter()
+                .any(|k| content.contains(crate::text::nfkc(k).as_ref()))
+            {
                 out.push(Finding::new(
                     "C009",
                     b.name(),
@@ -297,7 +303,7 @@ pub fn study_materials(cx: &Ctx, out: &mut Vec<Finding>) {
         return;
     }
     for b in &cx.branches {
-        let study: Vec<&str> = b
+        let study: Vec<String> = b
             .meetings
             .iter()
             .filter(|m| {
@@ -306,7 +312,11 @@ pub fn study_materials(cx: &Ctx, out: &mut Vec<Finding>) {
                     MeetingKind::Study | MeetingKind::ThemeDay | MeetingKind::PartyLecture
                 )
             })
-            .filter_map(|m| m.content.as_ref().map(|c| c.value.as_str()))
+            .filter_map(|m| {
+                m.content
+                    .as_ref()
+                    .map(|c| crate::text::nfkc(&c.value).into_owned())
+            })
             .collect();
         let held = b.meetings.iter().any(|m| {
             matches!(
@@ -318,10 +328,11 @@ pub fn study_materials(cx: &Ctx, out: &mut Vec<Finding>) {
             continue; // T101 says it
         }
         for mat in &cx.campaign.materials {
-            if !study
-                .iter()
-                .any(|c| mat.keywords.iter().any(|k| c.contains(k.as_str())))
-            {
+            if !study.iter().any(|c| {
+                mat.keywords
+                    .iter()
+                    .any(|k| c.contains(crate::text::nfkc(k).as_ref()))
+            }) {
                 out.push(Finding::new(
                     "C012",
                     b.name(),
