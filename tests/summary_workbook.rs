@@ -23,7 +23,20 @@ fn input_files_sheet_accounts_for_every_file() {
     let (o, out) = check(&input, &["--as-of", "2024-09-10"]);
     assert_eq!(o.status.code(), Some(0));
     let mut wb: Xlsx<_> = open_workbook(out.path().join("汇总.xlsx")).unwrap();
-    assert_eq!(wb.sheet_names(), ["总览", "问题明细", "催办名单", "督导覆盖", "谈心谈话覆盖", "三张清单汇总", "党员汇总", "输入文件", "规则说明"]);
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "总览",
+            "问题明细",
+            "催办名单",
+            "督导覆盖",
+            "谈心谈话覆盖",
+            "三张清单汇总",
+            "党员汇总",
+            "输入文件",
+            "规则说明"
+        ]
+    );
     let range = wb.worksheet_range("输入文件").unwrap();
     let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(text).collect()).collect();
     let header = &rows[0];
