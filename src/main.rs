@@ -26,6 +26,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(&args),
         Command::Remind(args) => cmd::remind::run(&args),
+        Command::Template(args) => cmd::template::run(&args),
         Command::Init(args) => cmd::init::run(&args),
         Command::Rules(args) => cmd::rules::run(&args),
     };

@@ -5,3 +5,4 @@ pub mod check;
 pub mod init;
 pub mod remind;
 pub mod rules;
+pub mod template;
