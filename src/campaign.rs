@@ -208,6 +208,9 @@ pub fn io_reason(e: &std::io::Error) -> String {
         NotFound => "文件或文件夹不存在".to_string(),
         PermissionDenied => "没有权限".to_string(),
         AlreadyExists => "已存在".to_string(),
+        NotADirectory => "路径中有一段是文件而不是文件夹".to_string(),
+        ReadOnlyFilesystem => "磁盘只读".to_string(),
+        StorageFull => "磁盘已满".to_string(),
         _ => format!("{e}"),
     }
 }

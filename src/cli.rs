@@ -18,6 +18,7 @@ const EXAMPLES: &str = "\
   orglife check 报表 --register 名册.xlsx     指定镇级支部名册
   orglife archive 报表 --year 2024 --out 归档 年度归档：原始报表、汇总、记录和校验清单
   orglife archive --verify 归档               核对归档是否完好（有无改动、缺失、多出）
+  orglife template --out 模板                 写出支部报表模板和镇级名册模板（带下拉选项和填表说明）
   orglife init                                写出默认活动配置 campaign.toml，按需修改
   orglife rules C001                          查看问题代码 C001 的说明和通知依据
 ";
@@ -61,6 +62,9 @@ pub enum Command {
         override_usage = "orglife archive <输入文件夹> --year 年度 --out 归档文件夹 [选项]\n      orglife archive --verify 归档文件夹"
     )]
     Archive(ArchiveArgs),
+    /// 写出空白的支部报表模板和镇级名册模板（带下拉选项、日期校验和填表说明）
+    #[command(help_template = HELP_TEMPLATE, override_usage = "orglife template [--out 文件夹] [--config 文件]")]
+    Template(TemplateArgs),
     /// 写出带中文注释的默认活动配置文件 campaign.toml
     #[command(help_template = HELP_TEMPLATE, override_usage = "orglife init [--out 文件] [--force]")]
     Init(InitArgs),
@@ -171,6 +175,22 @@ pub struct ArchiveArgs {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "选项")]
+pub struct TemplateArgs {
+    /// 模板写到哪个文件夹（默认 模板）
+    #[arg(
+        long,
+        value_name = "文件夹",
+        default_value = "模板",
+        hide_default_value = true
+    )]
+    pub out: PathBuf,
+    /// 活动配置文件：填表说明中的各环节时限取自这里（不写则用内置的 2024 年默认配置）
+    #[arg(long, value_name = "文件")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
 pub struct InitArgs {
     /// 写到哪个文件（默认 campaign.toml）
     #[arg(
@@ -196,14 +216,14 @@ pub fn usage_error(e: &clap::Error) -> String {
     let line = match e.kind() {
         ErrorKind::UnknownArgument => format!("不认识的参数：{}", ctx(ContextKind::InvalidArg)),
         ErrorKind::InvalidSubcommand => format!(
-            "没有“{}”这个命令；可用的命令：check、remind、archive、init、rules",
+            "没有“{}”这个命令；可用的命令：check、remind、archive、template、init、rules",
             ctx(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::MissingRequiredArgument => {
             format!("缺少必需的参数：{}", ctx(ContextKind::InvalidArg))
         }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "缺少命令；可用的命令：check、remind、archive、init、rules".to_string()
+            "缺少命令；可用的命令：check、remind、archive、template、init、rules".to_string()
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!(

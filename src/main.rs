@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args),
         Command::Remind(args) => cmd::remind::run(&args),
         Command::Archive(args) => cmd::archive::run(&args),
+        Command::Template(args) => cmd::template::run(&args),
         Command::Init(args) => cmd::init::run(&args),
         Command::Rules(args) => cmd::rules::run(&args),
     };

@@ -6,3 +6,4 @@ pub mod check;
 pub mod init;
 pub mod remind;
 pub mod rules;
+pub mod template;

@@ -7,6 +7,7 @@ pub mod findings_csv;
 pub mod mask;
 pub mod remind;
 pub mod summary;
+pub mod template;
 pub mod xlsx_style;
 
 use std::path::Path;

@@ -2,6 +2,8 @@
 //! binary in a temporary output folder, read findings.csv back.
 #![allow(dead_code)]
 
+pub mod base_town;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

@@ -1,0 +1,43 @@
+//! `orglife template`: write the blank branch return and township register workbooks
+//! (dropdowns, date validation, 填表说明) into --out, each file atomically.
+
+use anyhow::{Result, anyhow};
+
+use crate::analysis::load_campaign;
+use crate::campaign::io_reason;
+use crate::cli::TemplateArgs;
+use crate::report::atomic::write_atomic;
+use crate::report::template::{BRANCH_FILE, REGISTER_FILE, branch_workbook, register_workbook};
+
+pub fn run(args: &TemplateArgs) -> Result<u8> {
+    // The deadlines printed in 填表说明 are the campaign's: a township's own config shows its own.
+    let (campaign, _) = load_campaign(args.config.as_deref())?;
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        anyhow!(
+            "无法创建输出文件夹 {}（{}）",
+            args.out.display(),
+            io_reason(&e)
+        )
+    })?;
+    let branch = args.out.join(BRANCH_FILE);
+    write_atomic(
+        &branch,
+        &branch_workbook(&campaign, None).map_err(|e| anyhow!("生成支部报表模板失败：{e}"))?,
+    )?;
+    let register = args.out.join(REGISTER_FILE);
+    write_atomic(
+        &register,
+        &register_workbook(&campaign, None).map_err(|e| anyhow!("生成镇级名册模板失败：{e}"))?,
+    )?;
+    println!("已写出报表模板：");
+    println!(
+        "  {}（发给各支部：基本情况、党员花名册、会议记录、谈心谈话记录、三张清单）",
+        branch.display()
+    );
+    println!(
+        "  {}（镇党委组织办填写：支部名册、督导人员）",
+        register.display()
+    );
+    println!("填好的报表放进一个文件夹，用 orglife check 文件夹 检查。");
+    Ok(0)
+}
