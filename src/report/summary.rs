@@ -239,6 +239,7 @@ fn overview(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> 
                     .set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(colors[j]))),
             );
     }
+    chart.y_axis().set_min(0).set_name("支部数");
     chart.set_width(720).set_height(320);
     ws.insert_chart(data_top + 8, 1, &chart)?;
     Ok(())
