@@ -139,6 +139,13 @@ pub fn sniff(bytes: &[u8], ext: &str, limits: &Limits) -> Result<Format, ReadErr
             "文件是空的（0 字节），可能传输或保存失败；请重新保存后报送",
         ));
     }
+    // WPS's own format: whatever is inside, ask for a standard workbook (its layout is not
+    // documented, and a half-understood file would lose rows silently).
+    if ext == "et" {
+        return Err(unreadable(
+            "这是 WPS 表格专用格式（.et）；请在 WPS 中“另存为” Excel 工作簿（.xlsx）后报送",
+        ));
+    }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return sniff_zip(bytes, limits);
     }
@@ -157,11 +164,6 @@ pub fn sniff(bytes: &[u8], ext: &str, limits: &Limits) -> Result<Format, ReadErr
     }
     if ext == "csv" {
         return Ok(Format::Csv);
-    }
-    if ext == "et" {
-        return Err(unreadable(
-            "这是 WPS 表格专用格式（.et）；请在 WPS 中“另存为” Excel 工作簿（.xlsx）后报送",
-        ));
     }
     Err(unreadable(format!(
         "文件内容不是 Excel 工作簿（扩展名为 .{ext}，但内容像是文本或其他格式）；请用 Excel 或 WPS 打开后“另存为” .xlsx 再报送"
@@ -255,8 +257,17 @@ impl CellBudget {
 
 fn broken(err: impl std::fmt::Display) -> ReadError {
     let text = err.to_string();
+    // The reader library's own words, for whoever maintains this tool; never shown otherwise.
+    if std::env::var_os("ORGLIFE_DEBUG").is_some() {
+        eprintln!("orglife debug: {text}");
+    }
     if text.to_lowercase().contains("password") || text.contains("encrypt") {
         return unreadable("工作簿设置了密码（已加密），无法读取；请取消密码后重新报送");
+    }
+    if text.contains("Cell limit exceeded") {
+        return unreadable(
+            "工作表的使用范围大得异常（有单元格远在几万行、几千列之外，多半是误输入），读取会耗尽内存，已拒绝；请删除表格远处多余的内容后重新保存再报送",
+        );
     }
     unreadable("文件已损坏或格式不完整，无法读取；请用 Excel 或 WPS 打开确认后重新保存再报送")
 }
