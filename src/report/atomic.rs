@@ -36,6 +36,33 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Remove what a killed run left in `dir`: hidden temporary files and folders of ours
+/// (`.orglife-*`, `.<name>-*`) older than ten minutes, so that a run still writing next door
+/// is never disturbed. The outputs themselves were never touched by the killed run.
+pub fn clean_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let cutoff = std::time::SystemTime::now() - std::time::Duration::from_secs(600);
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let ours = name.starts_with(".orglife-")
+            || name.starts_with(".反馈-")
+            || name.starts_with(".催办-");
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < cutoff);
+        if ours && old {
+            let _ = if e.path().is_dir() {
+                std::fs::remove_dir_all(e.path())
+            } else {
+                std::fs::remove_file(e.path())
+            };
+        }
+    }
+}
+
 /// Build a folder of outputs beside `target`, then swap it in, so that readers see the old
 /// set or the new one, never a mix, and files of branches no longer concerned do not linger.
 pub fn replace_dir<T>(target: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> Result<T> {

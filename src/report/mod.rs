@@ -20,6 +20,7 @@ use mask::Pii;
 
 /// Every output of `check`; returns what was written, for the screen.
 pub fn write_check(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> Result<Vec<String>> {
+    atomic::clean_stale(out);
     let csv = out.join("findings.csv");
     write_atomic(&csv, &findings_csv::render(&a.findings, pii))?;
     stages.lap("findings.csv");
