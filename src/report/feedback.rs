@@ -273,7 +273,7 @@ fn copy_sheet(
                 None => &plain,
             };
             match shown(cell, pii) {
-                Out::Num(n) => {
+                Out::Num(n) | Out::NumToned(n, _) => {
                     ws.write_number_with_format(row.row, *col as u16, n, fmt)?;
                 }
                 Out::Text(t, _) => {
@@ -294,7 +294,7 @@ fn copy_sheet(
             .and_then(|r| r.get(m.start.1));
         let text = value.map(|v| match shown(v, pii) {
             Out::Text(t, _) => t,
-            Out::Num(n) => number_text(n),
+            Out::Num(n) | Out::NumToned(n, _) => number_text(n),
             Out::Empty => String::new(),
         });
         let _ = ws.merge_range(

@@ -140,26 +140,13 @@ fn overview(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> 
             } else {
                 severity_tone([Severity::Error, Severity::Warning, Severity::Info][k])
             };
-            row.push(Out::Text(n.to_string(), t));
+            row.push(Out::NumToned(*n as f64, t));
         }
         row.push(Out::toned(b.overall.label(), overall_tone(b.overall)));
         rows.push(row);
     }
     let top = 2;
     let end = table(ws, top, &headers, rows, 40)?;
-    // Counts must be numbers for sums; rewrite them as numbers over the text written above.
-    for (i, b) in a.overview.branches.iter().enumerate() {
-        for (k, n) in b.counts.iter().enumerate() {
-            let fmt = if *n == 0 {
-                base()
-            } else {
-                tone(severity_tone(
-                    [Severity::Error, Severity::Warning, Severity::Info][k],
-                ))
-            };
-            ws.write_number_with_format(top + 1 + i as u32, 12 + k as u16, *n as f64, &fmt)?;
-        }
-    }
     // Totals.
     let tf = total();
     let n = a.overview.branches.len();
@@ -268,7 +255,8 @@ fn phase_counts(branches: &[BranchOverview]) -> Vec<[usize; 6]> {
 
 /// 问题明细: every finding, filterable, with its file, sheet and cell.
 fn findings(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
+    // Written row by row, streamed to disk: a county's 问题明细 runs to 100,000 rows.
+    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("问题明细")?;
     let headers = [
         "序号",
@@ -488,7 +476,8 @@ fn talks(wb: &mut Workbook, a: &Analysis) -> Result<(), XlsxError> {
 
 /// 三张清单汇总: problem → rectification → result, linked by 编号; overdue items marked.
 fn three_lists(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
+    // Written row by row, streamed to disk: a county's 三张清单汇总 runs to 100,000 rows.
+    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("三张清单汇总")?;
     let headers = [
         "支部",
@@ -615,7 +604,8 @@ fn three_lists(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxErro
 
 /// 党员汇总: every roster, 身份证号 and 电话 masked unless --show-pii.
 fn members(wb: &mut Workbook, model: &Model, pii: Pii) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
+    // Written row by row, streamed to disk: a county's 党员汇总 runs to 100,000 rows.
+    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("党员汇总")?;
     let headers = [
         "序号",

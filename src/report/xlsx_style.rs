@@ -119,6 +119,7 @@ impl Widths {
 pub enum Out {
     Text(String, Tone),
     Num(f64),
+    NumToned(f64, Tone),
     Empty,
 }
 
@@ -168,6 +169,9 @@ pub fn table(
                 }
                 Out::Num(x) => {
                     ws.write_number_with_format(r, c as u16, x, &plain)?;
+                }
+                Out::NumToned(x, t) => {
+                    ws.write_number_with_format(r, c as u16, x, fmt(t))?;
                 }
                 Out::Empty => {}
             }
