@@ -109,8 +109,20 @@ fn labels(upper: &GridRow, lower: Option<&GridRow>) -> Vec<(u32, Vec<String>)> {
 /// Resolve labelled columns against one kind.
 fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> Header {
     let n = spec(kind).columns.len();
-    // Best claim per field: (standard name?, column, label, distinctive).
-    let mut best: Vec<Option<(bool, u32, String, bool)>> = vec![None; n];
+    // How strongly a header claims its field: the standard name, then an alias, then a
+    // 序号-style header (问题清单's 编号 may be headed 序号, but beside a 问题编号 column the
+    // 序号 column only numbers the rows).
+    let strength = |standard: bool, label: &str| -> u8 {
+        if standard {
+            2
+        } else if SEQ_ALIASES.contains(&label) {
+            0
+        } else {
+            1
+        }
+    };
+    // Best claim per field: (strength, column, label, distinctive).
+    let mut best: Vec<Option<(u8, u32, String, bool)>> = vec![None; n];
     let mut claimed: Vec<(u32, String, usize)> = Vec::new();
     let mut leftovers: Vec<(u32, String)> = Vec::new();
     for (col, cands) in labels {
@@ -129,12 +141,13 @@ fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> 
         }
         match found {
             Some((hit, label)) => {
+                let claim = strength(hit.standard, &label);
                 let better = match &best[hit.column] {
                     None => true,
-                    Some((std, _, _, _)) => hit.standard && !std,
+                    Some((held, _, _, _)) => claim > *held,
                 };
                 if better {
-                    best[hit.column] = Some((hit.standard, *col, label.clone(), hit.distinctive));
+                    best[hit.column] = Some((claim, *col, label.clone(), hit.distinctive));
                 }
                 claimed.push((*col, label, hit.column));
             }
@@ -283,6 +296,20 @@ mod tests {
         let g = grid(&[&["序号", "责任主体", "问题描述", "查摆日期"]]);
         let h = find_header(&g, Some(SheetKind::Problems)).unwrap();
         assert_eq!(h.col("编号"), Some(0));
+    }
+
+    #[test]
+    fn seq_header_yields_the_id_to_any_other_alias() {
+        let g = grid(&[&["序号", "问题编号", "责任主体", "问题描述", "查摆日期"]]);
+        let h = find_header(&g, Some(SheetKind::Problems)).unwrap();
+        assert_eq!(h.col("编号"), Some(1));
+        assert_eq!(h.seq_col, Some(0));
+        assert!(h.unused.is_empty(), "{:?}", h.unused);
+        // Whichever comes first.
+        let g = grid(&[&["问题编号", "序号", "责任主体", "问题描述", "查摆日期"]]);
+        let h = find_header(&g, Some(SheetKind::Problems)).unwrap();
+        assert_eq!(h.col("编号"), Some(0));
+        assert_eq!(h.seq_col, Some(1));
     }
 
     #[test]
