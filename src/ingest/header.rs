@@ -109,8 +109,20 @@ fn labels(upper: &GridRow, lower: Option<&GridRow>) -> Vec<(u32, Vec<String>)> {
 /// Resolve labelled columns against one kind.
 fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> Header {
     let n = spec(kind).columns.len();
-    // Best claim per field: (standard name?, column, label, distinctive).
-    let mut best: Vec<Option<(bool, u32, String, bool)>> = vec![None; n];
+    // How strongly a header claims its field: the standard name, then an alias, then a
+    // 序号-style header (问题清单's 编号 may be headed 序号, but beside a 问题编号 column the
+    // 序号 column only numbers the rows).
+    let strength = |standard: bool, label: &str| -> u8 {
+        if standard {
+            2
+        } else if SEQ_ALIASES.contains(&label) {
+            0
+        } else {
+            1
+        }
+    };
+    // Best claim per field: (strength, column, label, distinctive).
+    let mut best: Vec<Option<(u8, u32, String, bool)>> = vec![None; n];
     let mut claimed: Vec<(u32, String, usize)> = Vec::new();
     let mut leftovers: Vec<(u32, String)> = Vec::new();
     for (col, cands) in labels {
@@ -129,12 +141,13 @@ fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> 
         }
         match found {
             Some((hit, label)) => {
+                let claim = strength(hit.standard, &label);
                 let better = match &best[hit.column] {
                     None => true,
-                    Some((std, _, _, _)) => hit.standard && !std,
+                    Some((held, _, _, _)) => claim > *held,
                 };
                 if better {
-                    best[hit.column] = Some((hit.standard, *col, label.clone(), hit.distinctive));
+                    best[hit.column] = Some((claim, *col, label.clone(), hit.distinctive));
                 }
                 claimed.push((*col, label, hit.column));
             }
@@ -199,11 +212,16 @@ pub fn find_header(grid: &Grid, known: Option<SheetKind>) -> Option<Header> {
     // names columns on its own wins (vertical merges copy those names into the lower row),
     // then a one-row header, then a two-row header topped by a title.
     let singles: Vec<Vec<(u32, Vec<String>)>> = top.iter().map(|r| labels(r, None)).collect();
-    let mut best: Option<(Header, u8)> = None;
+    // Each kind's header is the row (or rows) naming most of its columns, the preference
+    // above breaking ties; only then do the columns that one kind alone has choose between
+    // kinds. Ranking rows by those first would let an upper header row whose few names are
+    // distinctive (序号, 方面) beat the two rows that name every column, and lose the columns
+    // under a group label or read the lower header row as data.
+    let mut per_kind: Vec<Option<(Header, u8)>> = vec![None; kinds.len()];
     for (i, row) in top.iter().enumerate() {
         let next = top.get(i + 1).filter(|n| n.row == row.row + 1);
         let double = next.map_or(Vec::new(), |n| labels(row, Some(n)));
-        for kind in &kinds {
+        for (k, kind) in kinds.iter().enumerate() {
             let one = resolve(*kind, (row.row, row.row), &singles[i]);
             let mut cands = vec![(one, 1u8)];
             if !double.is_empty() {
@@ -214,13 +232,22 @@ pub fn find_header(grid: &Grid, known: Option<SheetKind>) -> Option<Header> {
                 cands.push((two, if both_name_columns { 2 } else { 0 }));
             }
             for (h, pref) in cands {
-                let better = best
+                let better = per_kind[k]
                     .as_ref()
-                    .is_none_or(|(b, bp)| (score(&h), pref) > (score(b), *bp));
+                    .is_none_or(|(b, bp)| (h.hits, pref) > (b.hits, *bp));
                 if better {
-                    best = Some((h, pref));
+                    per_kind[k] = Some((h, pref));
                 }
             }
+        }
+    }
+    let mut best: Option<(Header, u8)> = None;
+    for (h, pref) in per_kind.into_iter().flatten() {
+        let better = best
+            .as_ref()
+            .is_none_or(|(b, bp)| (score(&h), pref) > (score(b), *bp));
+        if better {
+            best = Some((h, pref));
         }
     }
     let (h, _) = best?;
@@ -283,6 +310,57 @@ mod tests {
         let g = grid(&[&["序号", "责任主体", "问题描述", "查摆日期"]]);
         let h = find_header(&g, Some(SheetKind::Problems)).unwrap();
         assert_eq!(h.col("编号"), Some(0));
+    }
+
+    #[test]
+    fn a_group_label_over_columns_does_not_hide_them() {
+        // The upper row alone names 编号 (序号), 问题类别 (方面) and 问题描述 (问题), all
+        // distinctive; the two rows name every column.
+        let g = grid(&[
+            &["序号", "基本信息", "", "方面", "问题", "日期"],
+            &["", "编号", "责任人", "", "", ""],
+            &["1", "P1", "支部班子", "学习", "不深入", "2024-07-20"],
+        ]);
+        for known in [Some(SheetKind::Problems), None] {
+            let h = find_header(&g, known).unwrap();
+            assert_eq!(h.kind, SheetKind::Problems);
+            assert_eq!(h.rows, (0, 1));
+            assert_eq!(h.col("编号"), Some(1));
+            assert_eq!(h.col("责任主体"), Some(2));
+            assert_eq!(h.seq_col, Some(0));
+            assert!(h.missing_required().is_empty());
+        }
+    }
+
+    #[test]
+    fn a_group_label_over_one_column_keeps_the_lower_row_in_the_header() {
+        // 序号 alone could head 编号, so the upper row names every field by itself; the
+        // lower row's 问题编号 is the 编号 and must not be read as a data row.
+        let g = grid(&[
+            &["序号", "有关情况", "责任主体", "问题描述", "查摆日期"],
+            &["", "问题编号", "", "", ""],
+            &["1", "P1", "支部班子", "不深入", "2024-07-20"],
+        ]);
+        for known in [Some(SheetKind::Problems), None] {
+            let h = find_header(&g, known).unwrap();
+            assert_eq!(h.rows, (0, 1));
+            assert_eq!(h.col("编号"), Some(1));
+            assert_eq!(h.seq_col, Some(0));
+        }
+    }
+
+    #[test]
+    fn seq_header_yields_the_id_to_any_other_alias() {
+        let g = grid(&[&["序号", "问题编号", "责任主体", "问题描述", "查摆日期"]]);
+        let h = find_header(&g, Some(SheetKind::Problems)).unwrap();
+        assert_eq!(h.col("编号"), Some(1));
+        assert_eq!(h.seq_col, Some(0));
+        assert!(h.unused.is_empty(), "{:?}", h.unused);
+        // Whichever comes first.
+        let g = grid(&[&["问题编号", "序号", "责任主体", "问题描述", "查摆日期"]]);
+        let h = find_header(&g, Some(SheetKind::Problems)).unwrap();
+        assert_eq!(h.col("编号"), Some(0));
+        assert_eq!(h.seq_col, Some(1));
     }
 
     #[test]

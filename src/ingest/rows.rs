@@ -996,18 +996,26 @@ fn deadline(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Deadline>> {
         row.missing(cx, field, field);
         return None;
     };
+    let number = |n: f64| {
+        dates::parse_date_number(n, cx.is_1904, cx.year)
+            .filter(|p| p.value.precision == Precision::Day)
+            .map(|p| (Deadline::Date(p.value.date), p.note))
+    };
     let parsed = match cell {
         Cell::Date(d) => Some((Deadline::Date(*d), None)),
-        Cell::Number(n) => dates::parse_date_number(*n, cx.is_1904, cx.year)
-            .filter(|p| p.value.precision == Precision::Day)
-            .map(|p| (Deadline::Date(p.value.date), p.note)),
+        Cell::Number(n) => number(*n),
         other => {
-            let t = clean_value(&other.display());
-            if t.is_none() {
+            let Some(t) = clean_value(&other.display()) else {
                 row.missing(cx, field, field);
                 return None;
-            }
-            t.and_then(|t| dates::parse_deadline_text(&t, cx.year))
+            };
+            // A whole number as text (a CSV's 45565 or 20240930) reads as the number it
+            // shows, as in every other date column.
+            let whole = t.bytes().all(|b| b.is_ascii_digit());
+            whole
+                .then(|| t.parse::<f64>().ok().and_then(number))
+                .flatten()
+                .or_else(|| dates::parse_deadline_text(&t, cx.year))
         }
     };
     let Some((d, note)) = parsed else {
