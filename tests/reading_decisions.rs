@@ -670,3 +670,28 @@ fn year_month_habits_in_birth_and_join_columns() {
     let (_, findings) = ingest_at(dir.path(), "2024-12-31");
     assert_eq!(codes(&findings, "D002").len(), 1);
 }
+
+#[test]
+fn numbers_that_only_look_like_serials_are_not_dates() {
+    let dir = township(&[
+        (
+            "红星村/会议记录.csv",
+            "会议类型,会议日期\n党课,930\n党课,45493\n",
+        ),
+        (
+            "红星村/整改项目清单.csv",
+            "编号,问题编号,整改事项,整改措施,责任人,整改时限\nR1,P1,事项,措施,李建军,930\nR2,P1,事项,措施,李建军,45565\n",
+        ),
+    ]);
+    let (model, findings) = ingest_at(dir.path(), "2024-12-31");
+    let b = branch(&model, "红星村");
+    // 930 would be 1902-07-18 as an Excel serial: a slip, D002, never a silent 1902 meeting.
+    assert_eq!(b.meetings.len(), 1);
+    assert_eq!(ymd(&b.meetings[0].date.value), "2024-07-20");
+    assert_eq!(b.rectifications.len(), 1);
+    let d002: Vec<String> = codes(&findings, "D002")
+        .into_iter()
+        .map(|f| f.loc.cell_a1())
+        .collect();
+    assert_eq!(d002, ["B2", "F2"]);
+}

@@ -310,6 +310,12 @@ impl<'r> Row<'r> {
     }
 }
 
+/// Dates before this are typing slips, not dates (see `cell_date`).
+const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1920, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
 /// What a date cell must be.
 #[derive(Clone, Copy)]
 pub struct DateNeed {
@@ -374,6 +380,12 @@ pub fn cell_date(
     };
     if p.value.precision == Precision::Month && !need.month_ok {
         cx.find("D002", subject, format!("「{field}」的“{written}”只写到月，缺少日，{tail}；请写成“2024年7月31日”或“2024-07-31”"), row, col);
+        return DateRead::Bad;
+    }
+    // No party member alive was born, joined or met before 1920: such a "date" is a number
+    // typed into a date cell (930 reads as an Excel serial in 1902), never read silently.
+    if p.value.date < EARLIEST_DATE {
+        cx.find("D002", subject, format!("「{field}」的“{written}”读出来是 {}，不像真实日期，{tail}；请写成“2024年7月31日”或“2024-07-31”", p.value.date.format("%Y-%m-%d")), row, col);
         return DateRead::Bad;
     }
     let year = p.value.date.format("%Y");
@@ -998,7 +1010,7 @@ fn deadline(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Deadline>> {
     };
     let number = |n: f64| {
         dates::parse_date_number(n, cx.is_1904, cx.year)
-            .filter(|p| p.value.precision == Precision::Day)
+            .filter(|p| p.value.precision == Precision::Day && p.value.date >= EARLIEST_DATE)
             .map(|p| (Deadline::Date(p.value.date), p.note))
     };
     let parsed = match cell {
