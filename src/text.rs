@@ -47,12 +47,28 @@ pub fn is_empty_mark(s: &str) -> bool {
 /// A cell's text as the tool keeps it: NFKC, trimmed, with line breaks kept but runs of
 /// spaces left alone (free text keeps its shape). `None` for empty and the empty marks.
 pub fn clean_value(s: &str) -> Option<String> {
-    let folded = nfkc(s);
-    let t = folded.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-    if is_empty_mark(t) {
-        None
-    } else {
-        Some(t.to_string())
+    clean_cow(s).map(Cow::into_owned)
+}
+
+/// `clean_value` without allocating when the text needs no folding (most cells).
+pub fn clean_cow(s: &str) -> Option<Cow<'_, str>> {
+    let trim = |t: &str| -> (usize, usize) {
+        let t2 = t.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        let start = t.len() - t2.len();
+        let end = start
+            + t2.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                .len();
+        (start, end)
+    };
+    match nfkc(s) {
+        Cow::Borrowed(b) => {
+            let (a, z) = trim(b);
+            (!is_empty_mark(&b[a..z])).then(|| Cow::Borrowed(&b[a..z]))
+        }
+        Cow::Owned(o) => {
+            let (a, z) = trim(&o);
+            (!is_empty_mark(&o[a..z])).then(|| Cow::Owned(o[a..z].to_string()))
+        }
     }
 }
 

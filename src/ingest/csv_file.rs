@@ -145,7 +145,7 @@ mod tests {
             .unwrap()
             .rows
             .iter()
-            .map(|r| (r.row, r.cells[0].1.display()))
+            .map(|r| (r.row, r.cells[0].1.display().into_owned()))
             .collect()
     }
 

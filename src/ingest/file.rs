@@ -246,7 +246,7 @@ fn parse_sheet(
         .rows
         .iter()
         .take_while(|r| r.row < header.rows.0)
-        .filter_map(|r| r.cells.first().map(|(_, c)| c.display()))
+        .filter_map(|r| r.cells.first().map(|(_, c)| c.display().into_owned()))
         .next();
     let missing = header.missing_required();
     if !missing.is_empty() {

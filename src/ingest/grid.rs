@@ -27,12 +27,13 @@ pub enum Cell {
 
 impl Cell {
     /// The cell as text, the way a person would read it in the sheet.
-    pub fn display(&self) -> String {
+    pub fn display(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
         match self {
-            Cell::Text(s) | Cell::Error(s) => s.clone(),
-            Cell::Number(n) => number_text(*n),
-            Cell::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::Text(s) | Cell::Error(s) => Cow::Borrowed(s),
+            Cell::Number(n) => Cow::Owned(number_text(*n)),
+            Cell::Bool(b) => Cow::Borrowed(if *b { "是" } else { "否" }),
+            Cell::Date(d) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
         }
     }
 }

@@ -302,7 +302,8 @@ impl<'r> Row<'r> {
         let mut h = DefaultHasher::new();
         for (i, col) in self.header.columns.iter().enumerate() {
             if let Some(col) = col {
-                let text = self.cells.get(*col).and_then(|c| clean_value(&c.display()));
+                let display = self.cells.get(*col).map(|c| c.display());
+                let text = display.as_deref().and_then(crate::text::clean_cow);
                 (i, text).hash(&mut h);
             }
         }
