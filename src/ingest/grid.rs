@@ -426,6 +426,7 @@ fn worksheet_names<RS: Read + Seek, R: Reader<RS>>(book: &R) -> Vec<String> {
 fn read_xlsx(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadError> {
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(broken)?;
     let is_1904 = book.has_1904_epoch();
+    let mut merges = super::xlsx_merges::merges_by_sheet(bytes).unwrap_or_default();
     let mut grids = Vec::new();
     for name in worksheet_names(&book) {
         let mut b = GridBuilder::new(&name, is_1904);
@@ -439,8 +440,11 @@ fn read_xlsx(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadErr
                 }
             }
         }
-        let merges = book.merge_cells_by_sheet_name(&name).map_err(broken)?;
-        grids.push(b.finish(merges));
+        let regions = match merges.remove(&name) {
+            Some(m) => m,
+            None => book.merge_cells_by_sheet_name(&name).map_err(broken)?,
+        };
+        grids.push(b.finish(regions));
     }
     Ok(grids)
 }

@@ -13,6 +13,7 @@ pub mod info;
 pub mod rows;
 pub mod schema;
 pub mod vocab;
+pub mod xlsx_merges;
 
 use std::io::Read;
 use std::panic::AssertUnwindSafe;
