@@ -121,6 +121,9 @@ pub struct CheckArgs {
     /// 有“严重”问题时以退出码 1 结束（供脚本判断）
     #[arg(long)]
     pub strict: bool,
+    /// 快速复查：只写 findings.csv（支部补报后快速看问题是否已改正）
+    #[arg(long)]
+    pub quick: bool,
 }
 
 #[derive(Debug, Args)]

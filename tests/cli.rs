@@ -219,3 +219,23 @@ fn rules_lists_every_code_and_explains_one() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("X999"));
 }
+
+#[test]
+fn quick_writes_only_findings() {
+    let (full_out, full_dir) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
+    let (o, dir) = check(&fixture("township"), &["--as-of", "2024-09-10", "--quick"]);
+    assert_eq!(
+        (full_out.status.code(), o.status.code()),
+        (Some(0), Some(0))
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["findings.csv"]);
+    assert_eq!(
+        std::fs::read(dir.path().join("findings.csv")).unwrap(),
+        std::fs::read(full_dir.path().join("findings.csv")).unwrap(),
+        "the same findings as a full check"
+    );
+}

@@ -22,7 +22,11 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     let pii = Pii {
         show: args.input.show_pii,
     };
-    let written = report::write_check(&a, &args.out, pii, &mut stages)?;
+    let written = if args.quick {
+        report::write_quick(&a, &args.out, pii, &mut stages)?
+    } else {
+        report::write_check(&a, &args.out, pii, &mut stages)?
+    };
     stages.report();
     print_summary(&a, &written);
     let has_error = a.findings.iter().any(|f| f.severity == Severity::Error);

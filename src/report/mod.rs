@@ -18,6 +18,15 @@ use crate::analysis::{Analysis, Stages};
 use atomic::{replace_dir, write_atomic};
 use mask::Pii;
 
+/// Only findings.csv (`check --quick`): a fast re-check after a correction arrives.
+pub fn write_quick(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> Result<Vec<String>> {
+    atomic::clean_stale(out);
+    let csv = out.join("findings.csv");
+    write_atomic(&csv, &findings_csv::render(&a.findings, pii))?;
+    stages.lap("findings.csv");
+    Ok(vec![csv.display().to_string()])
+}
+
 /// Every output of `check`; returns what was written, for the screen.
 pub fn write_check(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> Result<Vec<String>> {
     atomic::clean_stale(out);
