@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Benchmark orglife against the read floor, side by side in one run (issue: speed is measured,
+# never asserted in a test). Not run in CI.
+#
+#   bash bench/run.sh N [JOBS]        e.g. bash bench/run.sh 2000 2
+#
+# Uses the shared bench kit (../shared/bench, or $ORGLIFE_BENCH_KIT): gen_scale.py makes the
+# corpus /tmp/orglife-bench-N once; floor/ is built into /tmp/orglife-floor-target. Needs
+# hyperfine, GNU time and python3 (with xlsxwriter for the generator).
+# Prints a Markdown table: median wall time, ratio to the floor, peak RSS, time per branch,
+# and orglife's split by stage (ORGLIFE_TIMINGS).
+set -euo pipefail
+N=${1:-200}
+JOBS=${2:-2}
+RUNS=${RUNS:-5}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+KIT=${ORGLIFE_BENCH_KIT:-$ROOT/../shared/bench}
+CORPUS=/tmp/orglife-bench-$N
+OUT=/tmp/orglife-bench-out-$N
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+if [ ! -d "$CORPUS" ]; then
+  (cd "$KIT" && python3 gen_scale.py --branches "$N" --out "$CORPUS" --seed 2024 >&2)
+fi
+(cd "$ROOT" && cargo build --release -q)
+(cd "$KIT/floor" && CARGO_TARGET_DIR=/tmp/orglife-floor-target cargo build --release -q)
+FLOOR=/tmp/orglife-floor-target/release/floor
+BIN=$ROOT/target/release/orglife
+
+declare -A CMD=(
+  [floor]="$FLOOR $CORPUS --threads $JOBS"
+  [quick]="$BIN check $CORPUS --as-of 2024-12-31 --out $OUT-quick --jobs $JOBS --quick"
+  [check]="$BIN check $CORPUS --as-of 2024-12-31 --out $OUT --jobs $JOBS"
+)
+ORDER=(floor quick check)
+
+hyperfine --warmup 1 --runs "$RUNS" --export-json "$WORK/h.json" \
+  -n floor "${CMD[floor]}" -n quick "${CMD[quick]}" -n check "${CMD[check]}" >&2
+
+for k in "${ORDER[@]}"; do
+  /usr/bin/time -f "%M" -o "$WORK/rss-$k" ${CMD[$k]} >/dev/null 2>&1
+done
+ORGLIFE_TIMINGS=1 ${CMD[check]} 2>"$WORK/stages" >/dev/null
+
+python3 - "$WORK" "$N" "$JOBS" <<'PY'
+import json, sys, statistics
+work, n, jobs = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+res = {r["command"]: r for r in json.load(open(f"{work}/h.json"))["results"]}
+floor = statistics.median(res["floor"]["times"])
+print(f"N = {n} branches, {jobs} threads, {len(res['floor']['times'])} runs each (median)\n")
+print("| command | median (s) | × floor | peak RSS (MiB) | ms per branch |")
+print("|---|---:|---:|---:|---:|")
+for k in ("floor", "quick", "check"):
+    t = statistics.median(res[k]["times"])
+    rss = int(open(f"{work}/rss-{k}").read().split()[-1]) / 1024
+    print(f"| {k} | {t:.2f} | {t / floor:.2f} | {rss:.0f} | {1000 * t / n:.2f} |")
+stages = open(f"{work}/stages").read().strip().splitlines()
+print("\norglife check by stage: " + (stages[-1] if stages else "(none)"))
+PY
