@@ -49,55 +49,67 @@ impl Header {
     }
 }
 
-fn cell_label(row: &GridRow, col: u32) -> Option<String> {
-    row.get(col)
-        .map(|c| fold_header(&c.display()))
-        .filter(|s| !s.is_empty())
+/// Longest header text worth folding: real headers are short (`到会指导的上级领导` is 27
+/// bytes); data rows among the first rows hold long free text that never names a column.
+const MAX_LABEL_BYTES: usize = 60;
+
+/// The folded header text of every cell of a row, by column.
+type RowLabels = Vec<(u32, String)>;
+
+fn row_labels(row: &GridRow) -> RowLabels {
+    row.cells
+        .iter()
+        .filter_map(|(c, cell)| {
+            let text = cell.display();
+            if text.len() > MAX_LABEL_BYTES {
+                return None;
+            }
+            let folded = fold_header(&text);
+            (!folded.is_empty()).then_some((*c, folded))
+        })
+        .collect()
+}
+
+fn label_at(row: &RowLabels, col: u32) -> Option<&String> {
+    row.binary_search_by_key(&col, |(c, _)| *c)
+        .ok()
+        .map(|i| &row[i].1)
 }
 
 /// Label candidates per column for a header of one row, or of two rows (upper, lower).
-fn labels(upper: &GridRow, lower: Option<&GridRow>) -> Vec<(u32, Vec<String>)> {
+fn labels(upper: &RowLabels, lower: Option<&RowLabels>) -> Vec<(u32, Vec<String>)> {
     let Some(lower) = lower else {
-        return upper
-            .cells
-            .iter()
-            .filter_map(|(c, _)| Some((*c, vec![cell_label(upper, *c)?])))
-            .collect();
+        return upper.iter().map(|(c, l)| (*c, vec![l.clone()])).collect();
     };
-    let mut cols: Vec<u32> = upper
-        .cells
-        .iter()
-        .chain(&lower.cells)
-        .map(|(c, _)| *c)
-        .collect();
+    let mut cols: Vec<u32> = upper.iter().chain(lower).map(|(c, _)| *c).collect();
     cols.sort_unstable();
     cols.dedup();
     let mut out = Vec::new();
-    let mut group: Option<String> = None;
+    let mut group: Option<&String> = None;
     for c in cols {
-        let up = cell_label(upper, c);
-        let low = cell_label(lower, c);
+        let up = label_at(upper, c);
+        let low = label_at(lower, c);
         // A group title merged across several lower cells is only in its first column when
         // the file carries no merge information (ODS, CSV): carry it to the right.
-        match (&up, &low) {
-            (Some(u), Some(_)) => group = Some(u.clone()),
+        match (up, low) {
+            (Some(u), Some(_)) => group = Some(u),
             (None, None) | (Some(_), None) => group = None,
             (None, Some(_)) => {}
         }
-        let up = up.or_else(|| low.as_ref().and(group.clone()));
-        let mut cands = Vec::new();
-        if let Some(l) = &low {
+        let up = up.or_else(|| low.and(group));
+        let mut cands: Vec<String> = Vec::new();
+        if let Some(l) = low {
             cands.push(l.clone());
         }
-        if let (Some(u), Some(l)) = (&up, &low)
+        if let (Some(u), Some(l)) = (up, low)
             && u != l
         {
             cands.push(format!("{u}{l}"));
         }
         if let Some(u) = up
-            && !cands.contains(&u)
+            && !cands.contains(u)
         {
-            cands.push(u);
+            cands.push(u.clone());
         }
         if !cands.is_empty() {
             out.push((c, cands));
@@ -211,7 +223,8 @@ pub fn find_header(grid: &Grid, known: Option<SheetKind>) -> Option<Header> {
     // Candidates: (header, preference). Among equal scores a two-row header whose upper row
     // names columns on its own wins (vertical merges copy those names into the lower row),
     // then a one-row header, then a two-row header topped by a title.
-    let singles: Vec<Vec<(u32, Vec<String>)>> = top.iter().map(|r| labels(r, None)).collect();
+    let folded: Vec<RowLabels> = top.iter().map(row_labels).collect();
+    let singles: Vec<Vec<(u32, Vec<String>)>> = folded.iter().map(|r| labels(r, None)).collect();
     // Each kind's header is the row (or rows) naming most of its columns, the preference
     // above breaking ties; only then do the columns that one kind alone has choose between
     // kinds. Ranking rows by those first would let an upper header row whose few names are
@@ -220,7 +233,7 @@ pub fn find_header(grid: &Grid, known: Option<SheetKind>) -> Option<Header> {
     let mut per_kind: Vec<Option<(Header, u8)>> = vec![None; kinds.len()];
     for (i, row) in top.iter().enumerate() {
         let next = top.get(i + 1).filter(|n| n.row == row.row + 1);
-        let double = next.map_or(Vec::new(), |n| labels(row, Some(n)));
+        let double = next.map_or(Vec::new(), |_| labels(&folded[i], Some(&folded[i + 1])));
         for (k, kind) in kinds.iter().enumerate() {
             let one = resolve(*kind, (row.row, row.row), &singles[i]);
             let mut cands = vec![(one, 1u8)];

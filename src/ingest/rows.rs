@@ -2,8 +2,6 @@
 //! cannot be used becomes a D-finding at its A1 cell; a row missing a required value is
 //! rejected (D001/D002) and counted, never dropped silently (SPEC §6 "Reading").
 
-use std::hash::{DefaultHasher, Hash, Hasher};
-
 use chrono::NaiveDate;
 
 use super::dates::{self, DateNote, Deadline, PDate, Precision};
@@ -175,7 +173,10 @@ impl<'r> Row<'r> {
         match self.cell(field)? {
             (Cell::Text(t), col) => {
                 let t = t.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-                clean_value(t)?;
+                // Only a short text can be one of the "empty" marks; long ones skip the folding.
+                if t.is_empty() || (t.len() <= 8 && clean_value(t).is_none()) {
+                    return None;
+                }
                 Some(Val::new(t.to_string(), cx.prov(self.row, col)))
             }
             _ => self.text(cx, field),
@@ -299,15 +300,30 @@ impl<'r> Row<'r> {
     /// Fingerprint of the row's cleaned cells in mapped columns: two rows with the same
     /// fingerprint are the same row sent twice (merging monthly returns, SPEC §3.2).
     fn fingerprint(&self) -> u64 {
-        let mut h = DefaultHasher::new();
+        // FNV-1a over each mapped cell's trimmed text as written: a row copied from one return
+        // into the next is byte-identical, and hashing it needs no folding or allocation.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |bytes: &[u8]| {
+            for b in bytes {
+                h ^= u64::from(*b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
         for (i, col) in self.header.columns.iter().enumerate() {
             if let Some(col) = col {
-                let display = self.cells.get(*col).map(|c| c.display());
-                let text = display.as_deref().and_then(crate::text::clean_cow);
-                (i, text).hash(&mut h);
+                eat(&(i as u32).to_le_bytes());
+                if let Some(cell) = self.cells.get(*col) {
+                    let shown = cell.display();
+                    let t = shown.trim();
+                    // The conventional "empty" marks count as empty, as they read.
+                    if t.len() > 8 || crate::text::clean_cow(t).is_some() {
+                        eat(t.as_bytes());
+                    }
+                }
+                eat(&[0xff]);
             }
         }
-        h.finish()
+        h
     }
 }
 
