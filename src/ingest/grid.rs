@@ -101,6 +101,17 @@ fn unreadable(msg: impl Into<String>) -> ReadError {
     ReadError::Unreadable(msg.into())
 }
 
+/// The largest sheet range (rows × columns) handed to calamine's dense readers (.xls, .ods):
+/// an old .xls sheet's own size, 65536 rows × 256 columns, under 1 GB in calamine's ranges.
+/// A return is a few thousand cells; only a broken or hostile file asks for more.
+pub const MAX_SHEET_RANGE: u64 = 65_536 * 256;
+
+fn huge_sheet() -> ReadError {
+    unreadable(
+        "工作表的范围超出 65536 行 × 256 列，远超正常报表，文件可能已损坏或是恶意文件，已拒绝读取；请用 Excel 或 WPS 打开确认后另存为 .xlsx 再报送",
+    )
+}
+
 /// Limits that keep a hostile file cheap (SPEC §6; configurable in campaign.toml).
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -231,7 +242,7 @@ pub fn read_grids(bytes: &[u8], ext: &str, limits: &Limits) -> Result<Vec<Grid>,
         Format::Xlsx => read_xlsx(bytes, &mut budget),
         Format::Xlsb => read_xlsb(bytes, &mut budget),
         Format::Xls => read_xls(bytes, &mut budget),
-        Format::Ods => read_ods(bytes, &mut budget),
+        Format::Ods => read_ods(bytes, limits, &mut budget),
     }
 }
 
@@ -372,8 +383,12 @@ impl GridBuilder {
     fn fill_merges(&mut self, merges: &[Dimensions]) {
         let mut extra = Vec::new();
         for m in merges {
+            // A file may declare a merge backwards ("B2:A1"): skip it before subtracting.
+            if m.end.0 < m.start.0 || m.end.1 < m.start.1 {
+                continue;
+            }
             let area = (u64::from(m.end.0 - m.start.0) + 1) * (u64::from(m.end.1 - m.start.1) + 1);
-            if area <= 1 || area > MAX_MERGE_FILL || m.end.0 < m.start.0 || m.end.1 < m.start.1 {
+            if area <= 1 || area > MAX_MERGE_FILL {
                 continue;
             }
             let Ok(i) = self
@@ -453,6 +468,15 @@ fn read_xlsb(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadErr
 }
 
 fn read_xls(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadError> {
+    // What calamine cannot survive (a looping sector chain, a sheet asking for terabytes)
+    // must be refused before it starts: an allocation failure aborts the whole run.
+    match crate::ingest::xls_guard::check(bytes) {
+        Ok(()) => {}
+        Err(crate::ingest::xls_guard::Refusal::BrokenChain) => {
+            return Err(broken("looping sector chain"));
+        }
+        Err(crate::ingest::xls_guard::Refusal::HugeSheet) => return Err(huge_sheet()),
+    }
     let mut book = Xls::new(Cursor::new(bytes)).map_err(broken)?;
     let is_1904 = book.has_1904_epoch();
     let mut grids = Vec::new();
@@ -464,7 +488,21 @@ fn read_xls(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadErro
     Ok(grids)
 }
 
-fn read_ods(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadError> {
+fn read_ods(
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &mut CellBudget,
+) -> Result<Vec<Grid>, ReadError> {
+    // calamine expands repeated rows and columns into a dense range before we see a cell:
+    // measure that range first (a 1 KB content.xml can ask for gigabytes).
+    if let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes))
+        && let Ok(content) = zip.by_name("content.xml")
+        && let Some(area) =
+            crate::ingest::ods_guard::largest_range(content.take(limits.max_inflated_bytes))
+        && area > MAX_SHEET_RANGE
+    {
+        return Err(huge_sheet());
+    }
     let mut book = Ods::new(Cursor::new(bytes)).map_err(broken)?;
     let mut grids = Vec::new();
     for name in worksheet_names(&book) {
@@ -503,4 +541,23 @@ pub fn grid_from_text_rows(name: &str, rows: Vec<Vec<String>>) -> Grid {
         }
     }
     b.finish(Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backwards_merge_is_not_filled() {
+        // "B2:A1" as a file may declare it: start after end. Skipped, not subtracted.
+        let mut b = GridBuilder::new("会议记录", false);
+        b.push(1, 1, Cell::Text("2024-07-15".to_string()));
+        let backwards = Dimensions {
+            start: (1, 1),
+            end: (0, 0),
+        };
+        let g = b.finish(vec![backwards]);
+        assert_eq!(g.rows.len(), 1);
+        assert_eq!(g.rows[0].cells.len(), 1);
+    }
 }
