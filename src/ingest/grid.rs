@@ -239,7 +239,7 @@ pub fn read_grids(bytes: &[u8], ext: &str, limits: &Limits) -> Result<Vec<Grid>,
     };
     match sniff(bytes, ext, limits)? {
         Format::Csv => crate::ingest::csv_file::read_csv(bytes).map(|g| vec![g]),
-        Format::Xlsx => read_xlsx(bytes, &mut budget),
+        Format::Xlsx => read_xlsx(bytes, limits, &mut budget),
         Format::Xlsb => read_xlsb(bytes, &mut budget),
         Format::Xls => read_xls(bytes, &mut budget),
         Format::Ods => read_ods(bytes, limits, &mut budget),
@@ -426,7 +426,57 @@ fn worksheet_names<RS: Read + Seek, R: Reader<RS>>(book: &R) -> Vec<String> {
         .collect()
 }
 
-fn read_xlsx(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadError> {
+/// The largest `uniqueCount` an .xlsx's shared-string tables declare. calamine reserves
+/// that many strings up front, so a hostile count (a few digits) makes the allocation fail
+/// and the process abort. Every member named like `sharedStrings.xml` is looked at (calamine
+/// finds the table through the package's relationships), up to its `<sst>` element only.
+fn declared_shared_strings(bytes: &[u8]) -> u64 {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return 0;
+    };
+    let mut largest = 0;
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index(i) else { continue };
+        let named = f.name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        if !named.ends_with("sharedstrings.xml") {
+            continue;
+        }
+        let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(f));
+        xml.config_mut().check_end_names = false;
+        let mut buf = Vec::new();
+        loop {
+            match xml.read_event_into(&mut buf) {
+                Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                    if e.local_name().as_ref() == "sst" =>
+                {
+                    let n = e
+                        .try_get_attribute("uniqueCount")
+                        .ok()
+                        .flatten()
+                        .and_then(|a| a.value.trim_start_matches('+').parse::<u64>().ok());
+                    largest = largest.max(n.unwrap_or(0));
+                    break;
+                }
+                Ok(quick_xml::events::Event::Eof) | Err(_) => break,
+                _ => buf.clear(),
+            }
+        }
+    }
+    largest
+}
+
+fn read_xlsx(
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &mut CellBudget,
+) -> Result<Vec<Grid>, ReadError> {
+    let strings = declared_shared_strings(bytes);
+    if strings > limits.max_cells {
+        return Err(unreadable(format!(
+            "工作簿声明了 {strings} 个不同的文字内容，远超正常报表（上限 {}），文件可能已损坏或是恶意文件，已拒绝读取；请用 Excel 或 WPS 打开确认后重新保存再报送",
+            limits.max_cells
+        )));
+    }
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(broken)?;
     let is_1904 = book.has_1904_epoch();
     let mut grids = Vec::new();
@@ -469,11 +519,12 @@ fn read_xlsb(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadErr
 
 fn read_xls(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadError> {
     // What calamine cannot survive (a looping sector chain, a sheet asking for terabytes)
-    // must be refused before it starts: an allocation failure aborts the whole run.
+    // must be refused before it starts: an allocation failure aborts the whole run. The
+    // compound-file damage it would panic on is refused here too.
     match crate::ingest::xls_guard::check(bytes) {
         Ok(()) => {}
-        Err(crate::ingest::xls_guard::Refusal::BrokenChain) => {
-            return Err(broken("looping sector chain"));
+        Err(crate::ingest::xls_guard::Refusal::Damaged) => {
+            return Err(broken("damaged compound file"));
         }
         Err(crate::ingest::xls_guard::Refusal::HugeSheet) => return Err(huge_sheet()),
     }
@@ -546,6 +597,52 @@ pub fn grid_from_text_rows(name: &str, rows: Vec<Vec<String>>) -> Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+
+    /// An .xlsx fixture with one member's text replaced.
+    fn xlsx_with(member: &str, from: &str, to: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/single/libreoffice.xlsx");
+        let bytes = std::fs::read(path).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let name = f.name().unwrap().into_owned();
+            let mut text = Vec::new();
+            f.read_to_end(&mut text).unwrap();
+            if name == member {
+                let t = String::from_utf8(text).unwrap();
+                assert!(t.contains(from), "{member} has {from}");
+                text = t.replace(from, to).into_bytes();
+            }
+            out.start_file(name, opts).unwrap();
+            out.write_all(&text).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn xlsx_huge_shared_string_count_is_refused() {
+        let limits = Limits::default();
+        let fine = xlsx_with(
+            "xl/sharedStrings.xml",
+            "uniqueCount=\"14\"",
+            "uniqueCount=\"14\"",
+        );
+        assert_eq!(declared_shared_strings(&fine), 14);
+        assert!(read_grids(&fine, "xlsx", &limits).is_ok());
+        // calamine would reserve 10^12 strings (24 TB): the allocation fails and aborts.
+        let huge = xlsx_with(
+            "xl/sharedStrings.xml",
+            "uniqueCount=\"14\"",
+            "uniqueCount=\"1000000000000\"",
+        );
+        let e = read_grids(&huge, "xlsx", &limits).unwrap_err().to_string();
+        assert!(e.contains("1000000000000") && e.contains("请"), "{e}");
+    }
 
     #[test]
     fn backwards_merge_is_not_filled() {

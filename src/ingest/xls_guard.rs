@@ -9,16 +9,21 @@
 //!   the process aborts.
 //!
 //! The walk follows calamine 0.38's own reading (xls.rs, cfb.rs) so that it sees the same
-//! bytes. Anything it cannot follow is left to calamine, whose errors and panics cost only
-//! the file (S002).
+//! bytes. Where the container is damaged in a way calamine would index out of bounds on (a
+//! chain pointing past the allocation table, a truncated table, a sheet starting past the
+//! stream), the file is refused here as damaged rather than left to panic. Faults inside a
+//! sheet's records are left to calamine: its errors, and its panics through the per-file
+//! catch_unwind in `ingest`, cost only the file (S002).
 
 use super::grid::MAX_SHEET_RANGE;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
-    /// A sector chain loops, or leaves the mini stream (where calamine would read on into
-    /// whatever bytes follow).
-    BrokenChain,
+    /// The compound file's structure is broken where calamine would loop for ever, read on
+    /// past the mini stream into whatever bytes follow, or index out of bounds: a sector
+    /// chain that loops or points past the file or its allocation table, a truncated
+    /// allocation table, a sheet that starts past the end of the workbook stream.
+    Damaged,
     /// A sheet's declared or used range is larger than an .xls sheet can be.
     HugeSheet,
 }
@@ -48,13 +53,24 @@ struct Sectors<'a> {
 }
 
 impl Sectors<'_> {
-    fn get(&self, id: u32) -> Option<&[u8]> {
+    /// `Ok(None)` where calamine returns an error (a sector id past `maxid`), `Damaged`
+    /// where it panics (a sector starting past the end of the file).
+    fn get(&self, id: u32) -> Result<Option<&[u8]>, Refusal> {
         if id > self.maxid {
-            return None;
+            return Ok(None);
         }
-        let start = (id as usize + 1).checked_mul(self.size)?;
+        let start = (id as usize + 1) * self.size;
         let end = (start + self.size).min(self.data.len());
-        self.data.get(start..end)
+        self.data.get(start..end).map(Some).ok_or(Refusal::Damaged)
+    }
+
+    /// A sector of the allocation tables, read as u32s (calamine asserts whole u32s).
+    fn get_u32s(&self, id: u32) -> Result<Option<Vec<u32>>, Refusal> {
+        match self.get(id)? {
+            Some(s) if s.len() % 4 != 0 => Err(Refusal::Damaged),
+            Some(s) => Ok(Some(u32s(s).collect())),
+            None => Ok(None),
+        }
     }
 
     /// Follow a chain as calamine's `get_chain` does, but never for more steps than there
@@ -65,9 +81,9 @@ impl Sectors<'_> {
         while id != ENDOFCHAIN {
             steps += 1;
             if steps > u64::from(self.maxid) + 1 {
-                return Err(Refusal::BrokenChain);
+                return Err(Refusal::Damaged);
             }
-            let Some(sector) = self.get(id) else {
+            let Some(sector) = self.get(id)? else {
                 return Ok(None);
             };
             let remaining = len.saturating_sub(out.len() as u64);
@@ -76,10 +92,7 @@ impl Sectors<'_> {
             if out.len() as u64 >= len {
                 break;
             }
-            let Some(&next) = fats.get(id as usize) else {
-                return Ok(None);
-            };
-            id = next;
+            id = *fats.get(id as usize).ok_or(Refusal::Damaged)?;
         }
         Ok(Some(out))
     }
@@ -98,24 +111,21 @@ fn mini_chain(
     while id != ENDOFCHAIN {
         steps += 1;
         if steps > u64::from(maxid) + 1 {
-            return Err(Refusal::BrokenChain);
+            return Err(Refusal::Damaged);
         }
         if id > maxid {
             return Ok(None);
         }
         let start = id as usize * 64;
         let Some(sector) = ministream.get(start..start + 64) else {
-            return Err(Refusal::BrokenChain);
+            return Err(Refusal::Damaged);
         };
         let remaining = len.saturating_sub(out.len() as u64);
         out.extend_from_slice(&sector[..(sector.len() as u64).min(remaining) as usize]);
         if out.len() as u64 >= len {
             break;
         }
-        let Some(&next) = minifat.get(id as usize) else {
-            return Ok(None);
-        };
-        id = next;
+        id = *minifat.get(id as usize).ok_or(Refusal::Damaged)?;
     }
     Ok(Some(out))
 }
@@ -160,10 +170,10 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, Refusal> {
         if difat_sectors > u64::from(maxid) + 1 {
             return Ok(None); // calamine refuses this itself
         }
-        let Some(s) = sectors.get(id) else {
+        let Some(s) = sectors.get_u32s(id)? else {
             return Ok(None);
         };
-        difat.extend(u32s(s));
+        difat.extend(s);
         let Some(next) = difat.pop() else {
             return Ok(None);
         };
@@ -171,10 +181,10 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, Refusal> {
     }
     let mut fats = Vec::new();
     for id in difat.into_iter().filter(|id| *id < DIFSECT) {
-        let Some(s) = sectors.get(id) else {
+        let Some(s) = sectors.get_u32s(id)? else {
             return Ok(None);
         };
-        fats.extend(u32s(s));
+        fats.extend(s);
     }
 
     let Some(dir_bytes) = sectors.chain(dir_start, &fats, u64::MAX)? else {
@@ -379,9 +389,7 @@ pub fn check(bytes: &[u8]) -> Result<(), Refusal> {
         }
     }
     for pos in starts {
-        if let Some(sheet) = stream.get(pos..) {
-            check_sheet(sheet)?;
-        }
+        check_sheet(stream.get(pos..).ok_or(Refusal::Damaged)?)?;
     }
     Ok(())
 }
@@ -461,7 +469,30 @@ mod tests {
         let fat_sector = u32_at(&bytes, 76).unwrap() as usize;
         let at = (fat_sector + 1) * 512 + dir_start * 4;
         bytes[at..at + 4].copy_from_slice(&(dir_start as u32).to_le_bytes());
-        assert_eq!(check(&bytes), Err(Refusal::BrokenChain));
+        assert_eq!(check(&bytes), Err(Refusal::Damaged));
         assert!(refusal_reason(&bytes).contains("损坏"));
+    }
+
+    #[test]
+    fn xls_chain_into_a_sector_past_the_file_is_refused() {
+        let mut bytes = fixture("offset.xls");
+        // The directory chain goes on to the last sector id the file's length allows, which
+        // starts past its end: calamine slices out of bounds (cfb.rs) and panics.
+        let dir_start = u32_at(&bytes, 48).unwrap() as usize;
+        let fat_sector = u32_at(&bytes, 76).unwrap() as usize;
+        let last = (bytes.len() / 512) as u32;
+        let at = (fat_sector + 1) * 512 + dir_start * 4;
+        bytes[at..at + 4].copy_from_slice(&last.to_le_bytes());
+        assert_eq!(check(&bytes), Err(Refusal::Damaged));
+    }
+
+    #[test]
+    fn xls_sheet_starting_past_the_workbook_stream_is_refused() {
+        let mut bytes = fixture("offset.xls");
+        // BoundSheet8: the sheet's records start at this stream offset; calamine slices the
+        // stream there without a check and panics.
+        let at = find(&bytes, b"\x85\x00") + 4;
+        bytes[at..at + 4].copy_from_slice(&0x7FFF_FFFFu32.to_le_bytes());
+        assert_eq!(check(&bytes), Err(Refusal::Damaged));
     }
 }
