@@ -544,15 +544,23 @@ fn read_ods(
     limits: &Limits,
     budget: &mut CellBudget,
 ) -> Result<Vec<Grid>, ReadError> {
-    // calamine expands repeated rows and columns into a dense range before we see a cell:
-    // measure that range first (a 1 KB content.xml can ask for gigabytes).
+    // What calamine cannot survive must be refused before it starts (ods_guard.rs): a
+    // table never closed (it loops for ever), repeats expanding into gigabytes.
     if let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes))
         && let Ok(content) = zip.by_name("content.xml")
-        && let Some(area) =
-            crate::ingest::ods_guard::largest_range(content.take(limits.max_inflated_bytes))
-        && area > MAX_SHEET_RANGE
     {
-        return Err(huge_sheet());
+        use crate::ingest::ods_guard::{Scan, scan};
+        match scan(content.take(limits.max_inflated_bytes)) {
+            Scan::Hangs => return Err(broken("unclosed table")),
+            Scan::Reads { cells, .. } if cells > MAX_SHEET_RANGE => return Err(huge_sheet()),
+            Scan::Reads { text_bytes, .. } if text_bytes > limits.max_inflated_bytes => {
+                return Err(unreadable(format!(
+                    "工作表中重复填写的单元格展开后内容超过 {} MB，远超正常报表，文件可能已损坏或是恶意文件，已拒绝读取；请用 Excel 或 WPS 打开确认后另存为 .xlsx 再报送",
+                    limits.max_inflated_bytes >> 20
+                )));
+            }
+            Scan::Reads { .. } | Scan::Fails => {}
+        }
     }
     let mut book = Ods::new(Cursor::new(bytes)).map_err(broken)?;
     let mut grids = Vec::new();
