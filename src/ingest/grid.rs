@@ -2,6 +2,7 @@
 //! with absolute positions and merged regions filled; text as written. Only this module
 //! knows calamine and CSV.
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek};
 
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
@@ -12,7 +13,10 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 
 /// A merged region larger than this is not filled cell by cell: no real return merges that
 /// many cells, and filling a hostile A1:XFD1048576 merge would cost gigabytes.
-const MAX_MERGE_FILL: u64 = 10_000;
+pub const MAX_MERGE_FILL: u64 = 10_000;
+
+/// Merges kept per row for lookups; a real row has a handful.
+pub const MAX_MERGES_PER_ROW: usize = 64;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
@@ -67,8 +71,12 @@ impl GridRow {
 pub struct Grid {
     pub name: String,
     pub rows: Vec<GridRow>,
-    /// Merged regions (absolute, zero-based), as the file declares them.
+    /// Merged regions (absolute, zero-based) as the file declares them, less the malformed
+    /// (backwards), the single cells, the huge (over [`MAX_MERGE_FILL`] cells) and repeats.
     pub merges: Vec<Dimensions>,
+    /// For each row, the merges covering it (indices into `merges`, at most
+    /// [`MAX_MERGES_PER_ROW`]): lookups stay cheap however many merges a file declares.
+    merge_rows: HashMap<u32, Vec<u32>>,
     /// Workbook uses the 1904 date system (matters for raw serial numbers in date columns).
     pub is_1904: bool,
     /// Cells whose text was cut to [`MAX_CELL_CHARS`].
@@ -80,13 +88,17 @@ impl Grid {
         self.rows.is_empty()
     }
 
+    /// The merged region covering (row, col), if any.
+    pub fn merge_at(&self, row: u32, col: u32) -> Option<&Dimensions> {
+        self.merge_rows.get(&row)?.iter().find_map(|&i| {
+            let d = &self.merges[i as usize];
+            (d.start.1..=d.end.1).contains(&col).then_some(d)
+        })
+    }
+
     /// Is (row, col) inside a merged region spanning more than one column?
     pub fn horizontal_merge_at(&self, row: u32, col: u32) -> Option<&Dimensions> {
-        self.merges.iter().find(|d| {
-            d.start.1 != d.end.1
-                && (d.start.0..=d.end.0).contains(&row)
-                && (d.start.1..=d.end.1).contains(&col)
-        })
+        self.merge_at(row, col).filter(|d| d.start.1 != d.end.1)
     }
 }
 
@@ -252,6 +264,18 @@ struct CellBudget {
 }
 
 impl CellBudget {
+    /// For a cell filled, or a row spanned, by a merged region.
+    fn take_merged(&mut self, sheet: &str) -> Result<(), ReadError> {
+        if self.left == 0 {
+            return Err(unreadable(format!(
+                "工作表“{sheet}”的合并单元格展开后超过 {} 个单元格，远超正常报表，文件可能已损坏或是恶意文件，已拒绝读取；请取消不必要的合并后重新报送",
+                self.limit
+            )));
+        }
+        self.left -= 1;
+        Ok(())
+    }
+
     fn take(&mut self, sheet: &str) -> Result<(), ReadError> {
         if self.left == 0 {
             return Err(unreadable(format!(
@@ -358,10 +382,40 @@ impl GridBuilder {
         self.cells.push((row, col, cell));
     }
 
-    fn finish(mut self, merges: Vec<Dimensions>) -> Grid {
+    /// Sort the cells into rows and fill the merges. Each cell a merge fills, and each row a
+    /// merge spans, is charged to the budget: a file declaring millions of overlapping merges
+    /// is refused rather than filled (filling and looking them up was unbounded).
+    fn finish(
+        mut self,
+        merges: Vec<Dimensions>,
+        budget: &mut CellBudget,
+    ) -> Result<Grid, ReadError> {
         self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+        let mut merges: Vec<Dimensions> = merges
+            .into_iter()
+            .filter(|m| {
+                // A file may declare a merge backwards ("B2:A1"): dropped before subtracting.
+                m.start.0 <= m.end.0
+                    && m.start.1 <= m.end.1
+                    && (2..=MAX_MERGE_FILL).contains(
+                        &((u64::from(m.end.0 - m.start.0) + 1)
+                            * (u64::from(m.end.1 - m.start.1) + 1)),
+                    )
+            })
+            .collect();
+        merges.sort_by_key(|m| (m.start, m.end));
+        merges.dedup();
+        for (i, m) in merges.iter().enumerate() {
+            for r in m.start.0..=m.end.0 {
+                budget.take_merged(&self.grid.name)?;
+                let at = self.grid.merge_rows.entry(r).or_default();
+                if at.len() < MAX_MERGES_PER_ROW {
+                    at.push(i as u32);
+                }
+            }
+        }
         if !merges.is_empty() {
-            self.fill_merges(&merges);
+            self.fill_merges(&merges, budget)?;
         }
         self.grid.merges = merges;
         let mut rows: Vec<GridRow> = Vec::new();
@@ -375,22 +429,18 @@ impl GridBuilder {
             }
         }
         self.grid.rows = rows;
-        self.grid
+        Ok(self.grid)
     }
 
     /// Copy each merged region's top-left value into its other cells (a 会议日期 merged
     /// over three meetings belongs to all three).
-    fn fill_merges(&mut self, merges: &[Dimensions]) {
+    fn fill_merges(
+        &mut self,
+        merges: &[Dimensions],
+        budget: &mut CellBudget,
+    ) -> Result<(), ReadError> {
         let mut extra = Vec::new();
         for m in merges {
-            // A file may declare a merge backwards ("B2:A1"): skip it before subtracting.
-            if m.end.0 < m.start.0 || m.end.1 < m.start.1 {
-                continue;
-            }
-            let area = (u64::from(m.end.0 - m.start.0) + 1) * (u64::from(m.end.1 - m.start.1) + 1);
-            if area <= 1 || area > MAX_MERGE_FILL {
-                continue;
-            }
             let Ok(i) = self
                 .cells
                 .binary_search_by_key(&m.start, |(r, c, _)| (*r, *c))
@@ -406,6 +456,7 @@ impl GridBuilder {
                             .binary_search_by_key(&(r, c), |(r, c, _)| (*r, *c))
                             .is_err()
                     {
+                        budget.take_merged(&self.grid.name)?;
                         extra.push((r, c, value.clone()));
                     }
                 }
@@ -413,8 +464,11 @@ impl GridBuilder {
         }
         if !extra.is_empty() {
             self.cells.extend(extra);
+            // Stable: a cell two overlapping merges both fill keeps the first copy only.
             self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+            self.cells.dedup_by_key(|(r, c, _)| (*r, *c));
         }
+        Ok(())
     }
 }
 
@@ -493,7 +547,7 @@ fn read_xlsx(
             }
         }
         let merges = book.merge_cells_by_sheet_name(&name).map_err(broken)?;
-        grids.push(b.finish(merges));
+        grids.push(b.finish(merges, budget)?);
     }
     Ok(grids)
 }
@@ -512,7 +566,7 @@ fn read_xlsb(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadErr
                 b.push(row, col, v);
             }
         }
-        grids.push(b.finish(Vec::new()));
+        grids.push(b.finish(Vec::new(), budget)?);
     }
     Ok(grids)
 }
@@ -588,7 +642,7 @@ fn range_grid(
             b.push(r0 + r as u32, c0 + c as u32, cell);
         }
     }
-    Ok(b.finish(merges))
+    b.finish(merges, budget)
 }
 
 /// Build a grid from plain rows of text (CSV).
@@ -599,7 +653,12 @@ pub fn grid_from_text_rows(name: &str, rows: Vec<Vec<String>>) -> Grid {
             b.push(r as u32, c as u32, Cell::Text(v));
         }
     }
-    b.finish(Vec::new())
+    let mut unlimited = CellBudget {
+        left: u64::MAX,
+        limit: u64::MAX,
+    };
+    b.finish(Vec::new(), &mut unlimited)
+        .expect("no merges, no budget to exceed")
 }
 
 #[cfg(test)]
@@ -661,8 +720,63 @@ mod tests {
             start: (1, 1),
             end: (0, 0),
         };
-        let g = b.finish(vec![backwards]);
+        let g = b.finish(vec![backwards], &mut budget(100)).unwrap();
         assert_eq!(g.rows.len(), 1);
         assert_eq!(g.rows[0].cells.len(), 1);
+        assert!(g.merges.is_empty() && g.merge_at(0, 0).is_none());
+    }
+
+    fn budget(n: u64) -> CellBudget {
+        CellBudget { left: n, limit: n }
+    }
+
+    fn dims(r0: u32, c0: u32, r1: u32, c1: u32) -> Dimensions {
+        Dimensions {
+            start: (r0, c0),
+            end: (r1, c1),
+        }
+    }
+
+    #[test]
+    fn merges_fill_and_are_found_by_row() {
+        let mut b = GridBuilder::new("会议记录", false);
+        b.push(1, 0, Cell::Text("2024-07-15".to_string()));
+        b.push(0, 0, Cell::Text("红星村党支部会议记录".to_string()));
+        // The same merge twice, a title across A1:F1, a date down A2:A4.
+        let g = b
+            .finish(
+                vec![dims(1, 0, 3, 0), dims(0, 0, 0, 5), dims(1, 0, 3, 0)],
+                &mut budget(100),
+            )
+            .unwrap();
+        assert_eq!(g.merges.len(), 2);
+        assert_eq!(g.rows.len(), 4);
+        assert_eq!(
+            g.rows[3].get(0),
+            Some(&Cell::Text("2024-07-15".to_string()))
+        );
+        assert_eq!(g.horizontal_merge_at(0, 4), Some(&dims(0, 0, 0, 5)));
+        assert_eq!(g.horizontal_merge_at(2, 0), None);
+        assert_eq!(g.merge_at(2, 0), Some(&dims(1, 0, 3, 0)));
+    }
+
+    #[test]
+    fn overlapping_merges_cannot_multiply_cells() {
+        // 300 distinct merges over the same 100 × 100 block, each with the value at A1:
+        // filled one by one, they made 1.5 million copies of it. Now each cell is kept once
+        // and every fill is charged to the cell budget.
+        let overlapping: Vec<Dimensions> = (0..300)
+            .map(|i| dims(0, 0, 99 - i / 100, 99 - i % 100))
+            .collect();
+        let mut b = GridBuilder::new("党员花名册", false);
+        b.push(0, 0, Cell::Text("x".to_string()));
+        let g = b
+            .finish(overlapping.clone(), &mut budget(2_000_000))
+            .unwrap();
+        assert_eq!(g.rows.iter().map(|r| r.cells.len()).sum::<usize>(), 10_000);
+        let mut b = GridBuilder::new("党员花名册", false);
+        b.push(0, 0, Cell::Text("x".to_string()));
+        let e = b.finish(overlapping, &mut budget(20_000)).unwrap_err();
+        assert!(e.to_string().contains("合并单元格"), "{e}");
     }
 }
