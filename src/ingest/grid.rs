@@ -296,6 +296,9 @@ fn broken(err: impl std::fmt::Display) -> ReadError {
     unreadable("文件已损坏或格式不完整，无法读取；请用 Excel 或 WPS 打开确认后重新保存再报送")
 }
 
+/// Excel's last date, 9999-12-31, as a serial number (1900 date system).
+const MAX_DATE_SERIAL: f64 = 2_958_465.0;
+
 /// Turn a calamine value into ours; `None` for empty cells.
 fn convert(value: DataRef<'_>) -> Option<Cell> {
     Some(match value {
@@ -306,7 +309,11 @@ fn convert(value: DataRef<'_>) -> Option<Cell> {
         DataRef::Float(f) => Cell::Number(f),
         DataRef::Bool(b) => Cell::Bool(b),
         DataRef::DateTime(dt) => {
-            if dt.is_duration() {
+            // Beyond Excel's last date (serial 2958465, 9999-12-31) calamine's as_datetime
+            // overflows chrono's TimeDelta and panics (a fuzzed 1e300 in a date cell): such a
+            // serial is kept as the number it is.
+            let serial = dt.as_f64();
+            if dt.is_duration() || !serial.is_finite() || serial.abs() > MAX_DATE_SERIAL {
                 Cell::Number(dt.as_f64())
             } else {
                 match dt.as_datetime() {
@@ -735,6 +742,27 @@ mod tests {
             start: (r0, c0),
             end: (r1, c1),
         }
+    }
+
+    #[test]
+    fn date_serial_beyond_excel_is_a_number() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        let date = |v: f64| {
+            convert(DataRef::DateTime(ExcelDateTime::new(
+                v,
+                ExcelDateTimeType::DateTime,
+                false,
+            )))
+        };
+        assert_eq!(
+            date(45_504.0),
+            Some(Cell::Date(NaiveDate::from_ymd_opt(2024, 7, 31).unwrap()))
+        );
+        // read_xlsb found an RK date cell of about 1e300: calamine's as_datetime panicked.
+        for v in [1e300, -1e300, 1e12, f64::INFINITY] {
+            assert_eq!(date(v), Some(Cell::Number(v)), "{v}");
+        }
+        assert!(matches!(date(f64::NAN), Some(Cell::Number(n)) if n.is_nan()));
     }
 
     #[test]
