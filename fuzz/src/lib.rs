@@ -123,7 +123,7 @@ pub fn parse_campaign(data: &[u8]) {
 /// four, or when the input is not a zip, the raw bytes are mutated as usual (the zip layer
 /// and the sniffing are fuzzed too).
 pub fn mutate_zip(data: &mut [u8], size: usize, max_size: usize, seed: u32) -> usize {
-    if seed % 4 == 0 {
+    if seed.is_multiple_of(4) {
         return libfuzzer_sys::fuzzer_mutate(data, size, max_size);
     }
     match mutate_member(&data[..size], max_size, seed) {
