@@ -2,6 +2,7 @@
 //! with absolute positions and merged regions filled; text as written. Only this module
 //! knows calamine and CSV.
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek};
 
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
@@ -12,7 +13,10 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 
 /// A merged region larger than this is not filled cell by cell: no real return merges that
 /// many cells, and filling a hostile A1:XFD1048576 merge would cost gigabytes.
-const MAX_MERGE_FILL: u64 = 10_000;
+pub const MAX_MERGE_FILL: u64 = 10_000;
+
+/// Merges kept per row for lookups; a real row has a handful.
+pub const MAX_MERGES_PER_ROW: usize = 64;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
@@ -68,8 +72,12 @@ impl GridRow {
 pub struct Grid {
     pub name: String,
     pub rows: Vec<GridRow>,
-    /// Merged regions (absolute, zero-based), as the file declares them.
+    /// Merged regions (absolute, zero-based) as the file declares them, less the malformed
+    /// (backwards), the single cells, the huge (over [`MAX_MERGE_FILL`] cells) and repeats.
     pub merges: Vec<Dimensions>,
+    /// For each row, the merges covering it (indices into `merges`, at most
+    /// [`MAX_MERGES_PER_ROW`]): lookups stay cheap however many merges a file declares.
+    merge_rows: HashMap<u32, Vec<u32>>,
     /// Workbook uses the 1904 date system (matters for raw serial numbers in date columns).
     pub is_1904: bool,
     /// Cells whose text was cut to [`MAX_CELL_CHARS`].
@@ -81,13 +89,17 @@ impl Grid {
         self.rows.is_empty()
     }
 
+    /// The merged region covering (row, col), if any.
+    pub fn merge_at(&self, row: u32, col: u32) -> Option<&Dimensions> {
+        self.merge_rows.get(&row)?.iter().find_map(|&i| {
+            let d = &self.merges[i as usize];
+            (d.start.1..=d.end.1).contains(&col).then_some(d)
+        })
+    }
+
     /// Is (row, col) inside a merged region spanning more than one column?
     pub fn horizontal_merge_at(&self, row: u32, col: u32) -> Option<&Dimensions> {
-        self.merges.iter().find(|d| {
-            d.start.1 != d.end.1
-                && (d.start.0..=d.end.0).contains(&row)
-                && (d.start.1..=d.end.1).contains(&col)
-        })
+        self.merge_at(row, col).filter(|d| d.start.1 != d.end.1)
     }
 }
 
@@ -100,6 +112,17 @@ pub enum ReadError {
 
 fn unreadable(msg: impl Into<String>) -> ReadError {
     ReadError::Unreadable(msg.into())
+}
+
+/// The largest sheet range (rows × columns) handed to calamine's dense readers (.xls, .ods):
+/// an old .xls sheet's own size, 65536 rows × 256 columns, under 1 GB in calamine's ranges.
+/// A return is a few thousand cells; only a broken or hostile file asks for more.
+pub const MAX_SHEET_RANGE: u64 = 65_536 * 256;
+
+fn huge_sheet() -> ReadError {
+    unreadable(
+        "工作表的使用范围超过 65536 行 × 256 列的面积，远超正常报表（多半是在表格远处误输入了内容，或文件已损坏），读取会耗尽内存，已拒绝；请删除表格远处多余的内容，或用 Excel、WPS 打开确认后另存为 .xlsx 再报送",
+    )
 }
 
 /// Limits that keep a hostile file cheap (SPEC §6; configurable in campaign.toml).
@@ -231,10 +254,10 @@ pub fn read_grids(bytes: &[u8], ext: &str, limits: &Limits) -> Result<Vec<Grid>,
     };
     match sniff(bytes, ext, limits)? {
         Format::Csv => crate::ingest::csv_file::read_csv(bytes).map(|g| vec![g]),
-        Format::Xlsx => read_xlsx(bytes, &mut budget),
+        Format::Xlsx => read_xlsx(bytes, limits, &mut budget),
         Format::Xlsb => read_xlsb(bytes, &mut budget),
         Format::Xls => read_xls(bytes, &mut budget),
-        Format::Ods => read_ods(bytes, &mut budget),
+        Format::Ods => read_ods(bytes, limits, &mut budget),
     }
 }
 
@@ -244,6 +267,18 @@ struct CellBudget {
 }
 
 impl CellBudget {
+    /// For a cell filled, or a row spanned, by a merged region.
+    fn take_merged(&mut self, sheet: &str) -> Result<(), ReadError> {
+        if self.left == 0 {
+            return Err(unreadable(format!(
+                "工作表“{sheet}”的合并单元格展开后超过 {} 个单元格，远超正常报表，文件可能已损坏或是恶意文件，已拒绝读取；请取消不必要的合并后重新报送",
+                self.limit
+            )));
+        }
+        self.left -= 1;
+        Ok(())
+    }
+
     fn take(&mut self, sheet: &str) -> Result<(), ReadError> {
         if self.left == 0 {
             return Err(unreadable(format!(
@@ -273,6 +308,9 @@ fn broken(err: impl std::fmt::Display) -> ReadError {
     unreadable("文件已损坏或格式不完整，无法读取；请用 Excel 或 WPS 打开确认后重新保存再报送")
 }
 
+/// Excel's last date, 9999-12-31, as a serial number (1900 date system).
+const MAX_DATE_SERIAL: f64 = 2_958_465.0;
+
 /// Turn a calamine value into ours; `None` for empty cells.
 fn convert(value: DataRef<'_>) -> Option<Cell> {
     Some(match value {
@@ -283,7 +321,11 @@ fn convert(value: DataRef<'_>) -> Option<Cell> {
         DataRef::Float(f) => Cell::Number(f),
         DataRef::Bool(b) => Cell::Bool(b),
         DataRef::DateTime(dt) => {
-            if dt.is_duration() {
+            // Beyond Excel's last date (serial 2958465, 9999-12-31) calamine's as_datetime
+            // overflows chrono's TimeDelta and panics (a fuzzed 1e300 in a date cell): such a
+            // serial is kept as the number it is.
+            let serial = dt.as_f64();
+            if dt.is_duration() || !serial.is_finite() || serial.abs() > MAX_DATE_SERIAL {
                 Cell::Number(dt.as_f64())
             } else {
                 match dt.as_datetime() {
@@ -359,10 +401,40 @@ impl GridBuilder {
         self.cells.push((row, col, cell));
     }
 
-    fn finish(mut self, merges: Vec<Dimensions>) -> Grid {
+    /// Sort the cells into rows and fill the merges. Each cell a merge fills, and each row a
+    /// merge spans, is charged to the budget: a file declaring millions of overlapping merges
+    /// is refused rather than filled (filling and looking them up was unbounded).
+    fn finish(
+        mut self,
+        merges: Vec<Dimensions>,
+        budget: &mut CellBudget,
+    ) -> Result<Grid, ReadError> {
         self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+        let mut merges: Vec<Dimensions> = merges
+            .into_iter()
+            .filter(|m| {
+                // A file may declare a merge backwards ("B2:A1"): dropped before subtracting.
+                m.start.0 <= m.end.0
+                    && m.start.1 <= m.end.1
+                    && (2..=MAX_MERGE_FILL).contains(
+                        &((u64::from(m.end.0 - m.start.0) + 1)
+                            * (u64::from(m.end.1 - m.start.1) + 1)),
+                    )
+            })
+            .collect();
+        merges.sort_by_key(|m| (m.start, m.end));
+        merges.dedup();
+        for (i, m) in merges.iter().enumerate() {
+            for r in m.start.0..=m.end.0 {
+                budget.take_merged(&self.grid.name)?;
+                let at = self.grid.merge_rows.entry(r).or_default();
+                if at.len() < MAX_MERGES_PER_ROW {
+                    at.push(i as u32);
+                }
+            }
+        }
         if !merges.is_empty() {
-            self.fill_merges(&merges);
+            self.fill_merges(&merges, budget)?;
         }
         self.grid.merges = merges;
         let mut rows: Vec<GridRow> = Vec::new();
@@ -376,18 +448,18 @@ impl GridBuilder {
             }
         }
         self.grid.rows = rows;
-        self.grid
+        Ok(self.grid)
     }
 
     /// Copy each merged region's top-left value into its other cells (a 会议日期 merged
     /// over three meetings belongs to all three).
-    fn fill_merges(&mut self, merges: &[Dimensions]) {
+    fn fill_merges(
+        &mut self,
+        merges: &[Dimensions],
+        budget: &mut CellBudget,
+    ) -> Result<(), ReadError> {
         let mut extra = Vec::new();
         for m in merges {
-            let area = (u64::from(m.end.0 - m.start.0) + 1) * (u64::from(m.end.1 - m.start.1) + 1);
-            if area <= 1 || area > MAX_MERGE_FILL || m.end.0 < m.start.0 || m.end.1 < m.start.1 {
-                continue;
-            }
             let Ok(i) = self
                 .cells
                 .binary_search_by_key(&m.start, |(r, c, _)| (*r, *c))
@@ -403,6 +475,7 @@ impl GridBuilder {
                             .binary_search_by_key(&(r, c), |(r, c, _)| (*r, *c))
                             .is_err()
                     {
+                        budget.take_merged(&self.grid.name)?;
                         extra.push((r, c, value.clone()));
                     }
                 }
@@ -410,8 +483,11 @@ impl GridBuilder {
         }
         if !extra.is_empty() {
             self.cells.extend(extra);
+            // Stable: a cell two overlapping merges both fill keeps the first copy only.
             self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+            self.cells.dedup_by_key(|(r, c, _)| (*r, *c));
         }
+        Ok(())
     }
 }
 
@@ -423,7 +499,57 @@ fn worksheet_names<RS: Read + Seek, R: Reader<RS>>(book: &R) -> Vec<String> {
         .collect()
 }
 
-fn read_xlsx(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadError> {
+/// The largest `uniqueCount` an .xlsx's shared-string tables declare. calamine reserves
+/// that many strings up front, so a hostile count (a few digits) makes the allocation fail
+/// and the process abort. Every member named like `sharedStrings.xml` is looked at (calamine
+/// finds the table through the package's relationships), up to its `<sst>` element only.
+fn declared_shared_strings(bytes: &[u8]) -> u64 {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return 0;
+    };
+    let mut largest = 0;
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index(i) else { continue };
+        let named = f.name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        if !named.ends_with("sharedstrings.xml") {
+            continue;
+        }
+        let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(f));
+        xml.config_mut().check_end_names = false;
+        let mut buf = Vec::new();
+        loop {
+            match xml.read_event_into(&mut buf) {
+                Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                    if e.local_name().as_ref() == "sst" =>
+                {
+                    let n = e
+                        .try_get_attribute("uniqueCount")
+                        .ok()
+                        .flatten()
+                        .and_then(|a| a.value.trim_start_matches('+').parse::<u64>().ok());
+                    largest = largest.max(n.unwrap_or(0));
+                    break;
+                }
+                Ok(quick_xml::events::Event::Eof) | Err(_) => break,
+                _ => buf.clear(),
+            }
+        }
+    }
+    largest
+}
+
+fn read_xlsx(
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &mut CellBudget,
+) -> Result<Vec<Grid>, ReadError> {
+    let strings = declared_shared_strings(bytes);
+    if strings > limits.max_cells {
+        return Err(unreadable(format!(
+            "工作簿声明了 {strings} 个不同的文字内容，远超正常报表（上限 {}），文件可能已损坏或是恶意文件，已拒绝读取；请用 Excel 或 WPS 打开确认后重新保存再报送",
+            limits.max_cells
+        )));
+    }
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(broken)?;
     let is_1904 = book.has_1904_epoch();
     let mut merges = super::xlsx_merges::merges_by_sheet(bytes).unwrap_or_default();
@@ -444,7 +570,7 @@ fn read_xlsx(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadErr
             Some(m) => m,
             None => book.merge_cells_by_sheet_name(&name).map_err(broken)?,
         };
-        grids.push(b.finish(regions));
+        grids.push(b.finish(regions, budget)?);
     }
     Ok(grids)
 }
@@ -463,12 +589,22 @@ fn read_xlsb(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadErr
                 b.push(row, col, v);
             }
         }
-        grids.push(b.finish(Vec::new()));
+        grids.push(b.finish(Vec::new(), budget)?);
     }
     Ok(grids)
 }
 
 fn read_xls(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadError> {
+    // What calamine cannot survive (a looping sector chain, a sheet asking for terabytes)
+    // must be refused before it starts: an allocation failure aborts the whole run. The
+    // compound-file damage it would panic on is refused here too.
+    match crate::ingest::xls_guard::check(bytes) {
+        Ok(()) => {}
+        Err(crate::ingest::xls_guard::Refusal::Damaged) => {
+            return Err(broken("damaged compound file"));
+        }
+        Err(crate::ingest::xls_guard::Refusal::HugeSheet) => return Err(huge_sheet()),
+    }
     let mut book = Xls::new(Cursor::new(bytes)).map_err(broken)?;
     let is_1904 = book.has_1904_epoch();
     let mut grids = Vec::new();
@@ -480,7 +616,29 @@ fn read_xls(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadErro
     Ok(grids)
 }
 
-fn read_ods(bytes: &[u8], budget: &mut CellBudget) -> Result<Vec<Grid>, ReadError> {
+fn read_ods(
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &mut CellBudget,
+) -> Result<Vec<Grid>, ReadError> {
+    // What calamine cannot survive must be refused before it starts (ods_guard.rs): a
+    // table never closed (it loops for ever), repeats expanding into gigabytes.
+    if let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes))
+        && let Ok(content) = zip.by_name("content.xml")
+    {
+        use crate::ingest::ods_guard::{Scan, scan};
+        match scan(content.take(limits.max_inflated_bytes)) {
+            Scan::Hangs => return Err(broken("unclosed table")),
+            Scan::Reads { cells, .. } if cells > MAX_SHEET_RANGE => return Err(huge_sheet()),
+            Scan::Reads { text_bytes, .. } if text_bytes > limits.max_inflated_bytes => {
+                return Err(unreadable(format!(
+                    "工作表中重复填写的单元格展开后内容超过 {} MB，远超正常报表，文件可能已损坏或是恶意文件，已拒绝读取；请用 Excel 或 WPS 打开确认后另存为 .xlsx 再报送",
+                    limits.max_inflated_bytes >> 20
+                )));
+            }
+            Scan::Reads { .. } | Scan::Fails => {}
+        }
+    }
     let mut book = Ods::new(Cursor::new(bytes)).map_err(broken)?;
     let mut grids = Vec::new();
     for name in worksheet_names(&book) {
@@ -507,7 +665,7 @@ fn range_grid(
             b.push(r0 + r as u32, c0 + c as u32, cell);
         }
     }
-    Ok(b.finish(merges))
+    b.finish(merges, budget)
 }
 
 /// Build a grid from plain rows of text (CSV).
@@ -518,5 +676,151 @@ pub fn grid_from_text_rows(name: &str, rows: Vec<Vec<String>>) -> Grid {
             b.push(r as u32, c as u32, Cell::Text(v));
         }
     }
-    b.finish(Vec::new())
+    let mut unlimited = CellBudget {
+        left: u64::MAX,
+        limit: u64::MAX,
+    };
+    b.finish(Vec::new(), &mut unlimited)
+        .expect("no merges, no budget to exceed")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// An .xlsx fixture with one member's text replaced.
+    fn xlsx_with(member: &str, from: &str, to: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/single/libreoffice.xlsx");
+        let bytes = std::fs::read(path).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let name = f.name().unwrap().into_owned();
+            let mut text = Vec::new();
+            f.read_to_end(&mut text).unwrap();
+            if name == member {
+                let t = String::from_utf8(text).unwrap();
+                assert!(t.contains(from), "{member} has {from}");
+                text = t.replace(from, to).into_bytes();
+            }
+            out.start_file(name, opts).unwrap();
+            out.write_all(&text).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn xlsx_huge_shared_string_count_is_refused() {
+        let limits = Limits::default();
+        let fine = xlsx_with(
+            "xl/sharedStrings.xml",
+            "uniqueCount=\"14\"",
+            "uniqueCount=\"14\"",
+        );
+        assert_eq!(declared_shared_strings(&fine), 14);
+        assert!(read_grids(&fine, "xlsx", &limits).is_ok());
+        // calamine would reserve 10^12 strings (24 TB): the allocation fails and aborts.
+        let huge = xlsx_with(
+            "xl/sharedStrings.xml",
+            "uniqueCount=\"14\"",
+            "uniqueCount=\"1000000000000\"",
+        );
+        let e = read_grids(&huge, "xlsx", &limits).unwrap_err().to_string();
+        assert!(e.contains("1000000000000") && e.contains("请"), "{e}");
+    }
+
+    #[test]
+    fn backwards_merge_is_not_filled() {
+        // "B2:A1" as a file may declare it: start after end. Skipped, not subtracted.
+        let mut b = GridBuilder::new("会议记录", false);
+        b.push(1, 1, Cell::Text("2024-07-15".to_string()));
+        let backwards = Dimensions {
+            start: (1, 1),
+            end: (0, 0),
+        };
+        let g = b.finish(vec![backwards], &mut budget(100)).unwrap();
+        assert_eq!(g.rows.len(), 1);
+        assert_eq!(g.rows[0].cells.len(), 1);
+        assert!(g.merges.is_empty() && g.merge_at(0, 0).is_none());
+    }
+
+    fn budget(n: u64) -> CellBudget {
+        CellBudget { left: n, limit: n }
+    }
+
+    fn dims(r0: u32, c0: u32, r1: u32, c1: u32) -> Dimensions {
+        Dimensions {
+            start: (r0, c0),
+            end: (r1, c1),
+        }
+    }
+
+    #[test]
+    fn date_serial_beyond_excel_is_a_number() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        let date = |v: f64| {
+            convert(DataRef::DateTime(ExcelDateTime::new(
+                v,
+                ExcelDateTimeType::DateTime,
+                false,
+            )))
+        };
+        assert_eq!(
+            date(45_504.0),
+            Some(Cell::Date(NaiveDate::from_ymd_opt(2024, 7, 31).unwrap()))
+        );
+        // read_xlsb found an RK date cell of about 1e300: calamine's as_datetime panicked.
+        for v in [1e300, -1e300, 1e12, f64::INFINITY] {
+            assert_eq!(date(v), Some(Cell::Number(v)), "{v}");
+        }
+        assert!(matches!(date(f64::NAN), Some(Cell::Number(n)) if n.is_nan()));
+    }
+
+    #[test]
+    fn merges_fill_and_are_found_by_row() {
+        let mut b = GridBuilder::new("会议记录", false);
+        b.push(1, 0, Cell::Text("2024-07-15".to_string()));
+        b.push(0, 0, Cell::Text("红星村党支部会议记录".to_string()));
+        // The same merge twice, a title across A1:F1, a date down A2:A4.
+        let g = b
+            .finish(
+                vec![dims(1, 0, 3, 0), dims(0, 0, 0, 5), dims(1, 0, 3, 0)],
+                &mut budget(100),
+            )
+            .unwrap();
+        assert_eq!(g.merges.len(), 2);
+        assert_eq!(g.rows.len(), 4);
+        assert_eq!(
+            g.rows[3].get(0),
+            Some(&Cell::Text("2024-07-15".to_string()))
+        );
+        assert_eq!(g.horizontal_merge_at(0, 4), Some(&dims(0, 0, 0, 5)));
+        assert_eq!(g.horizontal_merge_at(2, 0), None);
+        assert_eq!(g.merge_at(2, 0), Some(&dims(1, 0, 3, 0)));
+    }
+
+    #[test]
+    fn overlapping_merges_cannot_multiply_cells() {
+        // 300 distinct merges over the same 100 × 100 block, each with the value at A1:
+        // filled one by one, they made 1.5 million copies of it. Now each cell is kept once
+        // and every fill is charged to the cell budget.
+        let overlapping: Vec<Dimensions> = (0..300)
+            .map(|i| dims(0, 0, 99 - i / 100, 99 - i % 100))
+            .collect();
+        let mut b = GridBuilder::new("党员花名册", false);
+        b.push(0, 0, Cell::Text("x".to_string()));
+        let g = b
+            .finish(overlapping.clone(), &mut budget(2_000_000))
+            .unwrap();
+        assert_eq!(g.rows.iter().map(|r| r.cells.len()).sum::<usize>(), 10_000);
+        let mut b = GridBuilder::new("党员花名册", false);
+        b.push(0, 0, Cell::Text("x".to_string()));
+        let e = b.finish(overlapping, &mut budget(20_000)).unwrap_err();
+        assert!(e.to_string().contains("合并单元格"), "{e}");
+    }
 }

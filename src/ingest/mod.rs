@@ -10,9 +10,11 @@ pub mod grid;
 pub mod header;
 pub mod idcard;
 pub mod info;
+pub mod ods_guard;
 pub mod rows;
 pub mod schema;
 pub mod vocab;
+pub mod xls_guard;
 pub mod xlsx_merges;
 
 use std::io::Read;

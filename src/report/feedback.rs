@@ -239,23 +239,10 @@ fn copy_sheet(
             flagged.entry(c).or_default().push(f);
         }
     }
-    // Merged regions are written once, as merges, like the branch sent them.
-    let merges: Vec<_> = grid
-        .merges
-        .iter()
-        .filter(|m| {
-            m.start != m.end
-                && (u64::from(m.end.0 - m.start.0) + 1) * (u64::from(m.end.1 - m.start.1) + 1)
-                    <= 10_000
-        })
-        .collect();
-    let covered = |r: u32, c: u32| {
-        merges.iter().any(|m| {
-            (m.start.0..=m.end.0).contains(&r)
-                && (m.start.1..=m.end.1).contains(&c)
-                && m.start != (r, c)
-        })
-    };
+    // Merged regions are written once, as merges, like the branch sent them (the reader
+    // keeps only well-formed ones of at most 10 000 cells, and indexes them by row).
+    let merges = &grid.merges;
+    let covered = |r: u32, c: u32| grid.merge_at(r, c).is_some_and(|m| m.start != (r, c));
     let mut widths = Widths::new(&[]);
     for row in &grid.rows {
         for (col, cell) in &row.cells {
@@ -286,12 +273,12 @@ fn copy_sheet(
             }
         }
     }
-    for m in &merges {
+    for m in merges {
         let value = grid
             .rows
-            .iter()
-            .find(|r| r.row == m.start.0)
-            .and_then(|r| r.get(m.start.1));
+            .binary_search_by_key(&m.start.0, |r| r.row)
+            .ok()
+            .and_then(|i| grid.rows[i].get(m.start.1));
         let text = value.map(|v| match shown(v, pii) {
             Out::Text(t, _) => t,
             Out::Num(n) | Out::NumToned(n, _) => number_text(n),
