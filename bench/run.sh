@@ -21,7 +21,27 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 if [ ! -d "$CORPUS" ]; then
-  (cd "$KIT" && python3 gen_scale.py --branches "$N" --out "$CORPUS" --seed 2024 >&2)
+  if [ "$N" -le 8000 ]; then
+    (cd "$KIT" && python3 gen_scale.py --branches "$N" --out "$CORPUS" --seed 2024 >&2)
+  else
+    # gen_scale.py sizes its unique 身份证号 for 8,192 branches × 128 members (2^20 IDs). Past
+    # 8,000 branches a temporary copy widens the space to 2^21 (birth dates drawn in 38-day
+    # instead of 77-day windows, still 1950–2004), so the corpus stays clean: 0 findings.
+    WIDE=$WORK/gen_scale_wide.py
+    python3 - "$KIT/gen_scale.py" "$WIDE" <<'PY'
+import sys
+src, dst = sys.argv[1], sys.argv[2]
+s = open(src).read()
+for a, b in [("h = g & 0xFFFFF", "h = g & 0x1FFFFF"),
+             ("h = (h * 0x9E3B5) & 0xFFFFF", "h = (h * 0x9E3B5) & 0x1FFFFF"),
+             ("bucket * 77 + birth_rng.randrange(77)", "bucket * 38 + birth_rng.randrange(38)"),
+             ("if not (1 <= a.branches <= 8000):", "if not (1 <= a.branches <= 16000):")]:
+    assert s.count(a) == 1, a
+    s = s.replace(a, b)
+open(dst, "w").write(s)
+PY
+    (cd "$KIT" && python3 "$WIDE" --branches "$N" --out "$CORPUS" --seed 2024 >&2)
+  fi
 fi
 (cd "$ROOT" && cargo build --release -q)
 (cd "$KIT/floor" && CARGO_TARGET_DIR=/tmp/orglife-floor-target cargo build --release -q)

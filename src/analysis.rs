@@ -104,7 +104,7 @@ pub fn analyse(
 /// Wall time per stage, printed to stderr when ORGLIFE_TIMINGS is set (for benchmarks).
 pub struct Stages {
     last: std::time::Instant,
-    laps: Vec<(&'static str, std::time::Duration)>,
+    laps: Vec<(&'static str, std::time::Duration, Option<u64>)>,
 }
 
 impl Default for Stages {
@@ -119,7 +119,7 @@ impl Default for Stages {
 impl Stages {
     pub fn lap(&mut self, name: &'static str) {
         let now = std::time::Instant::now();
-        self.laps.push((name, now - self.last));
+        self.laps.push((name, now - self.last, peak_rss_mib()));
         self.last = now;
     }
 
@@ -128,11 +128,24 @@ impl Stages {
             let parts: Vec<String> = self
                 .laps
                 .iter()
-                .map(|(n, d)| format!("{n} {:.3}s", d.as_secs_f64()))
+                .map(|(n, d, rss)| match rss {
+                    Some(m) => format!("{n} {:.3}s（峰值内存 {m} MiB）", d.as_secs_f64()),
+                    None => format!("{n} {:.3}s", d.as_secs_f64()),
+                })
                 .collect();
             eprintln!("用时：{}", parts.join("，"));
         }
     }
+}
+
+/// Peak resident memory so far (Linux `VmHWM`), for the benchmark's split by stage.
+fn peak_rss_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib = |key: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    };
+    Some(kib("VmHWM:")? / 1024)
 }
 
 /// A bar on stderr when it is a terminal; silent otherwise (logs, pipes, tests).

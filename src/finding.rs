@@ -53,15 +53,15 @@ impl Location {
     }
 
     pub fn at(files: &[FileEntry], p: Prov) -> Self {
-        let file = &files[p.file as usize];
+        let file = &files[p.file() as usize];
         Location {
             file: file.path.clone(),
             sheet: file
                 .sheets
-                .get(p.sheet as usize)
+                .get(p.sheet() as usize)
                 .map(|s| s.name.clone())
                 .unwrap_or_default(),
-            cell: Some((p.row, p.col)),
+            cell: Some((p.row(), p.col())),
         }
     }
 

@@ -7,6 +7,9 @@ use clap::Parser;
 use orglife::cli::{Cli, Command, usage_error};
 use orglife::cmd;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Panics are caught per file during ingest and reported as findings; never print a Rust
     // backtrace at the user.

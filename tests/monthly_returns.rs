@@ -34,7 +34,7 @@ fn two_months_merge_and_the_correction_supersedes() {
     // The August rows come from the correction, not from the file it corrects.
     let aug = &b.meetings[4];
     assert!(
-        model.files[aug.date.at.file as usize]
+        model.files[aug.date.at.file() as usize]
             .path
             .ends_with("8月台账（更正）.xlsx")
     );

@@ -29,7 +29,7 @@ pub fn run(args: &RemindArgs) -> Result<u8> {
         remind::write_notices(&a, dir, pii)
     })?;
     let list = args.out.join("催办名单.xlsx");
-    let mut wb = rust_xlsxwriter::Workbook::new();
+    let mut wb = crate::report::xlsx_style::workbook();
     summary::reminders_sheet(wb.add_worksheet(), &a, pii)
         .map_err(|e| anyhow!("生成催办名单失败：{e}"))?;
     write_atomic(

@@ -259,8 +259,8 @@ fn build_register(
                                 format!("支部名册中“{}”与“{first}”是同一个支部（名称重复），此行未读入；请删除重复行", b.name.value),
                                 Location::at(&model.files, at),
                             ));
-                            model.files[at.file as usize].sheets[at.sheet as usize]
-                                .reject_row(at.row);
+                            model.files[at.file() as usize].sheets[at.sheet() as usize]
+                                .reject_row(at.row());
                             continue;
                         }
                         seen.insert(b.key.clone(), b.name.value.clone());
@@ -446,7 +446,11 @@ fn merge_branch(
                 {
                     match s.records.take() {
                         Some(Records::$variant(r)) => {
-                            rows.extend(r);
+                            if rows.is_empty() {
+                                rows = r;
+                            } else {
+                                rows.extend(r);
+                            }
                             idx.push(s.index);
                         }
                         _ => unusable = true,
@@ -574,15 +578,22 @@ fn merge_branch(
         .iter()
         .filter_map(|&f| model.files[f as usize].period)
         .collect();
+    // The records live until the last output is written: no growth slack kept (it was a
+    // sixth of the model's memory).
     let br = &mut model.branches[b];
-    br.roster = roster;
-    br.meetings = meetings;
-    br.talks = talks;
-    br.problems = problems;
-    br.rectifications = rects;
-    br.results = results;
+    br.roster = tight(roster);
+    br.meetings = tight(meetings);
+    br.talks = tight(talks);
+    br.problems = tight(problems);
+    br.rectifications = tight(rects);
+    br.results = tight(results);
     br.presence = presence;
     br.periods = periods;
+}
+
+fn tight<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
 }
 
 fn cand<T>(file: &FileEntry, id: FileId, sheets: Vec<u16>, rows: T) -> Cand<T> {
@@ -650,7 +661,11 @@ fn supersede<T>(
 
 /// Records of the winning returns together; a row identical in every cell to one taken from
 /// another return is kept once (a July meeting repeated in the August return).
-fn combine<T: Rec>(winners: Vec<Cand<Vec<T>>>) -> Vec<T> {
+fn combine<T: Rec>(mut winners: Vec<Cand<Vec<T>>>) -> Vec<T> {
+    // One return (the usual case): its rows as they are; duplicates within a file are kept.
+    if winners.len() == 1 {
+        return winners.pop().map(|c| c.rows).unwrap_or_default();
+    }
     let mut out = Vec::new();
     let mut taken: HashMap<u64, FileId> = HashMap::new();
     for c in winners {
@@ -723,7 +738,7 @@ fn unique_ids<T>(
                 ),
                 Location::at(&model.files, at),
             ));
-            model.files[at.file as usize].sheets[at.sheet as usize].reject_row(at.row);
+            model.files[at.file() as usize].sheets[at.sheet() as usize].reject_row(at.row());
             continue;
         }
         first.insert(key, v.at);

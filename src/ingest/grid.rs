@@ -2,6 +2,7 @@
 //! with absolute positions and merged regions filled; text as written. Only this module
 //! knows calamine and CSV.
 
+use compact_str::CompactString;
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek};
 
@@ -20,7 +21,9 @@ pub const MAX_MERGES_PER_ROW: usize = 64;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
-    Text(String),
+    /// Inline up to 24 bytes (most cells: names, dates, categories): reading a sheet does not
+    /// allocate per cell, and the freed grid does not leave holes among the long-lived records.
+    Text(CompactString),
     Number(f64),
     Bool(bool),
     /// A cell formatted as a date (any date system already applied).
@@ -34,7 +37,8 @@ impl Cell {
     pub fn display(&self) -> std::borrow::Cow<'_, str> {
         use std::borrow::Cow;
         match self {
-            Cell::Text(s) | Cell::Error(s) => Cow::Borrowed(s),
+            Cell::Text(s) => Cow::Borrowed(s),
+            Cell::Error(s) => Cow::Borrowed(s),
             Cell::Number(n) => Cow::Owned(number_text(*n)),
             Cell::Bool(b) => Cow::Borrowed(if *b { "是" } else { "否" }),
             Cell::Date(d) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
@@ -315,8 +319,8 @@ const MAX_DATE_SERIAL: f64 = 2_958_465.0;
 fn convert(value: DataRef<'_>) -> Option<Cell> {
     Some(match value {
         DataRef::Empty => return None,
-        DataRef::SharedString(s) => Cell::Text(s.to_string()),
-        DataRef::String(s) => Cell::Text(s),
+        DataRef::SharedString(s) => Cell::Text(CompactString::from(s)),
+        DataRef::String(s) => Cell::Text(s.into()),
         DataRef::Int(i) => Cell::Number(i as f64),
         DataRef::Float(f) => Cell::Number(f),
         DataRef::Bool(b) => Cell::Bool(b),
@@ -336,9 +340,9 @@ fn convert(value: DataRef<'_>) -> Option<Cell> {
         }
         DataRef::DateTimeIso(s) => match iso_date(&s) {
             Some(d) => Cell::Date(d),
-            None => Cell::Text(s),
+            None => Cell::Text(s.into()),
         },
-        DataRef::DurationIso(s) => Cell::Text(s),
+        DataRef::DurationIso(s) => Cell::Text(s.into()),
         DataRef::Error(e) => Cell::Error(e.to_string()),
     })
 }
@@ -673,7 +677,7 @@ pub fn grid_from_text_rows(name: &str, rows: Vec<Vec<String>>) -> Grid {
     let mut b = GridBuilder::new(name, false);
     for (r, row) in rows.into_iter().enumerate() {
         for (c, v) in row.into_iter().enumerate() {
-            b.push(r as u32, c as u32, Cell::Text(v));
+            b.push(r as u32, c as u32, Cell::Text(v.into()));
         }
     }
     let mut unlimited = CellBudget {
@@ -738,7 +742,7 @@ mod tests {
     fn backwards_merge_is_not_filled() {
         // "B2:A1" as a file may declare it: start after end. Skipped, not subtracted.
         let mut b = GridBuilder::new("会议记录", false);
-        b.push(1, 1, Cell::Text("2024-07-15".to_string()));
+        b.push(1, 1, Cell::Text("2024-07-15".into()));
         let backwards = Dimensions {
             start: (1, 1),
             end: (0, 0),
@@ -784,8 +788,8 @@ mod tests {
     #[test]
     fn merges_fill_and_are_found_by_row() {
         let mut b = GridBuilder::new("会议记录", false);
-        b.push(1, 0, Cell::Text("2024-07-15".to_string()));
-        b.push(0, 0, Cell::Text("红星村党支部会议记录".to_string()));
+        b.push(1, 0, Cell::Text("2024-07-15".into()));
+        b.push(0, 0, Cell::Text("红星村党支部会议记录".into()));
         // The same merge twice, a title across A1:F1, a date down A2:A4.
         let g = b
             .finish(
@@ -795,10 +799,7 @@ mod tests {
             .unwrap();
         assert_eq!(g.merges.len(), 2);
         assert_eq!(g.rows.len(), 4);
-        assert_eq!(
-            g.rows[3].get(0),
-            Some(&Cell::Text("2024-07-15".to_string()))
-        );
+        assert_eq!(g.rows[3].get(0), Some(&Cell::Text("2024-07-15".into())));
         assert_eq!(g.horizontal_merge_at(0, 4), Some(&dims(0, 0, 0, 5)));
         assert_eq!(g.horizontal_merge_at(2, 0), None);
         assert_eq!(g.merge_at(2, 0), Some(&dims(1, 0, 3, 0)));
@@ -813,13 +814,13 @@ mod tests {
             .map(|i| dims(0, 0, 99 - i / 100, 99 - i % 100))
             .collect();
         let mut b = GridBuilder::new("党员花名册", false);
-        b.push(0, 0, Cell::Text("x".to_string()));
+        b.push(0, 0, Cell::Text("x".into()));
         let g = b
             .finish(overlapping.clone(), &mut budget(2_000_000))
             .unwrap();
         assert_eq!(g.rows.iter().map(|r| r.cells.len()).sum::<usize>(), 10_000);
         let mut b = GridBuilder::new("党员花名册", false);
-        b.push(0, 0, Cell::Text("x".to_string()));
+        b.push(0, 0, Cell::Text("x".into()));
         let e = b.finish(overlapping, &mut budget(20_000)).unwrap_err();
         assert!(e.to_string().contains("合并单元格"), "{e}");
     }

@@ -143,7 +143,7 @@ fn read_pairs(grid: &Grid, row: &GridRow, info: &mut BranchInfo, cx: &mut SheetC
         } else if let Some((k, v)) = text.split_once(':').filter(|(k, _)| info_key(k).is_some()) {
             let key = info_key(k).unwrap_or(0);
             if let Some(v) = clean_value(v) {
-                set(info, cx, key, &Cell::Text(v), (row.row, *col));
+                set(info, cx, key, &Cell::Text(v.into()), (row.row, *col));
                 any = true;
             }
         } else if i == 0

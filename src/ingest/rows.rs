@@ -28,12 +28,7 @@ pub struct SheetCtx<'a> {
 
 impl SheetCtx<'_> {
     pub fn prov(&self, row: u32, col: u32) -> Prov {
-        Prov {
-            file: self.file,
-            sheet: self.sheet_idx,
-            row,
-            col,
-        }
+        Prov::new(self.file, self.sheet_idx, row, col)
     }
 
     pub fn find(&mut self, code: &'static str, subject: &str, message: String, row: u32, col: u32) {
@@ -262,8 +257,8 @@ impl<'r> Row<'r> {
                         "「{field}」的“{}”不在规定范围内（应为：{allowed}），{fallback}",
                         v.value
                     ),
-                    v.at.row,
-                    v.at.col,
+                    v.at.row(),
+                    v.at.col(),
                 );
                 None
             }
@@ -283,8 +278,8 @@ impl<'r> Row<'r> {
                         "「{field}」的“{}”不是人数，已按空值处理；请填写整数",
                         v.value
                     ),
-                    v.at.row,
-                    v.at.col,
+                    v.at.row(),
+                    v.at.col(),
                 );
                 None
             }
@@ -690,7 +685,7 @@ fn reg_branch(row: &mut Row, cx: &mut SheetCtx) -> Option<RegBranch> {
     let category = category_text.and_then(|v| match vocab::category(&v.value) {
         Some(c) => Some(Val::new(c, v.at)),
         None => {
-            cx.find("D003", &row.subject, format!("「支部类别」的“{}”不在规定范围内（应为：村、社区、机关、事业单位、非公企业、社会组织），该支部的督导要求无法判断；请改为其中之一", v.value), v.at.row, v.at.col);
+            cx.find("D003", &row.subject, format!("「支部类别」的“{}”不在规定范围内（应为：村、社区、机关、事业单位、非公企业、社会组织），该支部的督导要求无法判断；请改为其中之一", v.value), v.at.row(), v.at.col());
             None
         }
     });
@@ -720,7 +715,7 @@ fn leader(row: &mut Row, cx: &mut SheetCtx) -> Option<Leader> {
     let rank = rank_text.and_then(|v| match vocab::rank(&v.value) {
         Some(r) => Some(Val::new(r, v.at)),
         None => {
-            cx.find("D003", &row.subject, format!("「职级」的“{}”不在职级序列中（办事员、科员、副科级、正科级、副处级、正处级、副厅级、正厅级或对应职级），无法判断是否达到督导要求；请改为规范职级", v.value), v.at.row, v.at.col);
+            cx.find("D003", &row.subject, format!("「职级」的“{}”不在职级序列中（办事员、科员、副科级、正科级、副处级、正处级、副厅级、正厅级或对应职级），无法判断是否达到督导要求；请改为规范职级", v.value), v.at.row(), v.at.col());
             None
         }
     });
@@ -782,7 +777,7 @@ fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
             match vocab::special(&piece) {
                 Some(Some(s)) => special.push(Val::new(s, v.at)),
                 Some(None) => {}
-                None => cx.find("D003", &row.subject, format!("「特殊情况」的“{piece}”不在规定范围内（应为：流动党员、困难党员、年老体弱党员），已忽略"), v.at.row, v.at.col),
+                None => cx.find("D003", &row.subject, format!("「特殊情况」的“{piece}”不在规定范围内（应为：流动党员、困难党员、年老体弱党员），已忽略"), v.at.row(), v.at.col()),
             }
         }
     }
@@ -877,7 +872,7 @@ fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>> {
             .map(|piece| {
                 let r = vocab::rank(piece);
                 if r.is_none() {
-                    cx.find("D003", &row.subject, format!("「督导人员职级」的“{piece}”不在职级序列中，无法判断督导人员职级；请改为规范职级（如“副科级”“四级主任科员”）"), v.at.row, v.at.col);
+                    cx.find("D003", &row.subject, format!("「督导人员职级」的“{piece}”不在职级序列中，无法判断督导人员职级；请改为规范职级（如“副科级”“四级主任科员”）"), v.at.row(), v.at.col());
                 }
                 r
             })
@@ -906,7 +901,7 @@ fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>> {
                 } else {
                     "如是专题组织生活会，请注明召开的是“支委会”还是“党员大会”"
                 };
-                cx.find("D003", &row.subject, format!("「会议类型」的“{piece}”不在规定范围内（应为：集中学习、主题党日、党课、支委会、党员大会、党小组会），本条不计入任何环节；{hint}"), kind_text.at.row, kind_text.at.col);
+                cx.find("D003", &row.subject, format!("「会议类型」的“{piece}”不在规定范围内（应为：集中学习、主题党日、党课、支委会、党员大会、党小组会），本条不计入任何环节；{hint}"), kind_text.at.row(), kind_text.at.col());
                 if !kinds.contains(&MeetingKind::Other) {
                     kinds.push(MeetingKind::Other);
                 }
@@ -1078,8 +1073,8 @@ fn result(row: &mut Row, cx: &mut SheetCtx) -> Option<RectResult> {
                 "D003",
                 &row.subject,
                 format!("「完成情况」的“{}”不在规定范围内（应为：已完成、基本完成、推进中、长期坚持、未完成），已按“未完成”处理；请改为其中之一", v.value),
-                v.at.row,
-                v.at.col,
+                v.at.row(),
+                v.at.col(),
             );
             Val::new(ResultStatus::NotDone, v.at)
         }
@@ -1096,7 +1091,7 @@ fn result(row: &mut Row, cx: &mut SheetCtx) -> Option<RectResult> {
         let col = row
             .header
             .col("完成日期")
-            .or(status.as_ref().map(|s| s.at.col))
+            .or(status.as_ref().map(|s| s.at.col()))
             .unwrap_or(0);
         cx.find(
             "D001",

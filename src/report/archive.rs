@@ -99,12 +99,12 @@ fn list(v: &Option<Val<Vec<String>>>) -> String {
 impl Records<'_> {
     /// 来源文件, 工作表, 单元格 of a value.
     fn place(&self, at: Prov) -> [String; 3] {
-        let file = self.sources.get(at.file as usize).cloned();
+        let file = self.sources.get(at.file() as usize).cloned();
         let sheet = self
             .model
             .files
-            .get(at.file as usize)
-            .and_then(|f| f.sheets.get(usize::from(at.sheet)))
+            .get(at.file() as usize)
+            .and_then(|f| f.sheets.get(usize::from(at.sheet())))
             .map(|s| s.name.clone());
         [file.unwrap_or_default(), sheet.unwrap_or_default(), at.a1()]
     }

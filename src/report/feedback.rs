@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
-use rust_xlsxwriter::{Note, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Note, Worksheet, XlsxError};
 
 use super::mask::{Pii, mask_id, mask_phone};
 use super::xlsx_style::{
@@ -66,7 +66,7 @@ fn workbook(
     findings: &[&Finding],
     pii: Pii,
 ) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = super::xlsx_style::workbook();
     let ws = wb.add_worksheet();
     ws.set_name("问题清单")?;
     first_sheet(ws, a, b, o, findings, pii)?;
@@ -181,7 +181,7 @@ fn first_sheet(
         "工作表",
         "单元格",
     ];
-    let rows = findings
+    let rows: Vec<Vec<Out>> = findings
         .iter()
         .enumerate()
         .map(|(i, f)| {
@@ -252,24 +252,30 @@ fn copy_sheet(
             let worst = flagged
                 .get(&(row.row, *col))
                 .and_then(|fs| fs.iter().map(|f| f.severity).min());
-            let fmt = match worst {
-                Some(s) => tones
+            // An unflagged cell takes the workbook's default format: no per-cell format lookup.
+            let fmt = worst.map(|s| {
+                tones
                     .iter()
                     .find(|(t, _)| *t == severity_tone(s))
-                    .map_or(&plain, |(_, f)| f),
-                None => &plain,
-            };
-            match shown(cell, pii) {
-                Out::Num(n) | Out::NumToned(n, _) => {
+                    .map_or(&plain, |(_, f)| f)
+            });
+            match (shown(cell, pii), fmt) {
+                (Out::Num(n) | Out::NumToned(n, _), Some(fmt)) => {
                     ws.write_number_with_format(row.row, *col as u16, n, fmt)?;
                 }
-                Out::Text(t, _) => {
+                (Out::Num(n) | Out::NumToned(n, _), None) => {
+                    ws.write_number(row.row, *col as u16, n)?;
+                }
+                (Out::Text(t, _), fmt) => {
                     if (*col as usize) < 200 {
                         widths.see(*col as usize, &t.chars().take(40).collect::<String>());
                     }
-                    ws.write_string_with_format(row.row, *col as u16, &t, fmt)?;
+                    match fmt {
+                        Some(fmt) => ws.write_string_with_format(row.row, *col as u16, &t, fmt)?,
+                        None => ws.write_string(row.row, *col as u16, &t)?,
+                    };
                 }
-                Out::Empty => {}
+                (Out::Empty, _) => {}
             }
         }
     }

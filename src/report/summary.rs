@@ -1,7 +1,7 @@
 //! 汇总.xlsx, the township summary workbook (SPEC §5): 总览 with a chart, 问题明细, 催办名单,
 //! 督导覆盖, 谈心谈话覆盖, 三张清单汇总, 党员汇总, 输入文件 and 规则说明.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartSolidFill, ChartType, Color, Workbook, Worksheet, XlsxError,
@@ -21,7 +21,7 @@ use crate::rules::overview::{BranchOverview, Overall, Returned};
 use crate::rules::phase::{PhaseKey, Status};
 
 pub fn render(a: &Analysis, pii: Pii) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = super::xlsx_style::workbook();
     overview(&mut wb, a, pii)?;
     findings(&mut wb, a, pii)?;
     reminders_sheet(wb.add_worksheet(), a, pii)?;
@@ -270,7 +270,7 @@ fn findings(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> 
         "工作表",
         "单元格",
     ];
-    let rows = a
+    let rows: Vec<Vec<Out>> = a
         .findings
         .iter()
         .enumerate()
@@ -308,7 +308,7 @@ pub fn reminders_sheet(ws: &mut Worksheet, a: &Analysis, pii: Pii) -> Result<(),
         "最长逾期（天）",
         "严重问题",
     ];
-    let rows = a
+    let rows: Vec<Vec<Out>> = a
         .overview
         .branches
         .iter()
@@ -442,7 +442,7 @@ fn talks(wb: &mut Workbook, a: &Analysis) -> Result<(), XlsxError> {
             if d == t { Tone::Good } else { Tone::Bad },
         )
     };
-    let rows = a
+    let rows: Vec<Vec<Out>> = a
         .overview
         .branches
         .iter()
@@ -501,14 +501,26 @@ fn three_lists(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxErro
         .map(|f| (f.branch.as_str(), f.subject.as_str()))
         .collect();
     let fold = |s: &str| crate::text::fold_name(s);
-    let mut rows = Vec::new();
-    for b in &a.model.branches {
+    // Rows are made branch by branch as the sheet is written (never the whole township's at
+    // once), and each branch's links are looked up in maps, not by scanning every pair.
+    let rows = a.model.branches.iter().flat_map(|b| {
+        let mut rows: Vec<Vec<Out>> = Vec::new();
+        let mut last_result: HashMap<String, &crate::model::RectResult> = HashMap::new();
+        for x in &b.results {
+            last_result.insert(fold(&x.rect_id.value), x);
+        }
+        let mut rects_of: HashMap<String, Vec<&crate::model::Rectification>> = HashMap::new();
+        for r in &b.rectifications {
+            let mut seen = HashSet::new();
+            for pid in &r.problem_ids.value {
+                let key = fold(pid);
+                if seen.insert(key.clone()) {
+                    rects_of.entry(key).or_default().push(r);
+                }
+            }
+        }
         let rect_row = |r: &crate::model::Rectification| -> Vec<Out> {
-            let result = b
-                .results
-                .iter()
-                .rev()
-                .find(|x| fold(&x.rect_id.value) == fold(&r.id.value));
+            let result = last_result.get(&fold(&r.id.value)).copied();
             let deadline = match r.deadline.value {
                 Deadline::Date(d) => d.format("%Y-%m-%d").to_string(),
                 Deadline::AtOnce => "立行立改".to_string(),
@@ -551,16 +563,9 @@ fn three_lists(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxErro
                     Out::text(pdate(&p.date.value)),
                 ]
             };
-            let rects: Vec<_> = b
-                .rectifications
-                .iter()
-                .filter(|r| {
-                    r.problem_ids
-                        .value
-                        .iter()
-                        .any(|x| fold(x) == fold(&p.id.value))
-                })
-                .collect();
+            let rects = rects_of
+                .get(&fold(&p.id.value))
+                .map_or(&[][..], |v| v.as_slice());
             if rects.is_empty() {
                 let mut row = head();
                 row.extend([
@@ -597,7 +602,8 @@ fn three_lists(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxErro
             row.extend(rect_row(r));
             rows.push(row);
         }
-    }
+        rows
+    });
     table(ws, 0, &headers, rows, 40)?;
     Ok(())
 }
@@ -621,12 +627,16 @@ fn members(wb: &mut Workbook, model: &Model, pii: Pii) -> Result<(), XlsxError> 
         "身份证号",
         "联系电话",
     ];
-    let mut rows = Vec::new();
-    for b in &model.branches {
-        for m in &b.roster {
+    // Rows are made as the sheet is written, never the whole township's at once.
+    let rows = model
+        .branches
+        .iter()
+        .flat_map(|b| b.roster.iter().map(move |m| (b, m)))
+        .enumerate()
+        .map(|(i, (b, m))| {
             let special: Vec<&str> = m.special.iter().map(|s| s.value.label()).collect();
-            rows.push(vec![
-                Out::Num((rows.len() + 1) as f64),
+            vec![
+                Out::Num((i + 1) as f64),
                 Out::text(&b.name),
                 Out::text(&m.name.value),
                 Out::text(m.gender.as_ref().map_or("", |g| g.value.label())),
@@ -658,9 +668,8 @@ fn members(wb: &mut Workbook, model: &Model, pii: Pii) -> Result<(), XlsxError> 
                         .map(|v| phone_shown(&v.value, pii))
                         .unwrap_or_default(),
                 ),
-            ]);
-        }
-    }
+            ]
+        });
     table(ws, 0, &headers, rows, 30)?;
     Ok(())
 }
@@ -829,7 +838,7 @@ fn rules_sheet(wb: &mut Workbook) -> Result<(), XlsxError> {
         "怎么改",
         "何时检查",
     ];
-    let rows = CATALOG
+    let rows: Vec<Vec<Out>> = CATALOG
         .iter()
         .map(|d| {
             vec![

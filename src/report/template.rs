@@ -8,7 +8,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
-    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    FormatAlign, FormatBorder, Worksheet, XlsxError,
 };
 
 use super::xlsx_style::{base, display_width, header, print_setup, title, wrap};
@@ -393,7 +393,7 @@ pub fn branch_workbook(
     campaign: &Campaign,
     fill: Option<&BranchFill>,
 ) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = super::xlsx_style::workbook();
     branch_guide(wb.add_worksheet(), campaign)?;
     info_sheet(
         wb.add_worksheet(),
@@ -416,7 +416,7 @@ pub fn register_workbook(
     campaign: &Campaign,
     fill: Option<&RegisterFill>,
 ) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = super::xlsx_style::workbook();
     register_guide(wb.add_worksheet(), campaign)?;
     table_sheet(
         wb.add_worksheet(),

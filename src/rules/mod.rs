@@ -263,15 +263,12 @@ impl<'a> Ctx<'a> {
         let sheet = self
             .model
             .files
-            .get(at.file as usize)
-            .and_then(|f| f.sheets.get(at.sheet as usize));
+            .get(at.file() as usize)
+            .and_then(|f| f.sheets.get(at.sheet() as usize));
         let col = sheet
             .and_then(|s| s.columns.iter().find(|(n, _)| *n == field))
             .map(|(_, c)| *c);
-        self.at(Prov {
-            col: col.unwrap_or(at.col),
-            ..at
-        })
+        self.at(at.with_col(col.unwrap_or(at.col())))
     }
 
     pub fn leader(&self, name: &str) -> Option<&'a Leader> {

@@ -60,10 +60,10 @@ pub fn file<'a>(model: &'a Model, suffix: &str) -> &'a FileEntry {
 
 /// (file path, sheet name, A1) of a provenance.
 pub fn place(model: &Model, p: Prov) -> (String, String, String) {
-    let f = &model.files[p.file as usize];
+    let f = &model.files[p.file() as usize];
     (
         f.path.clone(),
-        f.sheets[p.sheet as usize].name.clone(),
+        f.sheets[p.sheet() as usize].name.clone(),
         p.a1(),
     )
 }
