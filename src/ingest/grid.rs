@@ -41,8 +41,19 @@ impl Cell {
             Cell::Error(s) => Cow::Borrowed(s),
             Cell::Number(n) => Cow::Owned(number_text(*n)),
             Cell::Bool(b) => Cow::Borrowed(if *b { "是" } else { "否" }),
-            Cell::Date(d) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
+            Cell::Date(d) => Cow::Owned(iso_date_text(*d)),
         }
+    }
+}
+
+/// `2024-07-31`: what chrono's `%Y-%m-%d` prints, without parsing a format string for each of
+/// the half million date cells of a county (it showed in the profile).
+pub fn iso_date_text(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    if (0..=9999).contains(&d.year()) {
+        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    } else {
+        d.format("%Y-%m-%d").to_string()
     }
 }
 
@@ -554,9 +565,16 @@ fn read_xlsx(
             limits.max_cells
         )));
     }
-    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(broken)?;
+    // Sheets inflated once, merges found on the way; else the original and a second pass.
+    let (package, mut merges) = match super::xlsx_merges::unpack(bytes) {
+        Some((package, merges)) => (std::borrow::Cow::Owned(package), merges),
+        None => (
+            std::borrow::Cow::Borrowed(bytes),
+            super::xlsx_merges::merges_by_sheet(bytes).unwrap_or_default(),
+        ),
+    };
+    let mut book = Xlsx::new(Cursor::new(&package[..])).map_err(broken)?;
     let is_1904 = book.has_1904_epoch();
-    let mut merges = super::xlsx_merges::merges_by_sheet(bytes).unwrap_or_default();
     let mut grids = Vec::new();
     for name in worksheet_names(&book) {
         let mut b = GridBuilder::new(&name, is_1904);
@@ -692,6 +710,25 @@ pub fn grid_from_text_rows(name: &str, rows: Vec<Vec<String>>) -> Grid {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn iso_date_text_prints_what_chrono_prints() {
+        let mut d = NaiveDate::from_ymd_opt(1899, 12, 25).unwrap();
+        while d < NaiveDate::from_ymd_opt(2101, 1, 10).unwrap() {
+            assert_eq!(iso_date_text(d), d.format("%Y-%m-%d").to_string());
+            d += chrono::TimeDelta::days(13);
+        }
+        for (y, m, dd) in [
+            (1, 1, 1),
+            (999, 2, 3),
+            (9999, 12, 31),
+            (-5, 6, 7),
+            (10_000, 1, 1),
+        ] {
+            let d = NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+            assert_eq!(iso_date_text(d), d.format("%Y-%m-%d").to_string());
+        }
+    }
 
     /// An .xlsx fixture with one member's text replaced.
     fn xlsx_with(member: &str, from: &str, to: &str) -> Vec<u8> {
