@@ -9,6 +9,9 @@ use std::io::{Cursor, Read};
 use calamine::Dimensions;
 use memchr::memmem;
 
+/// Sheet name → its merged regions.
+pub type Merges = HashMap<String, Vec<Dimensions>>;
+
 /// Sheets bigger than this in all (inflated) are left to the streaming path: the copy below
 /// holds a workbook's inflated sheets in memory at once.
 const MAX_UNPACKED: u64 = 64 << 20;
@@ -21,7 +24,7 @@ const MAX_UNPACKED: u64 = 64 << 20;
 /// time, a quarter of the read floor. Here each sheet is inflated once: its bytes are searched
 /// for merges, then handed to calamine as a stored entry (a copy and a CRC, no inflate). Every
 /// other part is copied as it is, still compressed.
-pub fn unpack(bytes: &[u8]) -> Option<(Vec<u8>, HashMap<String, Vec<Dimensions>>)> {
+pub fn unpack(bytes: &[u8]) -> Option<(Vec<u8>, Merges)> {
     use zip::write::SimpleFileOptions;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let sheets = sheet_paths(&mut zip)?;
@@ -93,7 +96,7 @@ fn sheet_paths<R: Read + std::io::Seek>(
 
 /// Sheet name → merged regions; `None` when the package cannot be understood this way (the
 /// caller then asks calamine).
-pub fn merges_by_sheet(bytes: &[u8]) -> Option<HashMap<String, Vec<Dimensions>>> {
+pub fn merges_by_sheet(bytes: &[u8]) -> Option<Merges> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let mut out = HashMap::new();
     for (path, name) in sheet_paths(&mut zip)? {
