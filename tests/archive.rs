@@ -348,8 +348,8 @@ fn members(input: &Path) -> Vec<(String, String, Option<String>)> {
             b.roster.iter().map(|m| {
                 (
                     b.name.clone(),
-                    m.name.value.clone(),
-                    m.id_number.as_ref().map(|v| v.value.clone()),
+                    m.name.value.to_string(),
+                    m.id_number.as_ref().map(|v| v.value.to_string()),
                 )
             })
         })

@@ -1991,7 +1991,7 @@ fn put1<T>(
     out.push((f, show(&v.value), loc(model, v.at)));
 }
 
-fn names_list(v: &[String]) -> String {
+fn names_list(v: &[orglife::model::Text]) -> String {
     v.join("|")
 }
 
@@ -2009,7 +2009,7 @@ fn pd(p: &PDate) -> String {
 
 fn project_member(model: &Model, m: &Member) -> Vec<Exp> {
     let mut o = Vec::new();
-    put1(&mut o, model, "姓名", &m.name, String::clone);
+    put1(&mut o, model, "姓名", &m.name, |s| s.to_string());
     put(&mut o, model, "性别", &m.gender, |g| {
         g.label().to_string()
     });
@@ -2026,9 +2026,11 @@ fn project_member(model: &Model, m: &Member) -> Vec<Exp> {
         let labels: Vec<&str> = m.special.iter().map(|s| s.value.label()).collect();
         o.push(("特殊情况", labels.join("|"), loc(model, first.at)));
     }
-    put(&mut o, model, "党小组", &m.group, String::clone);
-    put(&mut o, model, "身份证号", &m.id_number, String::clone);
-    put(&mut o, model, "联系电话", &m.phone, String::clone);
+    put(&mut o, model, "党小组", &m.group, |s| s.to_string());
+    put(&mut o, model, "身份证号", &m.id_number, |s| {
+        s.to_string()
+    });
+    put(&mut o, model, "联系电话", &m.phone, |s| s.to_string());
     o
 }
 
@@ -2040,11 +2042,11 @@ fn project_meeting(model: &Model, m: &Meeting) -> Vec<Exp> {
     put1(&mut o, model, "会议日期", &m.date, pd);
     put(&mut o, model, "应到人数", &m.expected, u32::to_string);
     put(&mut o, model, "实到人数", &m.present, u32::to_string);
-    put(&mut o, model, "主持人", &m.host, String::clone);
+    put(&mut o, model, "主持人", &m.host, |s| s.to_string());
     put(&mut o, model, "参会人员", &m.attendees, |v| {
         names_list(v)
     });
-    put(&mut o, model, "学习内容", &m.content, String::clone);
+    put(&mut o, model, "学习内容", &m.content, |s| s.to_string());
     put(&mut o, model, "督导人员", &m.supervisors, |v| {
         names_list(v)
     });
@@ -2057,7 +2059,7 @@ fn project_meeting(model: &Model, m: &Meeting) -> Vec<Exp> {
 fn project_talk(model: &Model, x: &Talk) -> Vec<Exp> {
     let mut o = Vec::new();
     put1(&mut o, model, "谈话日期", &x.date, pd);
-    put1(&mut o, model, "谈话人", &x.talker, String::clone);
+    put1(&mut o, model, "谈话人", &x.talker, |s| s.to_string());
     put1(&mut o, model, "谈话对象", &x.partners, |v| {
         names_list(v)
     });
@@ -2067,36 +2069,40 @@ fn project_talk(model: &Model, x: &Talk) -> Vec<Exp> {
     put(&mut o, model, "谈话方式", &x.mode, |v| {
         v.label().to_string()
     });
-    put(&mut o, model, "主要内容", &x.content, String::clone);
+    put(&mut o, model, "主要内容", &x.content, |s| s.to_string());
     o
 }
 
 fn project_problem(model: &Model, x: &Problem) -> Vec<Exp> {
     let mut o = Vec::new();
-    put1(&mut o, model, "编号", &x.id, String::clone);
-    put1(&mut o, model, "责任主体", &x.owner, String::clone);
-    put(&mut o, model, "问题类别", &x.category, String::clone);
-    put1(&mut o, model, "问题描述", &x.description, String::clone);
+    put1(&mut o, model, "编号", &x.id, |s| s.to_string());
+    put1(&mut o, model, "责任主体", &x.owner, |s| s.to_string());
+    put(&mut o, model, "问题类别", &x.category, |s| {
+        s.to_string()
+    });
+    put1(&mut o, model, "问题描述", &x.description, |s| {
+        s.to_string()
+    });
     put1(&mut o, model, "查摆日期", &x.date, pd);
     o
 }
 
 fn project_rect(model: &Model, x: &Rectification) -> Vec<Exp> {
     let mut o = Vec::new();
-    put1(&mut o, model, "编号", &x.id, String::clone);
+    put1(&mut o, model, "编号", &x.id, |s| s.to_string());
     put1(&mut o, model, "问题编号", &x.problem_ids, |v| {
         names_list(v)
     });
-    put1(&mut o, model, "整改事项", &x.item, String::clone);
-    put1(&mut o, model, "整改措施", &x.measure, String::clone);
-    put1(&mut o, model, "责任人", &x.owner, String::clone);
+    put1(&mut o, model, "整改事项", &x.item, |s| s.to_string());
+    put1(&mut o, model, "整改措施", &x.measure, |s| s.to_string());
+    put1(&mut o, model, "责任人", &x.owner, |s| s.to_string());
     put1(&mut o, model, "整改时限", &x.deadline, deadline_text);
     o
 }
 
 fn project_result(model: &Model, x: &RectResult) -> Vec<Exp> {
     let mut o = Vec::new();
-    put1(&mut o, model, "整改编号", &x.rect_id, String::clone);
+    put1(&mut o, model, "整改编号", &x.rect_id, |s| s.to_string());
     put1(&mut o, model, "完成情况", &x.status, |s| {
         s.label().to_string()
     });

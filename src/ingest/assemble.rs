@@ -60,7 +60,7 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
         .register
         .branches
         .iter()
-        .map(|b| b.name.value.clone())
+        .map(|b| b.name.value.to_string())
         .collect();
     let matcher = Matcher::new(names.iter().map(String::as_str), cx.campaign.township());
     let no_register = model.register.branches.is_empty();
@@ -263,7 +263,7 @@ fn build_register(
                                 .reject_row(at.row());
                             continue;
                         }
-                        seen.insert(b.key.clone(), b.name.value.clone());
+                        seen.insert(b.key.clone(), b.name.value.to_string());
                         model.register.branches.push(b);
                     }
                 }
@@ -316,7 +316,7 @@ fn branch_hints(file: &FileEntry, sheets: &[ParsedSheet]) -> Vec<String> {
     let mut hints = Vec::new();
     for s in sheets {
         if let Some(Records::Info(info)) = &s.records {
-            hints.extend(info.name.as_ref().map(|v| v.value.clone()));
+            hints.extend(info.name.as_ref().map(|v| v.value.to_string()));
         }
     }
     for s in sheets {
@@ -337,7 +337,7 @@ fn branch_hints(file: &FileEntry, sheets: &[ParsedSheet]) -> Vec<String> {
 /// else its folder (when not the input folder itself), else its file name.
 fn own_name(file: &FileEntry, sheets: &[ParsedSheet]) -> Option<String> {
     let stated = sheets.iter().find_map(|s| match &s.records {
-        Some(Records::Info(info)) => info.name.as_ref().map(|v| v.value.clone()),
+        Some(Records::Info(info)) => info.name.as_ref().map(|v| v.value.to_string()),
         _ => None,
     });
     let column = sheets
@@ -712,7 +712,7 @@ fn merge_info(into: &mut BranchInfo, from: BranchInfo) {
 /// with D008.
 fn unique_ids<T>(
     rows: Vec<T>,
-    id: impl Fn(&T) -> &Val<String>,
+    id: impl Fn(&T) -> &Val<Text>,
     sheet: &str,
     branch: &str,
     model: &mut Model,

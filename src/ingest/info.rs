@@ -153,8 +153,10 @@ fn read_pairs(grid: &Grid, row: &GridRow, info: &mut BranchInfo, cx: &mut SheetC
             // An item the tool has no use for: kept, so that nothing sent goes unseen.
             let (vcol, vcell) = &row.cells[1];
             if let Some(v) = clean_value(&vcell.display()) {
-                info.extra
-                    .push((fold_header(&text), Val::new(v, cx.prov(row.row, *vcol))));
+                info.extra.push((
+                    fold_header(&text),
+                    Val::new(v.into(), cx.prov(row.row, *vcol)),
+                ));
                 any = true;
             }
             i += 1;
@@ -187,21 +189,21 @@ fn set(info: &mut BranchInfo, cx: &mut SheetCtx, key: usize, cell: &Cell, at: (u
         _ => None,
     };
     match field {
-        "支部名称" => info.name = text().map(|t| Val::new(t, prov)),
-        "填报人" => info.reporter = text().map(|t| Val::new(fold_name(&t), prov)),
+        "支部名称" => info.name = text().map(|t| Val::new(t.into(), prov)),
+        "填报人" => info.reporter = text().map(|t| Val::new(fold_name(&t).into(), prov)),
         "填报日期" => info.report_date = date(cx),
         "公示日期" => info.publicised = date(cx),
         "备案日期" => info.filed = date(cx),
         "报送月份" => info.period = period(cell, cx, at).map(|p| Val::new(p, prov)),
-        "公示范围" => info.publicised_scope = text().map(|t| Val::new(t, prov)),
-        "支部类别" => info.category = text().map(|t| Val::new(t, prov)),
-        "书记" => info.secretary = text().map(|t| Val::new(fold_name(&t), prov)),
+        "公示范围" => info.publicised_scope = text().map(|t| Val::new(t.into(), prov)),
+        "支部类别" => info.category = text().map(|t| Val::new(t.into(), prov)),
+        "书记" => info.secretary = text().map(|t| Val::new(fold_name(&t).into(), prov)),
         "党员人数" => {
             info.member_count = text()
                 .and_then(|t| t.trim_end_matches('人').trim().parse::<u32>().ok())
                 .map(|n| Val::new(n, prov))
         }
-        "联系电话" => info.phone = text().map(|t| Val::new(t, prov)),
+        "联系电话" => info.phone = text().map(|t| Val::new(t.into(), prov)),
         _ => {}
     }
 }

@@ -125,7 +125,7 @@ impl<'r> Row<'r> {
     }
 
     /// A cell's cleaned text; formula errors are reported (D003) and read as empty.
-    fn text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<String>> {
+    fn text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         let (cell, col) = self.cell(field)?;
         let text = match cell {
             Cell::Error(e) => {
@@ -141,12 +141,12 @@ impl<'r> Row<'r> {
             Cell::Number(n) => Some(number_text(*n)),
             other => clean_value(&other.display()),
         }?;
-        Some(Val::new(text, cx.prov(self.row, col)))
+        Some(Val::new(Text::from(text), cx.prov(self.row, col)))
     }
 
-    fn name(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<String>> {
+    fn name(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         self.text(cx, field)
-            .map(|v| Val::new(fold_name(&v.value), v.at))
+            .map(|v| Val::new(Text::from(fold_name(&v.value)), v.at))
             .filter(|v| !v.value.is_empty())
     }
 
@@ -164,7 +164,7 @@ impl<'r> Row<'r> {
 
     /// Free text (学习内容, 问题描述…) kept as written, full-width punctuation and all: it is
     /// shown back to people, and rules fold it themselves when they search it.
-    fn free_text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<String>> {
+    fn free_text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         match self.cell(field)? {
             (Cell::Text(t), col) => {
                 let t = t.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
@@ -172,13 +172,13 @@ impl<'r> Row<'r> {
                 if t.is_empty() || (t.len() <= 8 && clean_value(t).is_none()) {
                     return None;
                 }
-                Some(Val::new(t.to_string(), cx.prov(self.row, col)))
+                Some(Val::new(Text::from(t), cx.prov(self.row, col)))
             }
             _ => self.text(cx, field),
         }
     }
 
-    fn required_free_text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<String>> {
+    fn required_free_text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         let v = self.free_text(cx, field);
         if v.is_none() {
             self.missing(cx, field, field);
@@ -186,7 +186,7 @@ impl<'r> Row<'r> {
         v
     }
 
-    fn required_text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<String>> {
+    fn required_text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         let v = self.text(cx, field);
         if v.is_none() {
             self.missing(cx, field, field);
@@ -194,7 +194,7 @@ impl<'r> Row<'r> {
         v
     }
 
-    fn required_name(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<String>> {
+    fn required_name(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         let v = self.name(cx, field);
         if v.is_none() {
             self.missing(cx, field, field);
@@ -286,9 +286,9 @@ impl<'r> Row<'r> {
         }
     }
 
-    fn names(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Vec<String>>> {
+    fn names(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Vec<Text>>> {
         let v = self.text(cx, field)?;
-        let list = split_names(&v.value);
+        let list: Vec<Text> = split_names(&v.value).into_iter().map(Text::from).collect();
         (!list.is_empty()).then(|| Val::new(list, v.at))
     }
 
@@ -813,7 +813,7 @@ fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
                     );
                 }
                 (
-                    Some(Val::new(text, cx.prov(row.row, col))),
+                    Some(Val::new(Text::from(text), cx.prov(row.row, col))),
                     status == IdStatus::Valid,
                 )
             }
@@ -837,7 +837,7 @@ fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
     })
 }
 
-fn phone(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<String>> {
+fn phone(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Text>> {
     let (cell, col) = row.cell("联系电话")?;
     let text = match cell {
         Cell::Number(n) => idcard::phone_from_number(*n),
@@ -852,7 +852,7 @@ fn phone(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<String>> {
             col,
         );
     }
-    Some(Val::new(text, cx.prov(row.row, col)))
+    Some(Val::new(Text::from(text), cx.prov(row.row, col)))
 }
 
 /// A row may name several types (`党员大会、党课`): one meeting per type, same cells.
@@ -993,7 +993,7 @@ fn rectification(row: &mut Row, cx: &mut SheetCtx) -> Option<Rectification> {
     let fp = row.fingerprint();
     let id = row.required_text(cx, "编号");
     let problem_ids = row.required_text(cx, "问题编号").map(|v| {
-        let ids = split_values(&v.value);
+        let ids = split_values(&v.value).into_iter().map(Text::from).collect();
         Val::new(ids, v.at)
     });
     let item = row.required_free_text(cx, "整改事项");

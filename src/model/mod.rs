@@ -10,6 +10,10 @@ use crate::ingest::schema::SheetKind;
 use crate::text::a1;
 pub use vocab::*;
 
+/// Text read from a cell: inline up to 24 bytes (a name, an ID number, a phone, an 编号),
+/// so the million short values of a county cost no allocation of their own.
+pub type Text = compact_str::CompactString;
+
 /// Index of an input file in [`Model::files`] (sorted by path).
 pub type FileId = u32;
 
@@ -96,28 +100,28 @@ impl<T> Val<T> {
 #[derive(Clone, Debug)]
 pub struct RegBranch {
     /// 支部名称 as the register writes it.
-    pub name: Val<String>,
+    pub name: Val<Text>,
     /// The folded name returns are matched on (SPEC §6).
     pub key: String,
     pub category: Option<Val<Category>>,
     /// 设支委会 (blank = 是).
     pub has_committee: bool,
-    pub secretary: Option<Val<String>>,
+    pub secretary: Option<Val<Text>>,
     pub member_count: Option<Val<u32>>,
-    pub phone: Option<Val<String>>,
+    pub phone: Option<Val<Text>>,
 }
 
 /// 督导人员 row.
 #[derive(Clone, Debug)]
 pub struct Leader {
-    pub name: Val<String>,
-    pub title: Option<Val<String>>,
+    pub name: Val<Text>,
+    pub title: Option<Val<Text>>,
     /// `None` when the 职级 text is not on the ladder (a D003 says so).
     pub rank: Option<Val<Rank>>,
     /// 镇党委班子成员 (blank = 否).
     pub town_committee: bool,
     /// 所在支部: the branch where the cadre is an ordinary member.
-    pub home_branch: Option<Val<String>>,
+    pub home_branch: Option<Val<Text>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -133,25 +137,25 @@ pub struct Register {
 /// 基本情况: one value per item; the key/value and table layouts read the same.
 #[derive(Clone, Debug, Default)]
 pub struct BranchInfo {
-    pub name: Option<Val<String>>,
-    pub reporter: Option<Val<String>>,
+    pub name: Option<Val<Text>>,
+    pub reporter: Option<Val<Text>>,
     pub report_date: Option<Val<PDate>>,
     pub period: Option<Val<YearMonth>>,
     pub publicised: Option<Val<PDate>>,
-    pub publicised_scope: Option<Val<String>>,
+    pub publicised_scope: Option<Val<Text>>,
     pub filed: Option<Val<PDate>>,
-    pub category: Option<Val<String>>,
-    pub secretary: Option<Val<String>>,
+    pub category: Option<Val<Text>>,
+    pub secretary: Option<Val<Text>>,
     pub member_count: Option<Val<u32>>,
-    pub phone: Option<Val<String>>,
+    pub phone: Option<Val<Text>>,
     /// Items the tool has no use for, kept so that nothing sent is dropped unseen.
-    pub extra: Vec<(String, Val<String>)>,
+    pub extra: Vec<(String, Val<Text>)>,
 }
 
 /// 党员花名册 row.
 #[derive(Clone, Debug)]
 pub struct Member {
-    pub name: Val<String>,
+    pub name: Val<Text>,
     pub gender: Option<Val<Gender>>,
     pub birth: Option<Val<PDate>>,
     pub joined: Option<Val<PDate>>,
@@ -159,11 +163,11 @@ pub struct Member {
     /// 党内职务; blank reads as 党员.
     pub role: Val<Role>,
     pub special: Vec<Val<Special>>,
-    pub group: Option<Val<String>>,
+    pub group: Option<Val<Text>>,
     /// 身份证号 as text, normalised (`x` → `X`); validity was reported as D006.
-    pub id_number: Option<Val<String>>,
+    pub id_number: Option<Val<Text>>,
     pub id_valid: bool,
-    pub phone: Option<Val<String>>,
+    pub phone: Option<Val<Text>>,
     pub fp: u64,
 }
 
@@ -174,15 +178,15 @@ pub struct Meeting {
     pub date: Val<PDate>,
     pub expected: Option<Val<u32>>,
     pub present: Option<Val<u32>>,
-    pub host: Option<Val<String>>,
-    pub attendees: Option<Val<Vec<String>>>,
-    pub content: Option<Val<String>>,
-    pub supervisors: Option<Val<Vec<String>>>,
+    pub host: Option<Val<Text>>,
+    pub attendees: Option<Val<Vec<Text>>>,
+    pub content: Option<Val<Text>>,
+    pub supervisors: Option<Val<Vec<Text>>>,
     /// 督导人员职级, position by position with `supervisors`; `None` where unreadable.
     pub supervisor_ranks: Option<Val<Vec<Option<Rank>>>>,
-    pub sent_by: Option<Val<String>>,
+    pub sent_by: Option<Val<Text>>,
     pub commented: Option<Val<bool>>,
-    pub group: Option<Val<String>>,
+    pub group: Option<Val<Text>>,
     pub fp: u64,
 }
 
@@ -190,22 +194,22 @@ pub struct Meeting {
 #[derive(Clone, Debug)]
 pub struct Talk {
     pub date: Val<PDate>,
-    pub talker: Val<String>,
-    pub partners: Val<Vec<String>>,
+    pub talker: Val<Text>,
+    pub partners: Val<Vec<Text>>,
     pub target: Option<Val<TalkTarget>>,
     pub mode: Option<Val<TalkMode>>,
-    pub content: Option<Val<String>>,
+    pub content: Option<Val<Text>>,
     pub fp: u64,
 }
 
 /// 查摆问题清单 row.
 #[derive(Clone, Debug)]
 pub struct Problem {
-    pub id: Val<String>,
+    pub id: Val<Text>,
     /// 责任主体: 支部班子 or a member's name.
-    pub owner: Val<String>,
-    pub category: Option<Val<String>>,
-    pub description: Val<String>,
+    pub owner: Val<Text>,
+    pub category: Option<Val<Text>>,
+    pub description: Val<Text>,
     pub date: Val<PDate>,
     pub fp: u64,
 }
@@ -213,11 +217,11 @@ pub struct Problem {
 /// 整改项目清单 row.
 #[derive(Clone, Debug)]
 pub struct Rectification {
-    pub id: Val<String>,
-    pub problem_ids: Val<Vec<String>>,
-    pub item: Val<String>,
-    pub measure: Val<String>,
-    pub owner: Val<String>,
+    pub id: Val<Text>,
+    pub problem_ids: Val<Vec<Text>>,
+    pub item: Val<Text>,
+    pub measure: Val<Text>,
+    pub owner: Val<Text>,
     pub deadline: Val<Deadline>,
     pub fp: u64,
 }
@@ -225,7 +229,7 @@ pub struct Rectification {
 /// 落实结果清单 row.
 #[derive(Clone, Debug)]
 pub struct RectResult {
-    pub rect_id: Val<String>,
+    pub rect_id: Val<Text>,
     pub status: Val<ResultStatus>,
     pub done: Option<Val<PDate>>,
     pub publicised: Option<Val<bool>>,

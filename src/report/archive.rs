@@ -15,7 +15,7 @@ use crate::analysis::Analysis;
 use crate::campaign::io_reason;
 use crate::finding::{Severity, TOWNSHIP};
 use crate::ingest::dates::{Deadline, PDate, Precision};
-use crate::model::{Model, Prov, Val};
+use crate::model::{Model, Prov, Text, Val};
 
 /// The manifest's file name, at the archive's root; it is the one file it does not list.
 pub const MANIFEST: &str = "manifest.json";
@@ -92,7 +92,7 @@ fn label<T: Copy>(v: &Option<Val<T>>, f: impl Fn(T) -> &'static str) -> String {
         .unwrap_or_default()
 }
 
-fn list(v: &Option<Val<Vec<String>>>) -> String {
+fn list(v: &Option<Val<Vec<Text>>>) -> String {
     v.as_ref().map(|v| v.value.join("、")).unwrap_or_default()
 }
 
@@ -153,7 +153,7 @@ impl Records<'_> {
             .iter()
             .map(|b| {
                 let cells = vec![
-                    b.name.value.clone(),
+                    b.name.value.to_string(),
                     label(&b.category, |c| c.label()),
                     yes_no(b.has_committee).to_string(),
                     text(&b.secretary),
@@ -178,7 +178,7 @@ impl Records<'_> {
             .map(|l| {
                 let cells = vec![
                     TOWNSHIP.to_string(),
-                    l.name.value.clone(),
+                    l.name.value.to_string(),
                     text(&l.title),
                     label(&l.rank, |r| r.label()),
                     yes_no(l.town_committee).to_string(),
@@ -286,7 +286,7 @@ impl Records<'_> {
                     .unwrap_or_default();
                 let cells = vec![
                     b.name.clone(),
-                    m.name.value.clone(),
+                    m.name.value.to_string(),
                     label(&m.gender, |g| g.label()),
                     date(&m.birth),
                     date(&m.joined),
@@ -372,7 +372,7 @@ impl Records<'_> {
                 let cells = vec![
                     b.name.clone(),
                     pdate(&t.date.value),
-                    t.talker.value.clone(),
+                    t.talker.value.to_string(),
                     t.partners.value.join("、"),
                     label(&t.target, |x| x.label()),
                     label(&t.mode, |x| x.label()),
@@ -398,10 +398,10 @@ impl Records<'_> {
             for p in &b.problems {
                 let cells = vec![
                     b.name.clone(),
-                    p.id.value.clone(),
-                    p.owner.value.clone(),
+                    p.id.value.to_string(),
+                    p.owner.value.to_string(),
                     text(&p.category),
-                    p.description.value.clone(),
+                    p.description.value.to_string(),
                     pdate(&p.date.value),
                 ];
                 rows.push((cells, p.id.at));
@@ -430,11 +430,11 @@ impl Records<'_> {
                 };
                 let cells = vec![
                     b.name.clone(),
-                    r.id.value.clone(),
+                    r.id.value.to_string(),
                     r.problem_ids.value.join("、"),
-                    r.item.value.clone(),
-                    r.measure.value.clone(),
-                    r.owner.value.clone(),
+                    r.item.value.to_string(),
+                    r.measure.value.to_string(),
+                    r.owner.value.to_string(),
                     deadline,
                 ];
                 rows.push((cells, r.id.at));
@@ -450,7 +450,7 @@ impl Records<'_> {
             for r in &b.results {
                 let cells = vec![
                     b.name.clone(),
-                    r.rect_id.value.clone(),
+                    r.rect_id.value.to_string(),
                     r.status.value.label().to_string(),
                     date(&r.done),
                     label(&r.publicised, yes_no),
@@ -461,7 +461,7 @@ impl Records<'_> {
         self.csv("落实结果清单", &header, rows)
     }
 
-    fn phone(&self, v: &Option<Val<String>>) -> String {
+    fn phone(&self, v: &Option<Val<Text>>) -> String {
         v.as_ref()
             .map(|v| phone_shown(&v.value, self.pii))
             .unwrap_or_default()

@@ -537,10 +537,10 @@ fn three_lists(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxErro
                 }
             };
             vec![
-                Out::text(&r.id.value),
+                Out::text(r.id.value.as_str()),
                 Out::text(pii.text(&r.item.value)),
                 Out::text(pii.text(&r.measure.value)),
-                Out::text(&r.owner.value),
+                Out::text(r.owner.value.as_str()),
                 Out::text(deadline),
                 Out::text(result.map_or("", |x| x.status.value.label())),
                 Out::text(
@@ -557,8 +557,8 @@ fn three_lists(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxErro
             let head = || {
                 vec![
                     Out::text(&b.name),
-                    Out::text(&p.id.value),
-                    Out::text(&p.owner.value),
+                    Out::text(p.id.value.as_str()),
+                    Out::text(p.owner.value.as_str()),
                     Out::text(pii.text(&p.description.value)),
                     Out::text(pdate(&p.date.value)),
                 ]
@@ -638,7 +638,7 @@ fn members(wb: &mut Workbook, model: &Model, pii: Pii) -> Result<(), XlsxError> 
             vec![
                 Out::Num((i + 1) as f64),
                 Out::text(&b.name),
-                Out::text(&m.name.value),
+                Out::text(m.name.value.as_str()),
                 Out::text(m.gender.as_ref().map_or("", |g| g.value.label())),
                 Out::text(
                     m.birth

@@ -12,29 +12,31 @@ use crate::text::fold_name;
 
 /// Every (talker, partner) pair of the branch's talks, both orders, plus everyone who took
 /// part in any talk.
-struct TalkIndex {
-    pairs: HashSet<(String, String)>,
-    anyone: HashSet<String>,
+/// Who talked with whom, borrowed from the records: one lookup per pair, no allocation.
+struct TalkIndex<'a> {
+    pairs: HashSet<(&'a str, &'a str)>,
+    anyone: HashSet<&'a str>,
 }
 
-impl TalkIndex {
-    fn new(b: &BranchView) -> Self {
+impl<'a> TalkIndex<'a> {
+    fn new(b: &BranchView<'a>) -> Self {
         let mut pairs = HashSet::new();
         let mut anyone = HashSet::new();
         for t in &b.talks {
-            let talker = &t.talker.value;
-            anyone.insert(talker.clone());
+            let talker = t.talker.value.as_str();
+            anyone.insert(talker);
             for p in &t.partners.value {
-                anyone.insert(p.clone());
-                pairs.insert((talker.clone(), p.clone()));
-                pairs.insert((p.clone(), talker.clone()));
+                let p = p.as_str();
+                anyone.insert(p);
+                pairs.insert((talker, p));
+                pairs.insert((p, talker));
             }
         }
         TalkIndex { pairs, anyone }
     }
 
     fn talked(&self, a: &str, b: &str) -> bool {
-        self.pairs.contains(&(a.to_string(), b.to_string()))
+        self.pairs.contains(&(a, b))
     }
 }
 
@@ -100,7 +102,7 @@ pub fn talks(cx: &Ctx, out: &mut Vec<Finding>) {
         }
         for m in &b.members {
             let n = &m.name.value;
-            if !m.special.is_empty() && !idx.anyone.contains(n) {
+            if !m.special.is_empty() && !idx.anyone.contains(n.as_str()) {
                 let kinds: Vec<&str> = m.special.iter().map(|s| s.value.label()).collect();
                 out.push(Finding::new(
                     "C003",

@@ -186,7 +186,7 @@ impl<'a> Ctx<'a> {
             .register
             .leaders
             .iter()
-            .map(|l| (l.name.value.clone(), l))
+            .map(|l| (l.name.value.to_string(), l))
             .collect();
         let min_rank = vocab::rank(&campaign.min_supervisor_rank).unwrap_or(Rank::DeputySection);
         let branches = model

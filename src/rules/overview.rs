@@ -267,8 +267,8 @@ pub fn overview(cx: &Ctx, findings: &[Finding]) -> Overview {
             name: b.name.clone(),
             category: reg.and_then(|r| r.category.as_ref().map(|c| c.value)),
             has_committee: reg.is_none_or(|r| r.has_committee),
-            secretary: reg.and_then(|r| r.secretary.as_ref().map(|s| s.value.clone())),
-            phone: reg.and_then(|r| r.phone.as_ref().map(|s| s.value.clone())),
+            secretary: reg.and_then(|r| r.secretary.as_ref().map(|s| s.value.to_string())),
+            phone: reg.and_then(|r| r.phone.as_ref().map(|s| s.value.to_string())),
             members: view
                 .filter(|v| v.present(SheetKind::Roster))
                 .map(|v| v.members.len()),
@@ -298,7 +298,7 @@ fn supervisor_rows(cx: &Ctx) -> Vec<SupervisorRow> {
         .leaders
         .iter()
         .map(|l| SupervisorRow {
-            name: l.name.value.clone(),
+            name: l.name.value.to_string(),
             rank: l
                 .rank
                 .as_ref()

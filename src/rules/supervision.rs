@@ -155,7 +155,7 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
         .iter()
         .filter(|l| l.town_committee)
     {
-        if !named.contains(&l.name.value) {
+        if !named.contains(l.name.value.as_str()) {
             out.push(Finding::new(
                 "V003",
                 TOWNSHIP,
