@@ -25,6 +25,10 @@ const MAX_UNPACKED: u64 = 64 << 20;
 /// for merges, then handed to calamine as a stored entry (a copy and a CRC, no inflate). Every
 /// other part is copied as it is, still compressed.
 pub fn unpack(bytes: &[u8]) -> Option<(Vec<u8>, Merges)> {
+    unpack_within(bytes, MAX_UNPACKED)
+}
+
+fn unpack_within(bytes: &[u8], cap: u64) -> Option<(Vec<u8>, Merges)> {
     use zip::write::SimpleFileOptions;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let sheets = sheet_paths(&mut zip)?;
@@ -35,7 +39,7 @@ pub fn unpack(bytes: &[u8]) -> Option<(Vec<u8>, Merges)> {
             total = total.saturating_add(f.size());
         }
     }
-    if total > MAX_UNPACKED {
+    if total > cap {
         return None;
     }
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(
@@ -45,16 +49,16 @@ pub fn unpack(bytes: &[u8]) -> Option<(Vec<u8>, Merges)> {
         .compression_method(zip::CompressionMethod::Stored)
         .large_file(false);
     let mut merges = HashMap::new();
+    // Declared sizes may lie: what is actually inflated is counted against the same cap.
+    let mut left = cap;
     for i in 0..zip.len() {
         let name = zip.by_index_raw(i).ok()?.name().ok()?.to_string();
         match sheets.get(&name) {
             Some(sheet) => {
                 let mut f = zip.by_index(i).ok()?;
-                let mut xml = Vec::with_capacity(f.size().min(MAX_UNPACKED) as usize);
-                (&mut f).take(MAX_UNPACKED + 1).read_to_end(&mut xml).ok()?;
-                if xml.len() as u64 > MAX_UNPACKED {
-                    return None;
-                }
+                let mut xml = Vec::with_capacity(f.size().min(left) as usize);
+                (&mut f).take(left + 1).read_to_end(&mut xml).ok()?;
+                left = left.checked_sub(xml.len() as u64)?;
                 merges.insert(sheet.clone(), merge_refs(&xml));
                 out.start_file(name, stored).ok()?;
                 std::io::Write::write_all(&mut out, &xml).ok()?;
@@ -214,6 +218,25 @@ mod tests {
             }
         }
         assert!(checked > 30, "{checked}");
+    }
+
+    /// A workbook whose sheets inflate past the cap is left to the streaming path (None), so
+    /// unpacking never holds more than the cap whatever the sizes the zip declares.
+    #[test]
+    fn unpacking_stops_at_the_cap() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/single/libreoffice.xlsx");
+        let bytes = std::fs::read(path).unwrap();
+        let (package, _) = unpack_within(&bytes, MAX_UNPACKED).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(package.as_slice())).unwrap();
+        let sheets: u64 = sheet_paths(&mut zip)
+            .unwrap()
+            .keys()
+            .map(|p| zip.by_name(p).unwrap().size())
+            .sum();
+        assert!(sheets > 100);
+        assert!(unpack_within(&bytes, sheets).is_some());
+        assert!(unpack_within(&bytes, sheets - 1).is_none());
     }
 
     /// The unpacked package (sheets stored) reads exactly as the original, cell for cell and
