@@ -566,14 +566,36 @@ fn read_xlsx(
         )));
     }
     // Sheets inflated once, merges found on the way; else the original and a second pass.
-    let (package, mut merges) = match super::xlsx_merges::unpack(bytes) {
-        Some((package, merges)) => (std::borrow::Cow::Owned(package), merges),
+    let scratch = PACKAGE.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    let (package, mut merges) = match super::xlsx_merges::unpack(bytes, scratch) {
+        Some((package, merges)) => (Some(package), merges),
         None => (
-            std::borrow::Cow::Borrowed(bytes),
+            None,
             super::xlsx_merges::merges_by_sheet(bytes).unwrap_or_default(),
         ),
     };
-    let mut book = Xlsx::new(Cursor::new(&package[..])).map_err(broken)?;
+    let grids = xlsx_grids(package.as_deref().unwrap_or(bytes), &mut merges, budget);
+    // The buffer goes back to this thread for its next file, unless a huge one grew it.
+    if let Some(p) = package.filter(|p| p.capacity() <= MAX_KEPT_PACKAGE) {
+        PACKAGE.with(|b| *b.borrow_mut() = p);
+    }
+    grids
+}
+
+thread_local! {
+    /// This reader thread's buffer for [`super::xlsx_merges::unpack`].
+    static PACKAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A package buffer larger than this is freed after use rather than kept for the next file.
+const MAX_KEPT_PACKAGE: usize = 16 << 20;
+
+fn xlsx_grids(
+    package: &[u8],
+    merges: &mut super::xlsx_merges::Merges,
+    budget: &mut CellBudget,
+) -> Result<Vec<Grid>, ReadError> {
+    let mut book = Xlsx::new(Cursor::new(package)).map_err(broken)?;
     let is_1904 = book.has_1904_epoch();
     let mut grids = Vec::new();
     for name in worksheet_names(&book) {

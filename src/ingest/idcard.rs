@@ -4,7 +4,6 @@
 //! never a crash. Hand-written checks instead of regex keep the crate's dependencies small.
 
 use chrono::NaiveDate;
-use unicode_normalization::UnicodeNormalization;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdStatus {
@@ -37,8 +36,8 @@ const EXACT_LIMIT: f64 = 1e15;
 ///
 /// The Chinese quotes `‘’` are stripped too: an input method in Chinese mode types them for `'`.
 pub fn normalize_id(s: &str) -> String {
-    let compact: String = s
-        .nfkc()
+    let compact: String = crate::text::nfkc(s)
+        .chars()
         .filter(|c| !c.is_whitespace() && !is_invisible(*c))
         .collect();
     compact
@@ -133,8 +132,8 @@ pub fn id_birth_and_sex(id: &str) -> Option<(NaiveDate, bool)> {
 /// A landline keeps its hyphen; `(0710)1234567` becomes `0710-1234567`. Anything else is
 /// returned folded but otherwise as written, so that a report can quote it.
 pub fn normalize_phone(s: &str) -> String {
-    let compact: String = s
-        .nfkc()
+    let compact: String = crate::text::nfkc(s)
+        .chars()
         .filter(|c| !c.is_whitespace() && !is_invisible(*c))
         .collect();
     let mut t = compact.trim_start_matches(['\'', '‘', '’']);

@@ -24,11 +24,14 @@ const MAX_UNPACKED: u64 = 64 << 20;
 /// time, a quarter of the read floor. Here each sheet is inflated once: its bytes are searched
 /// for merges, then handed to calamine as a stored entry (a copy and a CRC, no inflate). Every
 /// other part is copied as it is, still compressed.
-pub fn unpack(bytes: &[u8]) -> Option<(Vec<u8>, Merges)> {
-    unpack_within(bytes, MAX_UNPACKED)
+///
+/// The package is built in `buf` (cleared first) and returned in it: a reader thread reuses one
+/// buffer from file to file instead of asking the system for fresh zeroed pages each time.
+pub fn unpack(bytes: &[u8], buf: Vec<u8>) -> Option<(Vec<u8>, Merges)> {
+    unpack_within(bytes, MAX_UNPACKED, buf)
 }
 
-fn unpack_within(bytes: &[u8], cap: u64) -> Option<(Vec<u8>, Merges)> {
+fn unpack_within(bytes: &[u8], cap: u64, mut buf: Vec<u8>) -> Option<(Vec<u8>, Merges)> {
     use zip::write::SimpleFileOptions;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let sheets = sheet_paths(&mut zip)?;
@@ -42,21 +45,23 @@ fn unpack_within(bytes: &[u8], cap: u64) -> Option<(Vec<u8>, Merges)> {
     if total > cap {
         return None;
     }
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(
-        bytes.len() + total as usize,
-    )));
+    buf.clear();
+    buf.reserve(bytes.len() + total as usize);
+    let mut out = zip::ZipWriter::new(Cursor::new(buf));
     let stored = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .large_file(false);
     let mut merges = HashMap::new();
     // Declared sizes may lie: what is actually inflated is counted against the same cap.
     let mut left = cap;
+    let mut xml = Vec::new();
     for i in 0..zip.len() {
         let name = zip.by_index_raw(i).ok()?.name().ok()?.to_string();
         match sheets.get(&name) {
             Some(sheet) => {
                 let mut f = zip.by_index(i).ok()?;
-                let mut xml = Vec::with_capacity(f.size().min(left) as usize);
+                xml.clear();
+                xml.reserve(f.size().min(left) as usize);
                 (&mut f).take(left + 1).read_to_end(&mut xml).ok()?;
                 left = left.checked_sub(xml.len() as u64)?;
                 merges.insert(sheet.clone(), merge_refs(&xml));
@@ -227,7 +232,7 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/single/libreoffice.xlsx");
         let bytes = std::fs::read(path).unwrap();
-        let (package, _) = unpack_within(&bytes, MAX_UNPACKED).unwrap();
+        let (package, _) = unpack_within(&bytes, MAX_UNPACKED, Vec::new()).unwrap();
         let mut zip = zip::ZipArchive::new(Cursor::new(package.as_slice())).unwrap();
         let sheets: u64 = sheet_paths(&mut zip)
             .unwrap()
@@ -235,8 +240,8 @@ mod tests {
             .map(|p| zip.by_name(p).unwrap().size())
             .sum();
         assert!(sheets > 100);
-        assert!(unpack_within(&bytes, sheets).is_some());
-        assert!(unpack_within(&bytes, sheets - 1).is_none());
+        assert!(unpack_within(&bytes, sheets, Vec::new()).is_some());
+        assert!(unpack_within(&bytes, sheets - 1, Vec::new()).is_none());
     }
 
     /// The unpacked package (sheets stored) reads exactly as the original, cell for cell and
@@ -258,7 +263,7 @@ mod tests {
             let Ok(mut original) = Xlsx::new(Cursor::new(bytes.as_slice())) else {
                 continue;
             };
-            let Some((package, merges)) = unpack(&bytes) else {
+            let Some((package, merges)) = unpack(&bytes, Vec::new()) else {
                 continue;
             };
             let mut unpacked = Xlsx::new(Cursor::new(package.as_slice())).unwrap();
