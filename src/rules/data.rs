@@ -36,7 +36,7 @@ pub fn duplicate_names(cx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 /// Who a member is, for D005: a valid ID, else name and birth date (same precision).
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Person<'a> {
     Id(&'a str),
     NameBirth(&'a str, PDate),
@@ -44,8 +44,9 @@ enum Person<'a> {
 
 /// D005: the same person on two branches' rosters; one finding on each branch.
 pub fn same_person_in_two_branches(cx: &Ctx, out: &mut Vec<Finding>) {
-    // person → [(branch index, member)]
-    let mut seen: HashMap<Person, Vec<(usize, &Member)>> = HashMap::new();
+    // (person, branch index, member), sorted so that each person's entries sit together: a
+    // county has a million of them, and a map of lists cost a list per member.
+    let mut seen: Vec<(Person, usize, &Member)> = Vec::new();
     for (bi, b) in cx.branches.iter().enumerate() {
         for m in &b.members {
             let keys = [
@@ -57,16 +58,19 @@ pub fn same_person_in_two_branches(cx: &Ctx, out: &mut Vec<Finding>) {
                     .as_ref()
                     .map(|d| Person::NameBirth(&m.name.value, d.value)),
             ];
-            for key in keys.into_iter().flatten() {
-                seen.entry(key).or_default().push((bi, m));
-            }
+            seen.extend(keys.into_iter().flatten().map(|key| (key, bi, *m)));
         }
     }
+    seen.sort_unstable_by(|a, b| (&a.0, a.1, a.2.name.at).cmp(&(&b.0, b.1, b.2.name.at)));
     let mut reported: HashSet<(usize, usize, &str)> = HashSet::new();
     let mut pairs: Vec<(usize, &Member, usize)> = Vec::new();
-    for (key, list) in &seen {
-        for &(b1, m1) in list {
-            for &(b2, m2) in list {
+    for list in seen.chunk_by(|a, b| a.0 == b.0) {
+        if list.iter().all(|(_, b, _)| *b == list[0].1) {
+            continue;
+        }
+        let key = &list[0].0;
+        for &(_, b1, m1) in list {
+            for &(_, b2, m2) in list {
                 if b1 == b2 {
                     continue;
                 }
