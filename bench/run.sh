@@ -6,7 +6,7 @@
 #
 # Uses the shared bench kit (../shared/bench, or $ORGLIFE_BENCH_KIT): gen_scale.py makes the
 # corpus /tmp/orglife-bench-N once; floor/ is built into /tmp/orglife-floor-target. Needs
-# hyperfine, GNU time and python3 (with xlsxwriter for the generator).
+# GNU time and python3 (with xlsxwriter for the generator). RUNS=5 interleaved rounds by default.
 # Prints a Markdown table: median wall time, ratio to the floor, peak RSS, time per branch,
 # and orglife's split by stage (ORGLIFE_TIMINGS).
 set -euo pipefail
@@ -55,26 +55,33 @@ declare -A CMD=(
 )
 ORDER=(floor quick check)
 
-hyperfine --warmup 1 --runs "$RUNS" --export-json "$WORK/h.json" \
-  -n floor "${CMD[floor]}" -n quick "${CMD[quick]}" -n check "${CMD[check]}" >&2
-
-for k in "${ORDER[@]}"; do
-  /usr/bin/time -f "%M" -o "$WORK/rss-$k" ${CMD[$k]} >/dev/null 2>&1
+# Rounds interleave the three commands (floor, quick, check, floor, …): this guest's speed drifts
+# by tens of percent within minutes, so each ratio is taken within a round, and the table reports
+# the median time and the median per-round ratio. Round 0 warms the page cache and is discarded.
+for r in $(seq 0 "$RUNS"); do
+  for k in "${ORDER[@]}"; do
+    /usr/bin/time -f "%e %M" -o "$WORK/t-$k-$r" ${CMD[$k]} >/dev/null 2>&1
+  done
+  echo "round $r of $RUNS done" >&2
 done
 ORGLIFE_TIMINGS=1 ${CMD[check]} 2>"$WORK/stages" >/dev/null
 
-python3 - "$WORK" "$N" "$JOBS" <<'PY'
-import json, sys, statistics
-work, n, jobs = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-res = {r["command"]: r for r in json.load(open(f"{work}/h.json"))["results"]}
-floor = statistics.median(res["floor"]["times"])
-print(f"N = {n} branches, {jobs} threads, {len(res['floor']['times'])} runs each (median)\n")
-print("| command | median (s) | × floor | peak RSS (MiB) | ms per branch |")
-print("|---|---:|---:|---:|---:|")
+python3 - "$WORK" "$N" "$JOBS" "$RUNS" <<'PY'
+import sys, statistics
+work, n, jobs, runs = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+def read(k, r):
+    wall, rss_kib = open(f"{work}/t-{k}-{r}").read().split()[-2:]
+    return float(wall), int(rss_kib) / 1024
+rounds = range(1, runs + 1)
+t = {k: [read(k, r)[0] for r in rounds] for k in ("floor", "quick", "check")}
+rss = {k: max(read(k, r)[1] for r in rounds) for k in t}
+print(f"N = {n} branches, {jobs} threads, {runs} interleaved rounds (medians)\n")
+print("| command | median (s) | min–max (s) | × floor (median of rounds) | peak RSS (MiB) | ms per branch |")
+print("|---|---:|---:|---:|---:|---:|")
 for k in ("floor", "quick", "check"):
-    t = statistics.median(res[k]["times"])
-    rss = int(open(f"{work}/rss-{k}").read().split()[-1]) / 1024
-    print(f"| {k} | {t:.2f} | {t / floor:.2f} | {rss:.0f} | {1000 * t / n:.2f} |")
+    ratio = statistics.median(a / f for a, f in zip(t[k], t["floor"]))
+    med = statistics.median(t[k])
+    print(f"| {k} | {med:.2f} | {min(t[k]):.2f}–{max(t[k]):.2f} | {ratio:.2f} | {rss[k]:.0f} | {1000 * med / n:.2f} |")
 stages = open(f"{work}/stages").read().strip().splitlines()
 print("\norglife check by stage: " + (stages[-1] if stages else "(none)"))
 PY
