@@ -194,21 +194,29 @@ mod tests {
         assert_eq!(cell_ref("A0"), None);
     }
 
+    /// Every .xlsx under tests/fixtures (real writers: LibreOffice, openpyxl, xlsxwriter…).
+    fn fixture_xlsx() -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| e.path().to_path_buf())
+            .filter(|p| p.extension().is_some_and(|x| x == "xlsx"))
+            .map(|p| {
+                let bytes = std::fs::read(&p).unwrap();
+                (p, bytes)
+            })
+            .collect()
+    }
+
     #[test]
     fn agrees_with_calamine_on_real_files() {
         use calamine::{Reader, Xlsx};
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         let mut checked = 0;
-        for e in walkdir::WalkDir::new(&root)
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            let p = e.path();
-            if p.extension().is_none_or(|x| x != "xlsx") || p.to_string_lossy().contains("hostile")
-            {
+        for (p, bytes) in fixture_xlsx() {
+            if p.to_string_lossy().contains("hostile") {
                 continue;
             }
-            let bytes = std::fs::read(p).unwrap();
             let Ok(mut book) = Xlsx::new(Cursor::new(bytes.as_slice())) else {
                 continue;
             };
@@ -249,17 +257,8 @@ mod tests {
     #[test]
     fn unpacked_package_reads_as_the_original() {
         use calamine::{Reader, Xlsx};
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         let mut checked = 0;
-        for e in walkdir::WalkDir::new(&root)
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            let p = e.path();
-            if p.extension().is_none_or(|x| x != "xlsx") {
-                continue;
-            }
-            let bytes = std::fs::read(p).unwrap();
+        for (p, bytes) in fixture_xlsx() {
             let Ok(mut original) = Xlsx::new(Cursor::new(bytes.as_slice())) else {
                 continue;
             };
