@@ -21,8 +21,8 @@ pub const MAX_MERGES_PER_ROW: usize = 64;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
-    /// Inline up to 24 bytes (most cells: names, dates, categories): reading a sheet does not
-    /// allocate per cell, and the freed grid does not leave holes among the long-lived records.
+    /// Inline up to 24 bytes: most cells (names, dates, categories) need no allocation of their
+    /// own while a sheet is read.
     Text(CompactString),
     Number(f64),
     Bool(bool),

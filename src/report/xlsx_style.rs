@@ -20,7 +20,9 @@ pub fn base() -> Format {
 /// With the default format set, a plain cell is written with no format at all: rust_xlsxwriter
 /// hashes the whole `Format` on every `*_with_format` call, which was a tenth of a full check's
 /// time. Level 3 instead of 6 takes a third off the compression for a file ~13% bigger
-/// (../shared/bench/RESULTS.md). 宋体 11 is 72 px wide and 19 px high on Windows Excel.
+/// (../shared/bench/RESULTS.md). rust_xlsxwriter wants the default font's column width and row
+/// height in pixels (from a fixed set of widths); 72 × 19 is our estimate for 宋体 11. It only
+/// sets unsized columns and where notes sit: every column we fill is sized explicitly.
 pub fn workbook() -> Workbook {
     let mut wb = Workbook::new();
     // Cannot fail: no worksheet yet, and 72 is a supported width.
