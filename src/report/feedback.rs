@@ -259,6 +259,20 @@ fn copy_sheet(
                     .find(|(t, _)| *t == severity_tone(s))
                     .map_or(&plain, |(_, f)| f)
             });
+            // Text, the bulk of the cells, goes to the writer with no copy of ours (masked only
+            // where an ID or phone is in it).
+            if let Cell::Text(t) = cell {
+                let t = pii.text(t);
+                if (*col as usize) < 200 {
+                    // Measured whole, without copying a prefix: widths are capped at 40 anyway.
+                    widths.see(*col as usize, &t);
+                }
+                match fmt {
+                    Some(fmt) => ws.write_string_with_format(row.row, *col as u16, t, fmt)?,
+                    None => ws.write_string(row.row, *col as u16, t)?,
+                };
+                continue;
+            }
             match (shown(cell, pii), fmt) {
                 (Out::Num(n) | Out::NumToned(n, _), Some(fmt)) => {
                     ws.write_number_with_format(row.row, *col as u16, n, fmt)?;
