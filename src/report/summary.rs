@@ -270,26 +270,22 @@ fn findings(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> 
         "工作表",
         "单元格",
     ];
-    let rows: Vec<Vec<Out>> = a
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let title = crate::rules::catalog::doc(f.code).map_or("", |d| d.title);
-            vec![
-                Out::Num((i + 1) as f64),
-                Out::text(&f.branch),
-                Out::text(f.code),
-                Out::toned(severity_label(f.severity), severity_tone(f.severity)),
-                Out::text(title),
-                Out::text(pii.text(&f.subject)),
-                Out::text(pii.text(&f.message)),
-                Out::text(&f.loc.file),
-                Out::text(&f.loc.sheet),
-                Out::text(f.loc.cell_a1()),
-            ]
-        })
-        .collect();
+    // Rows are made as the sheet streams out, never all findings' at once.
+    let rows = a.findings.iter().enumerate().map(|(i, f)| {
+        let title = crate::rules::catalog::doc(f.code).map_or("", |d| d.title);
+        vec![
+            Out::Num((i + 1) as f64),
+            Out::text(&f.branch),
+            Out::text(f.code),
+            Out::toned(severity_label(f.severity), severity_tone(f.severity)),
+            Out::text(title),
+            Out::text(pii.text(&f.subject)),
+            Out::text(pii.text(&f.message)),
+            Out::text(&f.loc.file),
+            Out::text(&f.loc.sheet),
+            Out::text(f.loc.cell_a1()),
+        ]
+    });
     table(ws, 0, &headers, rows, 60)?;
     ws.set_column_format(6, &wrap())?;
     Ok(())
