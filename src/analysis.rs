@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -67,10 +67,22 @@ pub fn analyse(
     {
         bail!("--register 指定的名册 {} 不存在", r.display());
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| anyhow!("无法启动读取线程：{e}"))?;
+    // One pool for the whole run, reading and writing (the feedback workbooks are written on
+    // it too), sized by --jobs. The first analysis of a process sizes it (the CLI runs one;
+    // tests run several, and may have used rayon's default pool already).
+    static POOL: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    let sized = POOL.get_or_init(|| {
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(args.jobs.unwrap_or(0))
+            .build_global()
+        {
+            Err(e) if !e.to_string().contains("already") => Err(e.to_string()),
+            _ => Ok(()),
+        }
+    });
+    if let Err(e) = sized {
+        bail!("无法启动读取线程：{e}");
+    }
     let progress = progress_bar();
     let tick = || progress.inc(1);
     let found = |n: usize| progress.set_length(n as u64);
@@ -83,7 +95,7 @@ pub fn analyse(
         on_found: &found,
         on_file: &tick,
     };
-    let (model, mut findings) = pool.install(|| ingest::ingest(&opts));
+    let (model, mut findings) = ingest::ingest(&opts);
     progress.finish_and_clear();
     stages.lap("读取");
     findings.extend(rules::judge(&model, &campaign, as_of));
