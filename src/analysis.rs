@@ -115,6 +115,8 @@ pub fn analyse(
 
 /// Wall time per stage, printed to stderr when ORGLIFE_TIMINGS is set (for benchmarks).
 pub struct Stages {
+    /// ORGLIFE_TIMINGS is set: only then are laps measured and printed.
+    on: bool,
     last: std::time::Instant,
     laps: Vec<(&'static str, std::time::Duration, Option<u64>)>,
 }
@@ -122,6 +124,7 @@ pub struct Stages {
 impl Default for Stages {
     fn default() -> Self {
         Stages {
+            on: std::env::var_os("ORGLIFE_TIMINGS").is_some(),
             last: std::time::Instant::now(),
             laps: Vec::new(),
         }
@@ -130,13 +133,16 @@ impl Default for Stages {
 
 impl Stages {
     pub fn lap(&mut self, name: &'static str) {
+        if !self.on {
+            return;
+        }
         let now = std::time::Instant::now();
         self.laps.push((name, now - self.last, peak_rss_mib()));
         self.last = now;
     }
 
     pub fn report(&self) {
-        if std::env::var_os("ORGLIFE_TIMINGS").is_some() {
+        if self.on {
             let parts: Vec<String> = self
                 .laps
                 .iter()
@@ -153,11 +159,9 @@ impl Stages {
 /// Peak resident memory so far (Linux `VmHWM`), for the benchmark's split by stage.
 fn peak_rss_mib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kib = |key: &str| -> Option<u64> {
-        let line = status.lines().find(|l| l.starts_with(key))?;
-        line.split_whitespace().nth(1)?.parse().ok()
-    };
-    Some(kib("VmHWM:")? / 1024)
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }
 
 /// A bar on stderr when it is a terminal; silent otherwise (logs, pipes, tests).

@@ -94,17 +94,7 @@ fn hostile_files_are_one_s002_each() {
         std::fs::copy(f, dir.path().join(f.file_name().unwrap())).unwrap();
     }
     let (out, o) = check(dir.path(), &["--as-of", "2024-09-10"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_quiet_success(&out);
     let rows = read_findings_csv(o.path());
     for f in &hostile {
         let name = f.file_name().unwrap().to_string_lossy();

@@ -284,22 +284,25 @@ struct CellBudget {
 impl CellBudget {
     /// For a cell filled, or a row spanned, by a merged region.
     fn take_merged(&mut self, sheet: &str) -> Result<(), ReadError> {
-        if self.left == 0 {
-            return Err(unreadable(format!(
-                "工作表“{sheet}”的合并单元格展开后超过 {} 个单元格，远超正常报表，文件可能已损坏或是恶意文件，已拒绝读取；请取消不必要的合并后重新报送",
-                self.limit
-            )));
-        }
-        self.left -= 1;
-        Ok(())
+        self.spend(|limit| {
+            format!(
+                "工作表“{sheet}”的合并单元格展开后超过 {limit} 个单元格，远超正常报表，文件可能已损坏或是恶意文件，已拒绝读取；请取消不必要的合并后重新报送"
+            )
+        })
     }
 
     fn take(&mut self, sheet: &str) -> Result<(), ReadError> {
+        self.spend(|limit| {
+            format!(
+                "工作表“{sheet}”的非空单元格超过 {limit} 个，远超正常报表，已拒绝读取；请检查是否误填了整列"
+            )
+        })
+    }
+
+    /// One cell of the budget; once it is spent, the file is refused with `why(limit)`.
+    fn spend(&mut self, why: impl FnOnce(u64) -> String) -> Result<(), ReadError> {
         if self.left == 0 {
-            return Err(unreadable(format!(
-                "工作表“{sheet}”的非空单元格超过 {} 个，远超正常报表，已拒绝读取；请检查是否误填了整列",
-                self.limit
-            )));
+            return Err(unreadable(why(self.limit)));
         }
         self.left -= 1;
         Ok(())

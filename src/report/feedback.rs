@@ -282,7 +282,7 @@ fn copy_sheet(
                 }
                 (Out::Text(t, _), fmt) => {
                     if (*col as usize) < 200 {
-                        widths.see(*col as usize, &t.chars().take(40).collect::<String>());
+                        widths.see(*col as usize, &t);
                     }
                     match fmt {
                         Some(fmt) => ws.write_string_with_format(row.row, *col as u16, &t, fmt)?,

@@ -116,11 +116,14 @@ impl Widths {
         Widths(headers.iter().map(|h| display_width(h)).collect())
     }
 
-    pub fn see(&mut self, col: usize, text: &str) {
+    /// Note a text in a column; returns its width.
+    pub fn see(&mut self, col: usize, text: &str) -> usize {
         if col >= self.0.len() {
             self.0.resize(col + 1, 4);
         }
-        self.0[col] = self.0[col].max(display_width(text));
+        let w = display_width(text);
+        self.0[col] = self.0[col].max(w);
+        w
     }
 
     pub fn apply(&self, ws: &mut Worksheet, max: usize) -> Result<(), XlsxError> {
@@ -178,15 +181,15 @@ pub fn table(
     for row in rows {
         for (c, cell) in row.into_iter().enumerate() {
             match cell {
-                // Plain text no wider than the column's cap never wraps, and numbers never
-                // do: both take the workbook's default format (see `workbook`).
-                Out::Text(s, Tone::Plain) if display_width(&s) <= max_width => {
-                    widths.see(c, &s);
-                    ws.write_string(r, c as u16, &s)?;
-                }
                 Out::Text(s, t) => {
-                    widths.see(c, &s);
-                    ws.write_string_with_format(r, c as u16, &s, fmt(t))?;
+                    // Plain text no wider than the column's cap never wraps: it takes the
+                    // workbook's default format (see `workbook`); numbers never wrap either.
+                    let width = widths.see(c, &s);
+                    if t == Tone::Plain && width <= max_width {
+                        ws.write_string(r, c as u16, &s)?;
+                    } else {
+                        ws.write_string_with_format(r, c as u16, &s, fmt(t))?;
+                    }
                 }
                 Out::Num(x) => {
                     ws.write_number(r, c as u16, x)?;

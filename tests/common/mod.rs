@@ -94,6 +94,13 @@ pub fn run(args: &[&str]) -> Output {
 }
 
 /// Run `orglife check INPUT --out <tmp> ARGS…`; returns the output and the temp dir.
+/// The run finished (exit 0) and printed nothing on stderr: no panic, no debug dump.
+pub fn assert_quiet_success(out: &Output) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    assert!(out.stderr.is_empty(), "no panic or debug output: {stderr}");
+}
+
 pub fn check(input: &Path, extra: &[&str]) -> (Output, tempfile::TempDir) {
     let out = tempfile::tempdir().unwrap();
     let mut args = vec![
