@@ -63,7 +63,7 @@ struct Records<'a> {
 
 fn pdate(d: &PDate) -> String {
     match d.precision {
-        Precision::Day => d.date.format("%Y-%m-%d").to_string(),
+        Precision::Day => crate::ingest::grid::iso_date_text(d.date),
         Precision::Month => d.date.format("%Y-%m").to_string(),
     }
 }
@@ -424,7 +424,7 @@ impl Records<'_> {
         for b in &self.model.branches {
             for r in &b.rectifications {
                 let deadline = match r.deadline.value {
-                    Deadline::Date(d) => d.format("%Y-%m-%d").to_string(),
+                    Deadline::Date(d) => crate::ingest::grid::iso_date_text(d),
                     Deadline::AtOnce => "立行立改".to_string(),
                     Deadline::Ongoing => "长期坚持".to_string(),
                 };

@@ -40,7 +40,7 @@ fn md(d: chrono::NaiveDate) -> String {
 
 fn pdate(d: &PDate) -> String {
     match d.precision {
-        Precision::Day => d.date.format("%Y-%m-%d").to_string(),
+        Precision::Day => crate::ingest::grid::iso_date_text(d.date),
         Precision::Month => d.date.format("%Y-%m").to_string(),
     }
 }
@@ -518,7 +518,7 @@ fn three_lists(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxErro
         let rect_row = |r: &crate::model::Rectification| -> Vec<Out> {
             let result = last_result.get(&fold(&r.id.value)).copied();
             let deadline = match r.deadline.value {
-                Deadline::Date(d) => d.format("%Y-%m-%d").to_string(),
+                Deadline::Date(d) => crate::ingest::grid::iso_date_text(d),
                 Deadline::AtOnce => "立行立改".to_string(),
                 Deadline::Ongoing => "长期坚持".to_string(),
             };
