@@ -141,6 +141,13 @@ impl Stages {
         self.last = now;
     }
 
+    /// A part of the last lap measured on its own (one of two outputs written side by side).
+    pub fn part(&mut self, name: &'static str, took: std::time::Duration) {
+        if self.on {
+            self.laps.push((name, took, None));
+        }
+    }
+
     pub fn report(&self) {
         if self.on {
             let parts: Vec<String> = self

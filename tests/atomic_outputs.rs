@@ -4,7 +4,6 @@
 mod common;
 
 use std::process::Command;
-use std::time::Duration;
 
 use calamine::{Reader, Xlsx, open_workbook};
 use common::*;
@@ -48,7 +47,10 @@ fn killing_a_run_never_leaves_half_an_output() {
         (dir, csv)
     };
     let (_old_dir, old_csv) = reference("2024-09-10");
+    let started = std::time::Instant::now();
     let (_new_dir, new_csv) = reference("2024-12-31");
+    // Kills are spread over one run's length, whatever this build's speed.
+    let run = started.elapsed();
     assert_ne!(old_csv, new_csv);
 
     let out = tempfile::tempdir().unwrap();
@@ -60,9 +62,10 @@ fn killing_a_run_never_leaves_half_an_output() {
     );
     let mut killed_while_writing = 0;
     // Every round writes either the old or the new content, so no reset is needed between.
-    for delay in [30u64, 200, 500, 900, 1400] {
+    for fraction in [0.1, 0.3, 0.5, 0.7, 0.9] {
+        let delay = run.mul_f64(fraction);
         let mut child = run_check(&input, out.path(), "2024-12-31");
-        std::thread::sleep(Duration::from_millis(delay));
+        std::thread::sleep(delay);
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
             killed_while_writing += 1;
@@ -71,18 +74,18 @@ fn killing_a_run_never_leaves_half_an_output() {
         let csv = std::fs::read(out.path().join("findings.csv")).unwrap();
         assert!(
             csv == old_csv || csv == new_csv,
-            "findings.csv is neither the old nor a whole new file after {delay} ms"
+            "findings.csv is neither the old nor a whole new file after {delay:?}"
         );
         assert!(
             whole_workbook(&out.path().join("汇总.xlsx")),
-            "汇总.xlsx after {delay} ms"
+            "汇总.xlsx after {delay:?}"
         );
         // The folder is swapped whole: the old set, the new set, or (killed between the two
         // renames) none; never a mix or a half workbook.
         if let Ok(entries) = std::fs::read_dir(out.path().join("反馈")) {
             for e in entries {
                 let p = e.unwrap().path();
-                assert!(whole_workbook(&p), "{} after {delay} ms", p.display());
+                assert!(whole_workbook(&p), "{} after {delay:?}", p.display());
             }
         }
     }

@@ -105,8 +105,41 @@ fn summary_and_feedback_open_in_libreoffice() {
     assert_eq!(cell(&s, "问题明细", 0, 2), "代码");
     assert_eq!(cell(&s, "规则说明", 1, 0), "S001");
 
+    // 红星村 sent one xlsx: its own package, patched. LibreOffice reads the notes we added.
     let conv2 = tempfile::tempdir().unwrap();
     let f = convert(&soffice, &feedback, conv2.path());
     assert_eq!(cell(&f, "问题清单", 3, 1), "代码");
     assert_eq!(cell(&f, "党员花名册", 0, 0), "青林镇红星村党支部党员花名册");
+    let notes = part_texts(&f, "comments");
+    assert!(
+        notes.contains("严重") || notes.contains("一般") || notes.contains("提示"),
+        "LibreOffice kept no note: {notes}"
+    );
+
+    // 东风社区 sent an .xls: its cells written into a fresh package, then patched the same way.
+    let xls = src.path().join("xls_feedback.xlsx");
+    std::fs::copy(
+        out.path().join("反馈").join("青林镇东风社区党支部.xlsx"),
+        &xls,
+    )
+    .unwrap();
+    let conv3 = tempfile::tempdir().unwrap();
+    let g = convert(&soffice, &xls, conv3.path());
+    assert_eq!(cell(&g, "问题清单", 3, 1), "代码");
+    let wb: Xlsx<_> = open_workbook(&g).unwrap();
+    assert!(wb.sheet_names().len() > 1, "{:?}", wb.sheet_names());
+}
+
+/// The text of every part of an xlsx whose name contains `kind`.
+fn part_texts(path: &Path, kind: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().is_ok_and(|n| n.contains(kind)) {
+            f.read_to_string(&mut all).unwrap();
+        }
+    }
+    all
 }

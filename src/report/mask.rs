@@ -34,6 +34,20 @@ pub fn mask_id(id: &str) -> String {
     out
 }
 
+/// A number as it may be shown when it is an integer of 11 digits or more: an ID or a phone
+/// that Excel stored as a number (an 11-digit one is taken for a phone).
+pub fn mask_number(n: f64) -> Option<String> {
+    if n.fract() != 0.0 || n < 1e10 {
+        return None;
+    }
+    let digits = crate::ingest::grid::number_text(n);
+    Some(if digits.len() == 11 {
+        mask_phone(&digits)
+    } else {
+        mask_id(&digits)
+    })
+}
+
 /// `138****5678` for a mobile number.
 pub fn mask_phone(p: &str) -> String {
     let chars: Vec<char> = p.chars().collect();
@@ -46,55 +60,82 @@ pub fn mask_phone(p: &str) -> String {
     out
 }
 
-/// Mask every ID-like run (15 or 17 digits + digit/X, or 18 digits) and every mobile-like
-/// run (11 digits starting 1[3-9]) inside a text. Digit runs of other lengths (dates such as
-/// 20240731, counts, 编号) are left alone.
-pub fn mask_text(s: &str) -> Cow<'_, str> {
+enum Kind {
+    Id,
+    Phone,
+}
+
+/// Byte ranges of the ID-like runs (15 or 17 digits + digit/X, or 18 digits) and mobile-like
+/// runs (11 digits starting 1[3-9]) of a text, in order. Digit runs of other lengths (dates
+/// such as 20240731, counts, 编号) are not personal data.
+fn sensitive_runs(s: &str) -> impl Iterator<Item = (usize, usize, Kind)> + '_ {
     let bytes = s.as_bytes();
-    if bytes.iter().filter(|b| b.is_ascii_digit()).count() < 11 {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            // A UTF-8 continuation byte is never an ASCII digit: stepping bytes is safe.
+            if !bytes[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            // A trailing X/x is part of an 18-character ID.
+            let digits = i - start;
+            let with_x = digits == 17 && i < bytes.len() && matches!(bytes[i], b'X' | b'x');
+            if with_x {
+                i += 1;
+            }
+            let kind = match (digits, with_x) {
+                (17, true) | (18, false) | (15, false) => Some(Kind::Id),
+                (11, false)
+                    if bytes[start] == b'1' && (b'3'..=b'9').contains(&bytes[start + 1]) =>
+                {
+                    Some(Kind::Phone)
+                }
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                return Some((start, i, kind));
+            }
+        }
+        None
+    })
+}
+
+/// Mask every ID-like and phone-like run inside a text.
+pub fn mask_text(s: &str) -> Cow<'_, str> {
+    let mut runs = sensitive_runs(s).peekable();
+    if runs.peek().is_none() {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    let mut changed = false;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() {
-            let ch = s[i..].chars().next().unwrap_or(' ');
-            out.push(ch);
-            i += ch.len_utf8();
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-        }
-        // A trailing X/x is part of an 18-character ID.
-        let digits = i - start;
-        let with_x = digits == 17 && i < bytes.len() && matches!(bytes[i], b'X' | b'x');
-        if with_x {
-            i += 1;
-        }
-        let run = &s[start..i];
-        let masked = match (digits, with_x) {
-            (17, true) | (18, false) | (15, false) => Some(mask_id(run)),
-            (11, false) if bytes[start] == b'1' && (b'3'..=b'9').contains(&bytes[start + 1]) => {
-                Some(mask_phone(run))
-            }
-            _ => None,
-        };
-        match masked {
-            Some(m) => {
-                out.push_str(&m);
-                changed = true;
-            }
-            None => out.push_str(run),
-        }
+    let mut last = 0;
+    for (a, b, kind) in runs {
+        out.push_str(&s[last..a]);
+        out.push_str(&match kind {
+            Kind::Id => mask_id(&s[a..b]),
+            Kind::Phone => mask_phone(&s[a..b]),
+        });
+        last = b;
     }
-    if changed {
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(s)
-    }
+    out.push_str(&s[last..]);
+    Cow::Owned(out)
+}
+
+/// Whether a text holds anything [`mask_text`] would mask.
+pub fn has_pii(s: &str) -> bool {
+    sensitive_runs(s).next().is_some()
+}
+
+/// Whether markup holds an ID-like or phone-like run outside a decimal fraction: the digits
+/// after "0." in a page margin (0.511811023622047) or a measured width are not personal data.
+pub fn has_pii_in_markup(s: &str) -> bool {
+    let b = s.as_bytes();
+    sensitive_runs(s)
+        .any(|(start, _, _)| !(start >= 2 && b[start - 1] == b'.' && b[start - 2].is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -117,6 +158,11 @@ mod tests {
         );
         assert_eq!(mask_text("12345678901"), "12345678901");
         assert!(matches!(mask_text("没有数字"), Cow::Borrowed(_)));
+        assert!(has_pii("电话15837136651") && !has_pii("20240731 12345678901"));
+        assert!(has_pii_in_markup("<t>110101491231002</t>"));
+        assert!(!has_pii_in_markup(
+            r#"<pageMargins header="0.511811023622047"/>"#
+        ));
         assert_eq!(
             Pii { show: true }.text("420682197203150314"),
             "420682197203150314"

@@ -36,13 +36,23 @@ pub fn write_check(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> R
     // The summary (one workbook, written by one thread) and the feedback workbooks (one per
     // branch, in parallel) are independent: write them side by side.
     let xlsx = out.join("汇总.xlsx");
-    let (summary, fed) = rayon::join(
-        || summary::render(a, pii).map_err(|e| anyhow!("生成汇总表失败：{e}")),
-        || replace_dir(&out.join("反馈"), |dir| feedback::write_all(a, dir, pii)),
+    let ((summary, t_summary), (fed, t_fed)) = rayon::join(
+        || {
+            let t = std::time::Instant::now();
+            let r = summary::render(a, pii).map_err(|e| anyhow!("生成汇总表失败：{e}"));
+            (r, t.elapsed())
+        },
+        || {
+            let t = std::time::Instant::now();
+            let r = replace_dir(&out.join("反馈"), |dir| feedback::write_all(a, dir, pii));
+            (r, t.elapsed())
+        },
     );
     write_atomic(&xlsx, &summary?)?;
     let fed = fed?;
     stages.lap("汇总.xlsx与反馈");
+    stages.part("其中汇总.xlsx", t_summary);
+    stages.part("其中反馈", t_fed);
     let reminded = replace_dir(&out.join("催办"), |dir| {
         remind::write_notices(a, dir, pii)
     })?;

@@ -1,0 +1,832 @@
+//! A feedback workbook made from an xlsx package: the branch's own return (or one orglife
+//! wrote from it) with 问题清单 put first and only the parts that must change rewritten.
+//!
+//! Parts that do not change are copied still compressed, so a clean return costs a copy, not
+//! a parse and a deflate of every cell: this was two thirds of a full check's time when every
+//! cell was read again and written anew. A package holding anything this module does not
+//! understand (drawings, comments, links, macros, a prefixed or strict namespace) is refused
+//! with a reason, and the caller writes the workbook from the cells instead.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{Cursor, Read, Write};
+
+use quick_xml::Reader;
+use quick_xml::escape::escape;
+use quick_xml::events::Event;
+use zip::write::SimpleFileOptions;
+
+use super::parts::{StyleBook, comments, findings_names, findings_sheet, vml};
+use super::worksheet::{SheetEdit, mask_shared_strings, may_hold_pii, rewrite, tag};
+use super::{FindingsSheet, Mark};
+use crate::report::mask::has_pii_in_markup;
+
+/// Why a package was not patched (the caller falls back to writing every cell).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unpatchable(pub &'static str);
+
+/// Where the package came from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Base {
+    /// The branch's own file: 问题清单 is inserted before its sheets, and no part may keep an
+    /// ID or phone unmasked (checked on every part, whatever it is).
+    Original,
+    /// Written by orglife from the cells, masked already, with an empty first sheet that
+    /// 问题清单 replaces.
+    Generated,
+}
+
+/// What goes into the workbook besides the package.
+pub struct Patch<'a> {
+    pub first: &'a FindingsSheet,
+    /// Marks by sheet name, each list sorted by (row, col), one per cell.
+    pub marks: &'a HashMap<String, Vec<Mark>>,
+    pub mask: bool,
+}
+
+/// All parts together may not inflate past this (the reader's own cap on a workbook).
+const MAX_INFLATED: u64 = 64 << 20;
+
+const NS_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const T_SHEET: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet";
+const CT_SHEET: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+const CT_COMMENTS: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
+const CT_VML: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
+
+struct Rel {
+    id: String,
+    kind: String,
+    target: String,
+    external: bool,
+}
+
+fn unreadable<E>(_: E) -> Unpatchable {
+    Unpatchable("工作簿结构无法解析")
+}
+
+fn relationships(xml: &str) -> Result<Vec<Rel>, Unpatchable> {
+    let mut r = Reader::from_str(xml);
+    let mut out = Vec::new();
+    loop {
+        match r.read_event().map_err(unreadable)? {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) if e.name().into_inner() == "Relationship" => {
+                let mut rel = Rel {
+                    id: String::new(),
+                    kind: String::new(),
+                    target: String::new(),
+                    external: false,
+                };
+                for a in e.attributes().flatten() {
+                    let v = attr_text(&a)?;
+                    match a.key.into_inner() {
+                        "Id" => rel.id = v,
+                        "Type" => rel.kind = v,
+                        "Target" => rel.target = v,
+                        "TargetMode" => rel.external = v == "External",
+                        _ => {}
+                    }
+                }
+                out.push(rel);
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+fn rels_xml(rels: &[Rel]) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
+    );
+    for r in rels {
+        s.push_str(&format!(
+            "<Relationship Id=\"{}\" Type=\"{}\" Target=\"{}\"{}/>",
+            escape(r.id.as_str()),
+            escape(r.kind.as_str()),
+            escape(r.target.as_str()),
+            if r.external {
+                " TargetMode=\"External\""
+            } else {
+                ""
+            }
+        ));
+    }
+    s.push_str("</Relationships>");
+    s
+}
+
+/// A workbook relationship's target as a part name ("worksheets/sheet1.xml" → "xl/worksheets/…").
+fn part_name(target: &str) -> String {
+    match target.strip_prefix('/') {
+        Some(abs) => abs.to_string(),
+        None => format!("xl/{target}"),
+    }
+}
+
+/// The sheets of workbook.xml in order: (name, relationship id).
+struct WorkbookInfo {
+    sheets: Vec<(String, String)>,
+    max_id: u64,
+}
+
+fn workbook_info(xml: &str) -> Result<WorkbookInfo, Unpatchable> {
+    let mut r = Reader::from_str(xml);
+    let mut sheets = Vec::new();
+    let mut max_id = 0;
+    let mut depth = 0;
+    loop {
+        match r.read_event().map_err(unreadable)? {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) if depth == 0 || e.name().into_inner() == "sheet" => {
+                if depth == 0 {
+                    if e.name().into_inner() != "workbook" {
+                        return Err(Unpatchable("工作簿带前缀或为严格格式"));
+                    }
+                    // Strict OOXML and unusual prefixes are left to the cell writer.
+                    let ns_ok = e
+                        .attributes()
+                        .flatten()
+                        .any(|a| a.key.into_inner() == "xmlns:r" && a.value == NS_REL);
+                    if !ns_ok {
+                        return Err(Unpatchable("工作簿命名空间不常见"));
+                    }
+                    depth = 1;
+                    continue;
+                }
+                let mut name = String::new();
+                let mut id = String::new();
+                for a in e.attributes().flatten() {
+                    match a.key.into_inner() {
+                        "name" => name = attr_text(&a)?,
+                        "r:id" => id = attr_text(&a)?,
+                        "sheetId" => {
+                            let n: u64 = a.value.parse().unwrap_or(0);
+                            max_id = max_id.max(n);
+                        }
+                        _ => {}
+                    }
+                }
+                sheets.push((name, id));
+            }
+            _ => {}
+        }
+    }
+    Ok(WorkbookInfo { sheets, max_id })
+}
+
+/// workbook.xml with 问题清单 first (inserted, or already there as the placeholder), opened on
+/// it, the sheet-local defined names shifted when a sheet was inserted, and 问题清单's own names
+/// added.
+fn edit_workbook(
+    xml: &str,
+    insert: Option<(u64, &str)>,
+    names: &str,
+) -> Result<String, Unpatchable> {
+    let mut r = Reader::from_str(xml);
+    let mut out = String::with_capacity(xml.len() + 1024);
+    let mut last = 0;
+    let mut depth = 0usize;
+    let mut names_done = false;
+    let shift = u32::from(insert.is_some());
+    let push = |out: &mut String, last: &mut usize, start: usize, end: usize, with: &str| {
+        out.push_str(&xml[*last..start]);
+        out.push_str(with);
+        *last = end;
+    };
+    loop {
+        let start = r.buffer_position() as usize;
+        let ev = r.read_event().map_err(unreadable)?;
+        let end = r.buffer_position() as usize;
+        match ev {
+            Event::Eof => break,
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(ev, Event::Empty(_));
+                match e.name().into_inner() {
+                    "sheets" if depth == 1 && !empty => {
+                        if let Some((id, rel)) = insert {
+                            let sheet = format!(
+                                "{}<sheet name=\"问题清单\" sheetId=\"{id}\" r:id=\"{}\"/>",
+                                &xml[start..end],
+                                escape(rel)
+                            );
+                            push(&mut out, &mut last, start, end, &sheet);
+                        }
+                    }
+                    "workbookView" => {
+                        let t = tag(e, &["activeTa", "firstSheet"], &[], empty);
+                        push(&mut out, &mut last, start, end, &t);
+                    }
+                    "definedName" if shift > 0 => {
+                        let local = e
+                            .attributes()
+                            .flatten()
+                            .find(|a| a.key.into_inner() == "localSheetId")
+                            .and_then(|a| a.value.parse::<u32>().ok());
+                        if let Some(k) = local {
+                            let t =
+                                tag(e, &[], &[("localSheetId", &(k + shift).to_string())], empty);
+                            push(&mut out, &mut last, start, end, &t);
+                        }
+                    }
+                    "definedNames" if empty => {
+                        push(
+                            &mut out,
+                            &mut last,
+                            start,
+                            end,
+                            &format!("<definedNames>{names}</definedNames>"),
+                        );
+                        names_done = true;
+                    }
+                    _ => {}
+                }
+                if !empty {
+                    depth += 1;
+                }
+            }
+            Event::End(ref e) => {
+                depth = depth.saturating_sub(1);
+                if e.name().into_inner() == "definedNames" {
+                    push(&mut out, &mut last, start, start, names);
+                    names_done = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    out.push_str(&xml[last..]);
+    if !names_done {
+        // No <definedNames>: it goes right after </sheets> (nothing may sit between them that
+        // this module lets through: externalReferences would need parts it refuses).
+        let at = out
+            .find("</sheets>")
+            .ok_or(Unpatchable("工作簿结构无法解析"))?
+            + "</sheets>".len();
+        out.insert_str(at, &format!("<definedNames>{names}</definedNames>"));
+    }
+    Ok(out)
+}
+
+/// [Content_Types].xml rebuilt: every Default kept (plus vml when notes are added), every
+/// Override kept except the dropped and renamed parts, then the new parts.
+fn content_types(
+    xml: &str,
+    drop: &HashSet<String>,
+    add: &[(String, &str)],
+    vml: bool,
+) -> Result<String, Unpatchable> {
+    let mut r = Reader::from_str(xml);
+    let mut defaults = Vec::new();
+    let mut overrides = Vec::new();
+    loop {
+        match r.read_event().map_err(unreadable)? {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => {
+                let get = |k: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.into_inner() == k)
+                        .and_then(|a| attr_text(&a).ok())
+                        .unwrap_or_default()
+                };
+                match e.name().into_inner() {
+                    "Default" => defaults.push((get("Extension"), get("ContentType"))),
+                    "Override" => overrides.push((get("PartName"), get("ContentType"))),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    if vml && !defaults.iter().any(|(e, _)| e.eq_ignore_ascii_case("vml")) {
+        defaults.push(("vml".to_string(), CT_VML.to_string()));
+    }
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">",
+    );
+    for (e, t) in &defaults {
+        s.push_str(&format!(
+            "<Default Extension=\"{}\" ContentType=\"{}\"/>",
+            escape(e.as_str()),
+            escape(t.as_str())
+        ));
+    }
+    for (p, t) in &overrides {
+        if drop.contains(p.trim_start_matches('/')) {
+            continue;
+        }
+        s.push_str(&format!(
+            "<Override PartName=\"{}\" ContentType=\"{}\"/>",
+            escape(p.as_str()),
+            escape(t.as_str())
+        ));
+    }
+    for (p, t) in add {
+        s.push_str(&format!(
+            "<Override PartName=\"/{}\" ContentType=\"{t}\"/>",
+            escape(p.as_str())
+        ));
+    }
+    s.push_str("</Types>");
+    Ok(s)
+}
+
+/// No ID-like or phone-like digit run anywhere in a part (decimal fractions aside).
+fn pii_free(text: &str) -> bool {
+    !has_pii_in_markup(text)
+}
+
+/// Build the feedback workbook from `package`.
+pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchable> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(package)).map_err(unreadable)?;
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut declared = 0u64;
+    for i in 0..zip.len() {
+        let f = zip.by_index_raw(i).map_err(unreadable)?;
+        if f.is_dir() {
+            continue;
+        }
+        declared = declared.saturating_add(f.size());
+        index.insert(f.name().map_err(unreadable)?.into_owned(), i);
+    }
+    if declared > MAX_INFLATED {
+        return Err(Unpatchable("工作簿太大"));
+    }
+    let mut left = MAX_INFLATED;
+    let mut text =
+        |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Result<String, Unpatchable> {
+            let i = *index.get(name).ok_or(Unpatchable("工作簿缺少必要部分"))?;
+            let f = zip.by_index(i).map_err(unreadable)?;
+            let mut bytes = Vec::with_capacity(f.size().min(left) as usize);
+            f.take(left + 1)
+                .read_to_end(&mut bytes)
+                .map_err(unreadable)?;
+            if bytes.len() as u64 > left {
+                return Err(Unpatchable("工作簿太大"));
+            }
+            left -= bytes.len() as u64;
+            let mut s = String::from_utf8(bytes).map_err(|_| Unpatchable("部件不是UTF-8编码"))?;
+            if s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            Ok(s)
+        };
+
+    let root = relationships(&text(&mut zip, "_rels/.rels")?)?;
+    let office = root
+        .iter()
+        .find(|r| r.kind.ends_with("/officeDocument"))
+        .ok_or(Unpatchable("工作簿缺少必要部分"))?;
+    // Root relationships are relative to the package root.
+    if office.target.trim_start_matches('/') != "xl/workbook.xml" {
+        return Err(Unpatchable("工作簿位置不常见"));
+    }
+    let mut wb_rels = relationships(&text(&mut zip, "xl/_rels/workbook.xml.rels")?)?;
+    let workbook = text(&mut zip, "xl/workbook.xml")?;
+    let info = workbook_info(&workbook)?;
+
+    // Every part must be one this module understands.
+    let mut sheet_part: HashMap<String, String> = HashMap::new();
+    let mut styles_part = None;
+    let mut strings_part = None;
+    let mut dropped: HashSet<String> = HashSet::new();
+    for r in &wb_rels {
+        if r.external {
+            return Err(Unpatchable("工作簿含外部链接"));
+        }
+        let part = part_name(&r.target);
+        let kind = r.kind.rsplit('/').next().unwrap_or("");
+        match kind {
+            "worksheet" => {
+                sheet_part.insert(r.id.clone(), part);
+            }
+            "styles" => styles_part = Some(part),
+            "sharedStrings" => strings_part = Some(part),
+            // Excel rebuilds the calculation chain; a stale one (formulas dropped by masking)
+            // would make it report the file as damaged.
+            "calcChain" => {
+                dropped.insert(part);
+            }
+            "theme" => {}
+            _ => return Err(Unpatchable("工作簿含图表、外部链接等部件")),
+        }
+    }
+    wb_rels.retain(|r| !r.kind.ends_with("/calcChain"));
+    let styles_part = styles_part.ok_or(Unpatchable("工作簿缺少样式表"))?;
+    for name in index.keys() {
+        let known = name == "[Content_Types].xml"
+            || name == "_rels/.rels"
+            || name == "xl/workbook.xml"
+            || name == "xl/_rels/workbook.xml.rels"
+            || *name == styles_part
+            || strings_part.as_ref() == Some(name)
+            || dropped.contains(name)
+            || sheet_part.values().any(|p| p == name)
+            || (name.starts_with("docProps/")
+                && name.ends_with(".xml")
+                && !name[9..].contains('/'))
+            || (name.starts_with("xl/theme/")
+                && name.ends_with(".xml")
+                && !name[9..].contains('/'));
+        if !known {
+            return Err(Unpatchable("工作簿含批注、图片或其他部件"));
+        }
+    }
+    let order: Vec<(String, String)> = info
+        .sheets
+        .iter()
+        .map(|(name, id)| {
+            sheet_part
+                .get(id)
+                .map(|part| (name.clone(), part.clone()))
+                .ok_or(Unpatchable("工作簿结构无法解析"))
+        })
+        .collect::<Result<_, _>>()?;
+    if base == Base::Generated && order.is_empty() {
+        return Err(Unpatchable("工作簿结构无法解析"));
+    }
+
+    let styles_text = text(&mut zip, &styles_part)?;
+    let mut styles = StyleBook::parse(&styles_text)?;
+    let guard = base == Base::Original && p.mask;
+
+    // New names: 问题清单 is sheet1.xml, the branch's sheets follow in workbook order.
+    let (own, first_part) = match base {
+        Base::Original => (&order[..], None),
+        Base::Generated => (&order[1..], Some(order[0].1.clone())),
+    };
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(3));
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(package.len() + 16384)));
+    let put = |out: &mut zip::ZipWriter<Cursor<Vec<u8>>>, name: &str, body: &str| {
+        out.start_file(name, opts).map_err(unreadable)?;
+        out.write_all(body.as_bytes()).map_err(unreadable)
+    };
+    // Written at the end, once every part is known; the zip order does not matter to readers.
+    let mut new_types: Vec<(String, &str)> =
+        vec![("xl/worksheets/sheet1.xml".to_string(), CT_SHEET)];
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    let mut notes = 0usize;
+    let no_marks = Vec::new();
+    for (k, (name, part)) in own.iter().enumerate() {
+        let new_name = format!("xl/worksheets/sheet{}.xml", k + 2);
+        renamed.insert(part.clone(), new_name.clone());
+        new_types.push((new_name.clone(), CT_SHEET));
+        let marks = p.marks.get(name).unwrap_or(&no_marks);
+        let xml = text(&mut zip, part)?;
+        let rel = (!marks.is_empty()).then_some("rIdOrglifeNotes");
+        let needs = !marks.is_empty()
+            || xml.contains("tabSelected")
+            || (p.mask && may_hold_pii(xml.as_bytes()));
+        let body = if needs {
+            let edit = SheetEdit {
+                marks,
+                mask: p.mask,
+                notes_rel: rel,
+            };
+            Some(rewrite(&xml, &edit, &mut |s, t| styles.flagged(s, t))?)
+        } else {
+            None
+        };
+        if guard && !pii_free(body.as_deref().unwrap_or(&xml)) {
+            return Err(Unpatchable("工作表中有未能遮蔽的身份证号或手机号"));
+        }
+        match body {
+            Some(body) => put(&mut out, &new_name, &body)?,
+            None => {
+                let f = zip.by_index_raw(index[part]).map_err(unreadable)?;
+                out.raw_copy_file_rename(f, &new_name).map_err(unreadable)?;
+            }
+        }
+        if !marks.is_empty() {
+            notes += 1;
+            let c = format!("xl/comments{notes}.xml");
+            let v = format!("xl/drawings/vmlDrawing{notes}.vml");
+            put(&mut out, &c, &comments(marks))?;
+            put(&mut out, &v, &vml(marks, notes))?;
+            new_types.push((c, CT_COMMENTS));
+            let rels = [
+                Rel {
+                    id: "rIdOrglifeNotes".into(),
+                    kind: format!("{NS_REL}/vmlDrawing"),
+                    target: format!("../drawings/vmlDrawing{notes}.vml"),
+                    external: false,
+                },
+                Rel {
+                    id: "rIdOrglifeComments".into(),
+                    kind: format!("{NS_REL}/comments"),
+                    target: format!("../comments{notes}.xml"),
+                    external: false,
+                },
+            ];
+            put(
+                &mut out,
+                &format!("xl/worksheets/_rels/sheet{}.xml.rels", k + 2),
+                &rels_xml(&rels),
+            )?;
+        }
+    }
+    put(
+        &mut out,
+        "xl/worksheets/sheet1.xml",
+        &findings_sheet(p.first, &styles.first),
+    )?;
+
+    // The shared strings, masked.
+    if let Some(part) = &strings_part {
+        let xml = text(&mut zip, part)?;
+        let masked = if p.mask && may_hold_pii(xml.as_bytes()) {
+            mask_shared_strings(&xml)?
+        } else {
+            None
+        };
+        if guard && !pii_free(masked.as_deref().unwrap_or(&xml)) {
+            return Err(Unpatchable("共享字符串中有未能遮蔽的身份证号或手机号"));
+        }
+        match masked {
+            Some(body) => put(&mut out, part, &body)?,
+            None => {
+                let f = zip.by_index_raw(index[part]).map_err(unreadable)?;
+                out.raw_copy_file(f).map_err(unreadable)?;
+            }
+        }
+    }
+
+    // The workbook, its relationships and the content types.
+    let rel_id = (1..)
+        .map(|n| format!("rIdOrglife{n}"))
+        .find(|id| !wb_rels.iter().any(|r| &r.id == id))
+        .unwrap_or_default();
+    for r in &mut wb_rels {
+        if r.kind == T_SHEET || r.kind.ends_with("/worksheet") {
+            let part = part_name(&r.target);
+            if let Some(new) = renamed.get(&part) {
+                r.target = new.trim_start_matches("xl/").to_string();
+            } else if first_part.as_deref() == Some(part.as_str()) {
+                r.target = "worksheets/sheet1.xml".to_string();
+            }
+        }
+    }
+    if base == Base::Original {
+        wb_rels.push(Rel {
+            id: rel_id.clone(),
+            kind: T_SHEET.to_string(),
+            target: "worksheets/sheet1.xml".to_string(),
+            external: false,
+        });
+    }
+    let insert = (base == Base::Original).then(|| (info.max_id + 1, rel_id.as_str()));
+    let wb = edit_workbook(&workbook, insert, &findings_names(p.first))?;
+    put(&mut out, "xl/workbook.xml", &wb)?;
+    put(&mut out, "xl/_rels/workbook.xml.rels", &rels_xml(&wb_rels))?;
+    put(&mut out, &styles_part, &styles.finish())?;
+
+    let mut drop: HashSet<String> = dropped.clone();
+    drop.extend(order.iter().map(|(_, part)| part.clone()));
+    let types = content_types(
+        &text(&mut zip, "[Content_Types].xml")?,
+        &drop,
+        &new_types,
+        notes > 0,
+    )?;
+    put(&mut out, "[Content_Types].xml", &types)?;
+
+    // Everything else as it was: document properties and the theme.
+    let rest: Vec<String> = index
+        .keys()
+        .filter(|n| *n == "_rels/.rels" || n.starts_with("docProps/") || n.starts_with("xl/theme/"))
+        .cloned()
+        .collect();
+    for name in rest {
+        if guard && !pii_free(&text(&mut zip, &name)?) {
+            return Err(Unpatchable("文档属性中有身份证号或手机号"));
+        }
+        let f = zip.by_index_raw(index[&name]).map_err(unreadable)?;
+        out.raw_copy_file(f).map_err(unreadable)?;
+    }
+    if guard && !pii_free(&workbook) {
+        return Err(Unpatchable("工作簿中有未能遮蔽的身份证号或手机号"));
+    }
+    out.finish().map(Cursor::into_inner).map_err(unreadable)
+}
+
+fn attr_text(a: &quick_xml::events::attributes::Attribute) -> Result<String, Unpatchable> {
+    quick_xml::escape::unescape(&a.value)
+        .map(|v| v.into_owned())
+        .map_err(unreadable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::mask::mask_text;
+    use crate::report::xlsx_style::{Out, Tone};
+    use calamine::{Data, Reader, Xlsx};
+
+    fn fixture(path: &str) -> Vec<u8> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        std::fs::read(root.join(path)).unwrap()
+    }
+
+    fn findings() -> FindingsSheet {
+        FindingsSheet {
+            title: "红星村党支部　反馈".into(),
+            summary: "发现问题 1 条".into(),
+            rows: vec![vec![
+                Out::Num(1.0),
+                Out::text("C005"),
+                Out::toned("严重", Tone::Bad),
+                Out::text("问题"),
+                Out::text("王芳"),
+                Out::text("请补充"),
+                Out::text("a.xlsx"),
+                Out::text("Sheet1"),
+                Out::text("B2"),
+            ]],
+        }
+    }
+
+    fn sheets(bytes: &[u8]) -> Vec<(String, calamine::Range<Data>)> {
+        let mut wb = Xlsx::new(Cursor::new(bytes)).unwrap();
+        let names = wb.sheet_names();
+        names
+            .into_iter()
+            .map(|n| {
+                let r = wb.worksheet_range(&n).unwrap();
+                (n, r)
+            })
+            .collect()
+    }
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    }
+
+    /// Shown as the branch sent it, IDs and phones masked.
+    fn shown(d: &Data) -> String {
+        match d {
+            Data::String(s) => mask_text(s).into_owned(),
+            Data::Float(f) => crate::report::mask::mask_number(*f)
+                .unwrap_or_else(|| crate::ingest::grid::number_text(*f)),
+            Data::Int(i) => crate::report::mask::mask_number(*i as f64).unwrap_or(i.to_string()),
+            other => other.to_string(),
+        }
+    }
+
+    #[test]
+    fn returns_from_real_writers_are_patched_and_read_back_as_sent() {
+        for path in [
+            "single/libreoffice.xlsx",
+            "single/openpyxl_merged.xlsx",
+            "single/date_1904.xlsx",
+            "single/offset.xlsx",
+            "township/红星村/青林镇红星村党支部专题组织生活会台账.xlsx",
+            "clean_township/竹林桥镇基层党组织名册.xlsx",
+        ] {
+            let bytes = fixture(path);
+            let before = sheets(&bytes);
+            let target = before[0].0.clone();
+            let marks = HashMap::from([(
+                target.clone(),
+                vec![
+                    Mark {
+                        row: 1,
+                        col: 1,
+                        tone: Tone::Bad,
+                        note: "C005 严重：请补充".into(),
+                    },
+                    Mark {
+                        row: 60,
+                        col: 3,
+                        tone: Tone::Info,
+                        note: "远处的空单元格".into(),
+                    },
+                ],
+            )]);
+            let first = findings();
+            let patch = Patch {
+                first: &first,
+                marks: &marks,
+                mask: true,
+            };
+            let out =
+                build(&bytes, Base::Original, &patch).unwrap_or_else(|e| panic!("{path}: {e:?}"));
+            let after = sheets(&out);
+            assert_eq!(after[0].0, "问题清单", "{path}");
+            assert_eq!(
+                after[0].1.get_value((0, 0)),
+                Some(&Data::String(first.title.clone()))
+            );
+            assert_eq!(
+                after[0].1.get_value((3, 1)),
+                Some(&Data::String("代码".into()))
+            );
+            assert_eq!(after.len(), before.len() + 1, "{path}");
+            for ((name, a), (name2, b)) in before.iter().zip(&after[1..]) {
+                assert_eq!(name, name2, "{path}");
+                for (r, c, d) in a.used_cells() {
+                    let (r, c) = (
+                        r as u32 + a.start().unwrap().0,
+                        c as u32 + a.start().unwrap().1,
+                    );
+                    let got = b.get_value((r, c)).map(shown).unwrap_or_default();
+                    assert_eq!(got, shown(d), "{path} {name} ({r},{c})");
+                }
+            }
+            // The note, where Excel looks for it.
+            let rels = part(&out, "xl/worksheets/_rels/sheet2.xml.rels");
+            assert!(
+                rels.contains("../comments1.xml") && rels.contains("vmlDrawing1.vml"),
+                "{rels}"
+            );
+            let comments = part(&out, "xl/comments1.xml");
+            assert!(comments.contains(r#"ref="B2""#) && comments.contains("C005 严重：请补充"));
+            assert!(comments.contains(r#"ref="D61""#));
+            let types = part(&out, "[Content_Types].xml");
+            assert!(types.contains("/xl/comments1.xml") && types.contains("Extension=\"vml\""));
+            // The flagged cell's format has the red fill.
+            let sheet = part(&out, "xl/worksheets/sheet2.xml");
+            let cell = sheet.split("<c r=\"B2\"").nth(1).unwrap();
+            let s: usize = cell
+                .split("s=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let styles = part(&out, "xl/styles.xml");
+            let xfs = styles.split("<cellXfs").nth(1).unwrap();
+            let xf = xfs.split("<xf ").nth(s + 1).unwrap();
+            let fill: usize = xf
+                .split("fillId=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let fills = styles.split("<fills").nth(1).unwrap();
+            assert!(
+                fills
+                    .split("<fill>")
+                    .nth(fill + 1)
+                    .unwrap()
+                    .contains("FFFFC7CE"),
+                "{path}"
+            );
+            // Nothing personal left anywhere.
+            let mut zip = zip::ZipArchive::new(Cursor::new(&out[..])).unwrap();
+            for i in 0..zip.len() {
+                let mut s = String::new();
+                let mut f = zip.by_index(i).unwrap();
+                let name = f.name().unwrap().to_string();
+                f.read_to_string(&mut s).unwrap();
+                assert!(pii_free(&s), "{path} {name}");
+            }
+        }
+    }
+
+    /// A copy of `bytes` with one more part.
+    fn with_part(bytes: &[u8], name: &str, body: &str) -> Vec<u8> {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..zip.len() {
+            out.raw_copy_file(zip.by_index_raw(i).unwrap()).unwrap();
+        }
+        out.start_file(name, SimpleFileOptions::default()).unwrap();
+        out.write_all(body.as_bytes()).unwrap();
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn parts_it_does_not_rewrite_send_the_return_to_the_cell_writer() {
+        let bytes = fixture("single/openpyxl_merged.xlsx");
+        let first = findings();
+        let marks = HashMap::new();
+        let patch = Patch {
+            first: &first,
+            marks: &marks,
+            mask: true,
+        };
+        assert!(build(&bytes, Base::Original, &patch).is_ok());
+        let drawing = with_part(&bytes, "xl/drawings/drawing1.xml", "<xdr:wsDr/>");
+        assert!(build(&drawing, Base::Original, &patch).is_err());
+        // A phone where no cell is (here the document properties) is not let through.
+        let props = with_part(
+            &bytes,
+            "docProps/custom.xml",
+            "<Properties>13812345678</Properties>",
+        );
+        assert!(build(&props, Base::Original, &patch).is_err());
+        assert!(build(b"not a zip", Base::Original, &patch).is_err());
+    }
+}

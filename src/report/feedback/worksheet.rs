@@ -1,0 +1,734 @@
+//! One worksheet's XML (or the shared-string table) rewritten in a single pass. Flagged cells
+//! get their colour (an existing cell keeps its own format plus a fill; a missing one becomes an
+//! empty coloured cell), IDs and phones are masked wherever a cell holds them, the sheet stops
+//! being the selected tab (问题清单 is), and it points at its notes. Every byte not named here
+//! is copied as it was: the branch's fonts, widths, number formats and merges stay theirs.
+
+use std::borrow::Cow;
+
+use quick_xml::Reader;
+use quick_xml::escape::{escape, unescape};
+use quick_xml::events::{BytesStart, Event};
+
+use super::Mark;
+use super::package::Unpatchable;
+use crate::report::mask::{mask_id, mask_number, mask_phone, mask_text};
+use crate::report::xlsx_style::Tone;
+use crate::text::a1;
+
+/// What to change in one sheet.
+pub struct SheetEdit<'a> {
+    /// Flagged cells, sorted by (row, col), one per cell.
+    pub marks: &'a [Mark],
+    pub mask: bool,
+    /// The relationship id of the sheet's notes, when it has marks.
+    pub notes_rel: Option<&'a str>,
+}
+
+/// Worksheet children that must come after `<legacyDrawing>` (ECMA-376 CT_Worksheet order).
+const AFTER_LEGACY_DRAWING: [&str; 7] = [
+    "legacyDrawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+];
+
+const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// Whether a part may hold an ID or phone that masking would change: a run of 11 or more
+/// digits, or a number in exponent form (Excel writes 4.2068219900315002E+17). A cheap
+/// byte scan that spares parsing the sheets that cannot.
+pub fn may_hold_pii(xml: &[u8]) -> bool {
+    let mut run = 0;
+    for (i, &b) in xml.iter().enumerate() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= 11 {
+                return true;
+            }
+        } else {
+            if (b == b'E' || b == b'e')
+                && run > 0
+                && xml
+                    .get(i + 1)
+                    .is_some_and(|&n| n == b'+' || n.is_ascii_digit())
+            {
+                return true;
+            }
+            run = 0;
+        }
+    }
+    false
+}
+
+/// Text edits applied in document order: the output is the source with ranges replaced.
+struct Edits<'a> {
+    src: &'a str,
+    out: String,
+    last: usize,
+}
+
+impl<'a> Edits<'a> {
+    fn new(src: &'a str) -> Self {
+        Edits {
+            src,
+            out: String::with_capacity(src.len() + 4096),
+            last: 0,
+        }
+    }
+
+    fn replace(&mut self, start: usize, end: usize, with: &str) {
+        self.out.push_str(&self.src[self.last..start]);
+        self.out.push_str(with);
+        self.last = end;
+    }
+
+    fn insert(&mut self, at: usize, with: &str) {
+        self.replace(at, at, with);
+    }
+
+    fn finish(mut self) -> String {
+        self.out.push_str(&self.src[self.last..]);
+        self.out
+    }
+}
+
+fn bad(_: impl std::fmt::Debug) -> Unpatchable {
+    Unpatchable("表格XML无法解析")
+}
+
+fn attr<'e>(e: &'e BytesStart, name: &str) -> Option<Cow<'e, str>> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.into_inner() == name)
+        .map(|a| a.value)
+}
+
+fn attr_str(e: &BytesStart, name: &str) -> Option<String> {
+    attr(e, name).map(Cow::into_owned)
+}
+
+/// The start tag `e` rebuilt with some attributes dropped and others set (values escaped by
+/// the caller); every other attribute keeps its bytes.
+pub fn tag(e: &BytesStart, drop: &[&str], set: &[(&str, &str)], empty: bool) -> String {
+    let mut s = String::with_capacity(64);
+    s.push('<');
+    s.push_str(e.name().into_inner());
+    for a in e.attributes().flatten() {
+        let k = a.key.into_inner();
+        if drop.contains(&k) || set.iter().any(|(n, _)| *n == k) {
+            continue;
+        }
+        s.push(' ');
+        s.push_str(k);
+        s.push_str("=\"");
+        s.push_str(&a.value.replace('"', "&quot;"));
+        s.push('"');
+    }
+    for (k, v) in set {
+        s.push(' ');
+        s.push_str(k);
+        s.push_str("=\"");
+        s.push_str(v);
+        s.push('"');
+    }
+    s.push_str(if empty { "/>" } else { ">" });
+    s
+}
+
+/// "AB12" → zero-based (row 11, col 27).
+fn parse_ref(r: &[u8]) -> Option<(u32, u32)> {
+    let split = r.iter().position(u8::is_ascii_digit)?;
+    let (letters, digits) = r.split_at(split);
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let mut col = 0u32;
+    for &b in letters {
+        if !b.is_ascii_uppercase() {
+            return None;
+        }
+        col = col * 26 + u32::from(b - b'A' + 1);
+    }
+    let row: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
+}
+
+fn row_number(e: &BytesStart) -> Option<u32> {
+    let v = attr(e, "r")?;
+    let n: u32 = v.trim().parse().ok()?;
+    n.checked_sub(1)
+}
+
+fn changed(s: &str) -> Option<String> {
+    match mask_text(s) {
+        Cow::Owned(m) if m != s => Some(m),
+        _ => None,
+    }
+}
+
+fn inline_cell(r: &str, s: Option<&str>, text: &str) -> String {
+    let style = s.map(|s| format!(" s=\"{s}\"")).unwrap_or_default();
+    format!(
+        "<c r=\"{r}\"{style} t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
+        escape(text)
+    )
+}
+
+/// Rewrite a worksheet. `xf(original, tone)` gives the format index of a flagged cell.
+pub fn rewrite(
+    xml: &str,
+    edit: &SheetEdit,
+    xf: &mut dyn FnMut(u32, Tone) -> u32,
+) -> Result<String, Unpatchable> {
+    let mut r = Reader::from_str(xml);
+    let mut ed = Edits::new(xml);
+    let marks = edit.marks;
+    let mut m = 0usize;
+    let mut depth = 0usize;
+    let mut row = 0u32;
+    let mut next_row = 0u32;
+    let mut next_col = 0u32;
+    let mut drawing_done = edit.notes_rel.is_none();
+    let legacy = |rel: &str| format!("<legacyDrawing xmlns:r=\"{REL_NS}\" r:id=\"{rel}\"/>");
+
+    // Empty coloured cells for the marks before `stop` in row `row`.
+    let cells_before =
+        |m: &mut usize, row: u32, stop: u32, xf: &mut dyn FnMut(u32, Tone) -> u32| {
+            let mut s = String::new();
+            while *m < marks.len() && marks[*m].row == row && marks[*m].col < stop {
+                let k = &marks[*m];
+                s.push_str(&format!(
+                    "<c r=\"{}\" s=\"{}\"/>",
+                    a1(k.row, k.col),
+                    xf(0, k.tone)
+                ));
+                *m += 1;
+            }
+            s
+        };
+    // Whole new rows for the marks in rows before `stop`.
+    let rows_before = |m: &mut usize, stop: u32, xf: &mut dyn FnMut(u32, Tone) -> u32| {
+        let mut s = String::new();
+        while *m < marks.len() && marks[*m].row < stop {
+            let rr = marks[*m].row;
+            s.push_str(&format!("<row r=\"{}\">", rr + 1));
+            s.push_str(&cells_before(m, rr, u32::MAX, xf));
+            s.push_str("</row>");
+        }
+        s
+    };
+
+    loop {
+        let start = r.buffer_position() as usize;
+        let ev = r.read_event().map_err(bad)?;
+        let end = r.buffer_position() as usize;
+        match ev {
+            Event::Eof => break,
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(ev, Event::Empty(_));
+                let name = e.name();
+                let name = name.as_ref();
+                if depth == 0 && name != "worksheet" {
+                    return Err(Unpatchable("工作表XML带前缀或根元素不对"));
+                }
+                if depth == 1 && !drawing_done && AFTER_LEGACY_DRAWING.contains(&name) {
+                    ed.insert(start, &legacy(edit.notes_rel.unwrap_or_default()));
+                    drawing_done = true;
+                }
+                if depth == 1 && name == "legacyDrawing" && edit.notes_rel.is_some() {
+                    return Err(Unpatchable("工作表已有批注"));
+                }
+                match name {
+                    "dimension" if depth == 1 && !marks.is_empty() => {
+                        if let Some(d) = attr_str(e, "ref") {
+                            let widened = widen(&d, marks);
+                            if widened != d {
+                                ed.replace(start, end, &tag(e, &[], &[("ref", &widened)], empty));
+                            }
+                        }
+                    }
+                    "sheetView" if attr(e, "tabSelected").is_some() => {
+                        ed.replace(start, end, &tag(e, &["tabSelected"], &[], empty));
+                    }
+                    "sheetData" if empty && m < marks.len() => {
+                        let rows = rows_before(&mut m, u32::MAX, xf);
+                        ed.replace(start, end, &format!("<sheetData>{rows}</sheetData>"));
+                    }
+                    "row" if depth == 2 => {
+                        row = row_number(e).unwrap_or(next_row);
+                        next_row = row + 1;
+                        next_col = 0;
+                        let before = rows_before(&mut m, row, xf);
+                        let here = m < marks.len() && marks[m].row == row;
+                        if empty {
+                            let cells = cells_before(&mut m, row, u32::MAX, xf);
+                            let tag_text = if here {
+                                format!("{}{cells}</row>", tag(e, &["spans"], &[], false))
+                            } else {
+                                xml[start..end].to_string()
+                            };
+                            ed.replace(start, end, &format!("{before}{tag_text}"));
+                        } else if here {
+                            // Cells may be added to this row: its `spans` hint would be wrong.
+                            ed.replace(
+                                start,
+                                end,
+                                &format!("{before}{}", tag(e, &["spans"], &[], false)),
+                            );
+                        } else if !before.is_empty() {
+                            ed.insert(start, &before);
+                        }
+                    }
+                    "c" if depth == 3 => {
+                        let (rr, cc) = attr(e, "r")
+                            .and_then(|v| parse_ref(v.as_bytes()))
+                            .unwrap_or((row, next_col));
+                        next_col = cc + 1;
+                        let missing = cells_before(&mut m, rr, cc, xf);
+                        let tone = if m < marks.len() && (marks[m].row, marks[m].col) == (rr, cc) {
+                            m += 1;
+                            Some(marks[m - 1].tone)
+                        } else {
+                            None
+                        };
+                        let orig_s: u32 =
+                            attr_str(e, "s").and_then(|s| s.parse().ok()).unwrap_or(0);
+                        let new_s = tone.map(|t| xf(orig_s, t).to_string());
+                        if empty {
+                            let text = match &new_s {
+                                Some(s) => tag(e, &[], &[("s", s)], true),
+                                None => xml[start..end].to_string(),
+                            };
+                            if new_s.is_some() || !missing.is_empty() {
+                                ed.replace(start, end, &format!("{missing}{text}"));
+                            }
+                        } else {
+                            let cell = read_cell(&mut r)?;
+                            let cell_end = r.buffer_position() as usize;
+                            let t = attr_str(e, "t").unwrap_or_default();
+                            let shown = if edit.mask {
+                                cell.masked_with(xml, &t)
+                            } else {
+                                None
+                            };
+                            let f_text = cell.formula.map(|(a, b)| &xml[a..b]);
+                            // A formula would compute the unmasked value again on opening.
+                            let drop_formula = shown.is_some()
+                                || (edit.mask && f_text.is_some_and(|f| changed(f).is_some()));
+                            let drop_formula = drop_formula && cell.formula.is_some();
+                            if drop_formula && cell.formula_has_ref {
+                                return Err(Unpatchable("共享公式含身份证号"));
+                            }
+                            let s_attr = new_s.clone().or_else(|| attr_str(e, "s"));
+                            let text = if let Some(shown) = shown {
+                                Some(inline_cell(&a1(rr, cc), s_attr.as_deref(), &shown))
+                            } else if drop_formula {
+                                let (a, b) = cell.formula.unwrap_or_default();
+                                let head = match &new_s {
+                                    Some(s) => tag(e, &[], &[("s", s)], false),
+                                    None => xml[start..end].to_string(),
+                                };
+                                Some(format!("{head}{}{}", &xml[end..a], &xml[b..cell_end]))
+                            } else {
+                                new_s.as_ref().map(|s| {
+                                    format!(
+                                        "{}{}",
+                                        tag(e, &[], &[("s", s)], false),
+                                        &xml[end..cell_end]
+                                    )
+                                })
+                            };
+                            match text {
+                                Some(text) => {
+                                    ed.replace(start, cell_end, &format!("{missing}{text}"))
+                                }
+                                None if !missing.is_empty() => ed.insert(start, &missing),
+                                None => {}
+                            }
+                            continue;
+                        }
+                    }
+                    _ => {}
+                }
+                if !empty {
+                    depth += 1;
+                }
+            }
+            Event::End(ref e) => {
+                depth = depth.saturating_sub(1);
+                match e.name().into_inner() {
+                    "row" if depth == 2 => {
+                        let cells = cells_before(&mut m, row, u32::MAX, xf);
+                        if !cells.is_empty() {
+                            ed.insert(start, &cells);
+                        }
+                    }
+                    "sheetData" if depth == 1 => {
+                        let rows = rows_before(&mut m, u32::MAX, xf);
+                        if !rows.is_empty() {
+                            ed.insert(start, &rows);
+                        }
+                    }
+                    "worksheet" if depth == 0 && !drawing_done => {
+                        ed.insert(start, &legacy(edit.notes_rel.unwrap_or_default()));
+                        drawing_done = true;
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    if !drawing_done {
+        return Err(Unpatchable("工作表XML不完整"));
+    }
+    Ok(ed.finish())
+}
+
+/// Read the children of a `<c>` up to its end tag.
+fn read_cell(r: &mut Reader<&[u8]>) -> Result<CellView, Unpatchable> {
+    let mut parts = CellView::default();
+    let mut depth = 1usize;
+    let mut in_v: Option<usize> = None;
+    let mut in_t: Option<usize> = None;
+    let mut f_start: Option<usize> = None;
+    loop {
+        let start = r.buffer_position() as usize;
+        let ev = r.read_event().map_err(bad)?;
+        let end = r.buffer_position() as usize;
+        match ev {
+            Event::Eof => return Err(Unpatchable("工作表XML不完整")),
+            Event::Start(ref e) => {
+                match e.name().into_inner() {
+                    "v" if depth == 1 => in_v = Some(end),
+                    "f" if depth == 1 => {
+                        f_start = Some(start);
+                        parts.formula_has_ref = attr(e, "ref").is_some();
+                    }
+                    "t" if depth >= 2 => in_t = Some(end),
+                    _ => {}
+                }
+                depth += 1;
+            }
+            Event::Empty(ref e) if e.name().into_inner() == "f" && depth == 1 => {
+                parts.formula = Some((start, end));
+                parts.formula_has_ref = attr(e, "ref").is_some();
+            }
+            Event::End(ref e) => {
+                depth -= 1;
+                match e.name().into_inner() {
+                    "c" if depth == 0 => return Ok(parts),
+                    "v" if depth == 1 => parts.value = in_v.take().map(|a| (a, start)),
+                    "f" if depth == 1 => parts.formula = f_start.take().map(|a| (a, end)),
+                    "t" if depth >= 2 => {
+                        if let Some(a) = in_t.take() {
+                            parts.inline.push((a, start));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What [`read_cell`] found: the parts of a `<c>` that masking looks at, as ranges of the
+/// sheet's text (`<v>` and `<t>` contents, the whole `<f>` element).
+#[derive(Default)]
+struct CellView {
+    value: Option<(usize, usize)>,
+    formula: Option<(usize, usize)>,
+    formula_has_ref: bool,
+    inline: Vec<(usize, usize)>,
+}
+
+impl CellView {
+    fn masked_with(&self, xml: &str, t: &str) -> Option<String> {
+        let text = |(a, b): (usize, usize)| -> Cow<'_, str> {
+            unescape(&xml[a..b]).unwrap_or(Cow::Borrowed(&xml[a..b]))
+        };
+        match t {
+            "s" | "b" | "e" | "d" => None,
+            "inlineStr" => {
+                let all: String = self.inline.iter().map(|&p| text(p)).collect();
+                changed(&all)
+            }
+            "str" => self.value.and_then(|p| changed(&text(p))),
+            _ => self.value.and_then(|p| {
+                let v = text(p);
+                let v = v.trim();
+                // Digits as written keep every one of them (an 18-digit ID is past f64's
+                // precision); other forms (4.2E+17) go through the number.
+                if v.len() >= 11 && v.bytes().all(|b| b.is_ascii_digit()) && !v.starts_with('0') {
+                    Some(if v.len() == 11 {
+                        mask_phone(v)
+                    } else {
+                        mask_id(v)
+                    })
+                } else {
+                    v.parse().ok().and_then(mask_number)
+                }
+            }),
+        }
+    }
+}
+
+/// A dimension reference widened to take in every mark.
+fn widen(d: &str, marks: &[Mark]) -> String {
+    let (a, b) = d.split_once(':').unwrap_or((d, d));
+    let (Some((r0, c0)), Some((r1, c1))) = (parse_ref(a.as_bytes()), parse_ref(b.as_bytes()))
+    else {
+        return d.to_string();
+    };
+    let (mut r0, mut c0, mut r1, mut c1) = (r0, c0, r1, c1);
+    for k in marks {
+        r0 = r0.min(k.row);
+        c0 = c0.min(k.col);
+        r1 = r1.max(k.row);
+        c1 = c1.max(k.col);
+    }
+    format!("{}:{}", a1(r0, c0), a1(r1, c1))
+}
+
+/// The shared-string table with every ID and phone masked; `None` when nothing changes. A
+/// rich-text string that needs masking becomes plain text: the run boundaries could split an
+/// ID in two, which run-by-run masking would miss.
+pub fn mask_shared_strings(xml: &str) -> Result<Option<String>, Unpatchable> {
+    let mut r = Reader::from_str(xml);
+    let mut ed = Edits::new(xml);
+    let mut depth = 0usize;
+    let mut si: Option<usize> = None;
+    let mut texts: Vec<(usize, usize)> = Vec::new();
+    let mut t_open: Option<usize> = None;
+    let mut in_phonetic = 0usize;
+    let mut any = false;
+    loop {
+        let start = r.buffer_position() as usize;
+        let ev = r.read_event().map_err(bad)?;
+        let end = r.buffer_position() as usize;
+        match ev {
+            Event::Eof => break,
+            Event::Start(ref e) => {
+                match e.name().into_inner() {
+                    "sst" if depth == 0 => {}
+                    _ if depth == 0 => return Err(Unpatchable("共享字符串表带前缀")),
+                    "si" if depth == 1 => {
+                        si = Some(start);
+                        texts.clear();
+                    }
+                    "rPh" => in_phonetic += 1,
+                    "t" if in_phonetic == 0 => t_open = Some(end),
+                    _ => {}
+                }
+                depth += 1;
+            }
+            Event::End(ref e) => {
+                depth = depth.saturating_sub(1);
+                match e.name().into_inner() {
+                    "rPh" => in_phonetic = in_phonetic.saturating_sub(1),
+                    "t" => {
+                        if let Some(a) = t_open.take() {
+                            texts.push((a, start));
+                        }
+                    }
+                    "si" if depth == 1 => {
+                        if let Some(s0) = si.take() {
+                            let all: String = texts
+                                .iter()
+                                .map(|&(a, b)| {
+                                    unescape(&xml[a..b]).unwrap_or(Cow::Borrowed(&xml[a..b]))
+                                })
+                                .collect();
+                            if let Some(m) = changed(&all) {
+                                ed.replace(
+                                    s0,
+                                    end,
+                                    &format!(
+                                        "<si><t xml:space=\"preserve\">{}</t></si>",
+                                        escape(&m)
+                                    ),
+                                );
+                                any = true;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(any.then(|| ed.finish()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(row: u32, col: u32, tone: Tone) -> Mark {
+        Mark {
+            row,
+            col,
+            tone,
+            note: String::new(),
+        }
+    }
+
+    /// Formats handed out as 100 + original × 10 + tone slot, so each test can see which
+    /// original format a flagged cell kept.
+    fn fake_xf(s: u32, t: Tone) -> u32 {
+        100 + s * 10
+            + match t {
+                Tone::Bad => 0,
+                Tone::Neutral => 1,
+                _ => 2,
+            }
+    }
+
+    fn run(xml: &str, marks: &[Mark], mask: bool, notes: bool) -> Result<String, Unpatchable> {
+        let edit = SheetEdit {
+            marks,
+            mask,
+            notes_rel: notes.then_some("rIdN"),
+        };
+        rewrite(xml, &edit, &mut fake_xf)
+    }
+
+    const SHEET: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:C3"/><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews><sheetData><row r="1" spans="1:3"><c r="A1" s="2" t="s"><v>0</v></c><c r="C1" t="s"><v>1</v></c></row><row r="3"><c r="B3"><v>42</v></c></row></sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><extLst><ext uri="x"/></extLst></worksheet>"#;
+
+    #[test]
+    fn a_flagged_cell_keeps_its_value_and_format_and_gains_a_fill() {
+        let out = run(SHEET, &[mark(0, 0, Tone::Bad)], false, false).unwrap();
+        assert!(
+            out.contains(r#"<c r="A1" s="120" t="s"><v>0</v></c>"#)
+                || out.contains(r#"<c r="A1" t="s" s="120"><v>0</v></c>"#),
+            "{out}"
+        );
+        // Untouched cells are byte for byte the same.
+        assert!(out.contains(r#"<c r="C1" t="s"><v>1</v></c>"#));
+        assert!(out.contains(r#"<c r="B3"><v>42</v></c>"#));
+    }
+
+    #[test]
+    fn missing_flagged_cells_and_rows_are_added_in_order() {
+        let marks = [
+            mark(0, 1, Tone::Neutral), // B1, between A1 and C1
+            mark(0, 5, Tone::Info),    // F1, after C1
+            mark(1, 0, Tone::Bad),     // A2, a row that is not there
+            mark(2, 0, Tone::Bad),     // A3, before B3
+            mark(9, 2, Tone::Bad),     // C10, after the last row
+        ];
+        let out = run(SHEET, &marks, false, true).unwrap();
+        let data = &out[out.find("<sheetData>").unwrap()..out.find("</sheetData>").unwrap()];
+        let refs: Vec<&str> = data
+            .split("<c r=\"")
+            .skip(1)
+            .map(|c| c.split('"').next().unwrap())
+            .collect();
+        assert_eq!(refs, ["A1", "B1", "C1", "F1", "A2", "A3", "B3", "C10"]);
+        assert!(data.contains(r#"<c r="B1" s="101"/>"#), "{data}");
+        assert!(
+            data.contains(r#"<row r="2"><c r="A2" s="100"/></row>"#),
+            "{data}"
+        );
+        assert!(
+            data.contains(r#"<row r="10"><c r="C10" s="100"/></row>"#),
+            "{data}"
+        );
+        // A row that gains cells loses its spans hint; the dimension takes in every mark.
+        assert!(!out.contains("spans="), "{out}");
+        assert!(out.contains(r#"<dimension ref="A1:F10"/>"#), "{out}");
+        // The notes are drawn: legacyDrawing sits before extLst, as the schema orders them.
+        let legacy = out.find("<legacyDrawing").unwrap();
+        assert!(
+            legacy > out.find("<pageMargins").unwrap() && legacy < out.find("<extLst").unwrap()
+        );
+        assert!(!out.contains("tabSelected"), "问题清单 is the selected tab");
+    }
+
+    #[test]
+    fn marks_on_an_empty_sheet_make_its_rows() {
+        let xml = r#"<worksheet xmlns="m"><sheetData/></worksheet>"#;
+        let out = run(xml, &[mark(3, 1, Tone::Bad)], false, true).unwrap();
+        assert_eq!(
+            out,
+            r#"<worksheet xmlns="m"><sheetData><row r="4"><c r="B4" s="100"/></row></sheetData><legacyDrawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdN"/></worksheet>"#
+        );
+    }
+
+    #[test]
+    fn ids_and_phones_are_masked_in_every_kind_of_cell() {
+        let xml = r#"<worksheet xmlns="m"><sheetData><row r="1"><c r="A1"><v>420682197203150314</v></c><c r="B1" s="3"><v>4.2068219720315002E+17</v></c><c r="C1"><v>15837136651</v></c><c r="D1" t="inlineStr"><is><t>电话15837136651</t></is></c><c r="E1" t="str"><f>A1&amp;""</f><v>420682197203150314</v></c><c r="F1"><v>20240731</v></c><c r="G1"><f>SUM(F1)</f><v>20240731</v></c></row></sheetData></worksheet>"#;
+        let out = run(xml, &[], true, false).unwrap();
+        assert!(out.contains(r#"<c r="A1" t="inlineStr"><is><t xml:space="preserve">420682********0314</t></is></c>"#), "{out}");
+        // Excel's exponent form is the same number; the cell keeps its format.
+        assert!(out.contains(r#"<c r="B1" s="3" t="inlineStr"><is><t xml:space="preserve">420682********0000</t></is></c>"#), "{out}");
+        assert!(out.contains("158****6651</t>"), "{out}");
+        assert!(out.contains("电话158****6651"), "{out}");
+        // A formula would compute the ID again: it goes, the masked value stays.
+        assert!(out.contains(r#"<c r="E1" t="inlineStr"><is><t xml:space="preserve">420682********0314</t></is></c>"#), "{out}");
+        // Dates and other numbers, and their formulas, are left as they are.
+        assert!(
+            out.contains(
+                r#"<c r="F1"><v>20240731</v></c><c r="G1"><f>SUM(F1)</f><v>20240731</v></c>"#
+            ),
+            "{out}"
+        );
+        assert!(!has_pii_run(&out), "{out}");
+        // --show-pii: nothing changes.
+        assert_eq!(run(xml, &[], false, false).unwrap(), xml);
+    }
+
+    fn has_pii_run(s: &str) -> bool {
+        crate::report::mask::has_pii(s)
+    }
+
+    #[test]
+    fn a_shared_formula_that_computes_an_id_is_refused() {
+        let xml = r#"<worksheet xmlns="m"><sheetData><row r="1"><c r="A1"><f t="shared" ref="A1:A3" si="0">B1*1</f><v>420682197203150314</v></c></row></sheetData></worksheet>"#;
+        assert!(run(xml, &[], true, false).is_err());
+    }
+
+    #[test]
+    fn a_prefixed_sheet_is_refused() {
+        let xml = r#"<x:worksheet xmlns:x="m"><x:sheetData/></x:worksheet>"#;
+        assert!(run(xml, &[], true, false).is_err());
+    }
+
+    #[test]
+    fn shared_strings_are_masked_even_across_rich_text_runs() {
+        let xml = r#"<sst xmlns="m" count="4" uniqueCount="4"><si><t>王芳</t></si><si><t>420682197203150314</t></si><si><r><t>4206821972</t></r><r><rPr><b/></rPr><t>03150314</t></r></si><si><t>电话 158&amp;37136651</t><rPh sb="0" eb="1"><t>13800000000</t></rPh></si></sst>"#;
+        let out = mask_shared_strings(xml).unwrap().unwrap();
+        assert!(
+            out.starts_with(r#"<sst xmlns="m" count="4" uniqueCount="4"><si><t>王芳</t></si>"#)
+        );
+        assert_eq!(out.matches("420682********0314").count(), 2, "{out}");
+        assert!(
+            !out.contains("<r>"),
+            "the split ID became one plain string: {out}"
+        );
+        // Phonetic runs are not part of the text; '&' breaks the digit run.
+        assert!(out.contains("158&amp;37136651"), "{out}");
+        assert_eq!(
+            mask_shared_strings(r#"<sst xmlns="m"><si><t>王芳</t></si></sst>"#).unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn only_parts_with_long_digit_runs_or_exponents_need_parsing() {
+        assert!(may_hold_pii(b"<v>15837136651</v>"));
+        assert!(may_hold_pii(b"<v>4.2E+17</v>"));
+        assert!(may_hold_pii(b"<v>1e10</v>"));
+        assert!(!may_hold_pii(
+            b"<c r=\"E12\"><v>45123.5</v></c><v>20240731</v>"
+        ));
+        assert!(!may_hold_pii("<t>EXCEL 表格</t>".as_bytes()));
+    }
+}
