@@ -154,6 +154,50 @@ pub fn is_han(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
+/// Whether XML may hold an ID or a phone, in any form a spreadsheet writes one: a run of 11 or
+/// more digits, a number in exponent form (4.2068219900315002E+17), or a digit written as a
+/// character reference (`&#52;`). A cheap scan over raw bytes: most sheets of a return have
+/// none, and need no parsing to be shown masked.
+pub fn may_hold_id_digits(xml: &[u8]) -> bool {
+    let digit = |i: usize| xml.get(i).is_some_and(u8::is_ascii_digit);
+    // Any run of 11 digits covers a multiple of 10: look there first, then measure the run.
+    let mut i = 0;
+    while i < xml.len() {
+        if digit(i) {
+            let start = (i.saturating_sub(10)..i)
+                .rev()
+                .take_while(|&j| digit(j))
+                .count();
+            let end = (i + 1..xml.len()).take_while(|&j| digit(j)).count();
+            if start + 1 + end >= 11 {
+                return true;
+            }
+        }
+        i += 10;
+    }
+    // 4.2E+17, 1e10: an exponent right after a digit ('e' is rare inside sheet data).
+    for i in memchr::memchr2_iter(b'E', b'e', xml) {
+        if i > 0
+            && digit(i - 1)
+            && (digit(i + 1) || (xml.get(i + 1) == Some(&b'+') && digit(i + 2)))
+        {
+            return true;
+        }
+    }
+    memchr::memmem::find_iter(xml, b"&#").any(|i| {
+        let rest = &xml[i + 2..xml.len().min(i + 10)];
+        let end = rest.iter().position(|&b| b == b';').unwrap_or(rest.len());
+        let code =
+            std::str::from_utf8(&rest[..end])
+                .ok()
+                .and_then(|r| match r.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => r.parse().ok(),
+                });
+        code.is_some_and(|c| (0x30..=0x39).contains(&c))
+    })
+}
+
 /// Column index to Excel letters (0 → A, 26 → AA).
 pub fn col_letters(mut col: u32) -> String {
     let mut buf = Vec::new();
@@ -245,6 +289,30 @@ mod tests {
         assert_eq!(split_names("王　芳、李四"), ["王芳", "李四"]);
         assert_eq!(split_names("王 芳"), ["王芳"]);
         assert!(split_names("无").is_empty());
+    }
+
+    #[test]
+    fn id_digits_are_spotted_in_every_written_form() {
+        assert!(may_hold_id_digits(b"<v>15837136651</v>"));
+        assert!(may_hold_id_digits(b"x15837136651"));
+        assert!(may_hold_id_digits(b"<v>4.2E+17</v>"));
+        assert!(may_hold_id_digits(b"<v>4.2068219720315e+17</v>"));
+        assert!(may_hold_id_digits(b"<v>1e10</v>"));
+        assert!(may_hold_id_digits(b"<t>&#52;20682197203150314</t>"));
+        assert!(may_hold_id_digits(b"<t>&#x34;</t>"));
+        assert!(!may_hold_id_digits(
+            b"<c r=\"E12\"><v>45123.5</v></c><v>20240731</v><t>&#10;</t>"
+        ));
+        assert!(!may_hold_id_digits(
+            "<t>EXCEL 表格 1234567890</t>".as_bytes()
+        ));
+        // Every alignment of an 11-digit run against the stride.
+        for pad in 0..12 {
+            let xml = format!("{}13812345678<", "<".repeat(pad));
+            assert!(may_hold_id_digits(xml.as_bytes()), "{pad}");
+            let short = format!("{}1381234567<", "<".repeat(pad));
+            assert!(!may_hold_id_digits(short.as_bytes()), "{pad}");
+        }
     }
 
     #[test]

@@ -84,6 +84,7 @@ pub fn parse_file(
         };
         let mut sheet = SheetEntry {
             name: display_name.clone(),
+            xml_plain: grid.xml_plain,
             ..SheetEntry::default()
         };
         let mut scx = SheetCtx {

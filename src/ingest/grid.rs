@@ -97,6 +97,8 @@ pub struct Grid {
     pub is_1904: bool,
     /// Cells whose text was cut to [`MAX_CELL_CHARS`].
     pub truncated: Vec<(u32, u32)>,
+    /// xlsx only: see [`crate::model::SheetEntry::xml_plain`].
+    pub xml_plain: bool,
 }
 
 impl Grid {
@@ -570,14 +572,20 @@ fn read_xlsx(
     }
     // Sheets inflated once, merges found on the way; else the original and a second pass.
     let scratch = PACKAGE.with(|b| std::mem::take(&mut *b.borrow_mut()));
-    let (package, mut merges) = match super::xlsx_merges::unpack(bytes, scratch) {
-        Some((package, merges)) => (Some(package), merges),
+    let (package, mut merges, plain) = match super::xlsx_merges::unpack(bytes, scratch) {
+        Some(u) => (Some(u.package), u.merges, u.plain),
         None => (
             None,
             super::xlsx_merges::merges_by_sheet(bytes).unwrap_or_default(),
+            Default::default(),
         ),
     };
-    let grids = xlsx_grids(package.as_deref().unwrap_or(bytes), &mut merges, budget);
+    let mut grids = xlsx_grids(package.as_deref().unwrap_or(bytes), &mut merges, budget);
+    if let Ok(grids) = &mut grids {
+        for g in grids {
+            g.xml_plain = plain.contains(&g.name);
+        }
+    }
     // The buffer goes back to this thread for its next file, unless a huge one grew it.
     if let Some(p) = package.filter(|p| p.capacity() <= MAX_KEPT_PACKAGE) {
         PACKAGE.with(|b| *b.borrow_mut() = p);

@@ -1,13 +1,16 @@
 //! Merged regions of every sheet of an xlsx, found by inflating each sheet once and searching
 //! its bytes for `<mergeCell ref=…>`: several times cheaper than calamine's way (a second full
 //! XML parse of the sheet), and merges are needed on every sheet (titles, two-row headers,
-//! cells merged over several rows).
+//! cells merged over several rows). While a sheet is inflated, it is also noted whether it is
+//! plain (see [`Unpacked::plain`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Cursor, Read};
 
 use calamine::Dimensions;
 use memchr::memmem;
+
+use crate::text::may_hold_id_digits;
 
 /// Sheet name → its merged regions.
 pub type Merges = HashMap<String, Vec<Dimensions>>;
@@ -27,11 +30,22 @@ const MAX_UNPACKED: u64 = 64 << 20;
 ///
 /// The package is built in `buf` (cleared first) and returned in it: a reader thread reuses one
 /// buffer from file to file instead of asking the system for fresh zeroed pages each time.
-pub fn unpack(bytes: &[u8], buf: Vec<u8>) -> Option<(Vec<u8>, Merges)> {
+pub fn unpack(bytes: &[u8], buf: Vec<u8>) -> Option<Unpacked> {
     unpack_within(bytes, MAX_UNPACKED, buf)
 }
 
-fn unpack_within(bytes: &[u8], cap: u64, mut buf: Vec<u8>) -> Option<(Vec<u8>, Merges)> {
+/// What [`unpack`] gives.
+pub struct Unpacked {
+    pub package: Vec<u8>,
+    pub merges: Merges,
+    /// Sheets whose XML holds nothing that could be an ID or a phone (no long digit run, no
+    /// number in exponent form, no digit as a character reference) and that are not the
+    /// selected tab: the feedback workbook can copy them as they are, without inflating them
+    /// again to check.
+    pub plain: HashSet<String>,
+}
+
+fn unpack_within(bytes: &[u8], cap: u64, mut buf: Vec<u8>) -> Option<Unpacked> {
     use zip::write::SimpleFileOptions;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let sheets = sheet_paths(&mut zip)?;
@@ -52,6 +66,7 @@ fn unpack_within(bytes: &[u8], cap: u64, mut buf: Vec<u8>) -> Option<(Vec<u8>, M
         .compression_method(zip::CompressionMethod::Stored)
         .large_file(false);
     let mut merges = HashMap::new();
+    let mut plain = HashSet::new();
     // Declared sizes may lie: what is actually inflated is counted against the same cap.
     let mut left = cap;
     let mut xml = Vec::new();
@@ -65,13 +80,20 @@ fn unpack_within(bytes: &[u8], cap: u64, mut buf: Vec<u8>) -> Option<(Vec<u8>, M
                 (&mut f).take(left + 1).read_to_end(&mut xml).ok()?;
                 left = left.checked_sub(xml.len() as u64)?;
                 merges.insert(sheet.clone(), merge_refs(&xml));
+                if !may_hold_id_digits(&xml) && memmem::find(&xml, b"tabSelected").is_none() {
+                    plain.insert(sheet.clone());
+                }
                 out.start_file(name, stored).ok()?;
                 std::io::Write::write_all(&mut out, &xml).ok()?;
             }
             None => out.raw_copy_file(zip.by_index_raw(i).ok()?).ok()?,
         }
     }
-    Some((out.finish().ok()?.into_inner(), merges))
+    Some(Unpacked {
+        package: out.finish().ok()?.into_inner(),
+        merges,
+        plain,
+    })
 }
 
 /// Sheet part path (as named in the zip) → sheet name.
@@ -240,7 +262,9 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/single/libreoffice.xlsx");
         let bytes = std::fs::read(path).unwrap();
-        let (package, _) = unpack_within(&bytes, MAX_UNPACKED, Vec::new()).unwrap();
+        let package = unpack_within(&bytes, MAX_UNPACKED, Vec::new())
+            .unwrap()
+            .package;
         let mut zip = zip::ZipArchive::new(Cursor::new(package.as_slice())).unwrap();
         let sheets: u64 = sheet_paths(&mut zip)
             .unwrap()
@@ -262,7 +286,10 @@ mod tests {
             let Ok(mut original) = Xlsx::new(Cursor::new(bytes.as_slice())) else {
                 continue;
             };
-            let Some((package, merges)) = unpack(&bytes, Vec::new()) else {
+            let Some(Unpacked {
+                package, merges, ..
+            }) = unpack(&bytes, Vec::new())
+            else {
                 continue;
             };
             let mut unpacked = Xlsx::new(Cursor::new(package.as_slice())).unwrap();

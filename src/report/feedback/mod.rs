@@ -12,7 +12,7 @@ mod parts;
 mod regenerate;
 mod worksheet;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::{Result, anyhow};
@@ -117,10 +117,20 @@ fn workbook(
             let marks = marks(findings, pii, |file, sheet| {
                 (file == entry.path).then(|| sheet.to_string())
             });
+            // What the reader saw holds only for the same file: unchanged size and time.
+            let same = std::fs::metadata(&path)
+                .is_ok_and(|m| m.len() == entry.size && m.modified().ok() == entry.modified);
+            let plain: HashSet<String> = entry
+                .sheets
+                .iter()
+                .filter(|s| same && s.xml_plain)
+                .map(|s| s.name.clone())
+                .collect();
             let patch = Patch {
                 first: &first,
                 marks: &marks,
                 mask,
+                plain: &plain,
             };
             // Refused (parts we do not rewrite): written from the cells below instead.
             if let Ok(out) = package::build(&bytes, Base::Original, &patch) {
@@ -136,6 +146,7 @@ fn workbook(
         first: &first,
         marks: &marks,
         mask,
+        plain: &HashSet::new(),
     };
     package::build(&bytes, Base::Generated, &patch).map_err(|e| anyhow!(e.0))
 }

@@ -16,9 +16,10 @@ use quick_xml::events::Event;
 use zip::write::SimpleFileOptions;
 
 use super::parts::{StyleBook, comments, findings_names, findings_sheet, vml};
-use super::worksheet::{SheetEdit, mask_shared_strings, may_hold_pii, rewrite, tag};
+use super::worksheet::{SheetEdit, mask_shared_strings, rewrite, tag};
 use super::{FindingsSheet, Mark};
 use crate::report::mask::has_pii_in_markup;
+use crate::text::may_hold_id_digits;
 
 /// Why a package was not patched (the caller falls back to writing every cell).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,9 @@ pub struct Patch<'a> {
     pub first: &'a FindingsSheet,
     /// Marks by sheet name, each list sorted by (row, col), one per cell.
     pub marks: &'a HashMap<String, Vec<Mark>>,
+    /// Sheets the reader found plain (no ID-like digits, not the selected tab) in this very
+    /// file: without marks they are copied still compressed, not even inflated.
+    pub plain: &'a HashSet<String>,
     pub mask: bool,
 }
 
@@ -476,11 +480,16 @@ pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchab
         renamed.insert(part.clone(), new_name.clone());
         new_types.push((new_name.clone(), CT_SHEET));
         let marks = p.marks.get(name).unwrap_or(&no_marks);
+        if marks.is_empty() && p.plain.contains(name) {
+            let f = zip.by_index_raw(index[part]).map_err(unreadable)?;
+            out.raw_copy_file_rename(f, &new_name).map_err(unreadable)?;
+            continue;
+        }
         let xml = text(&mut zip, part)?;
         let rel = (!marks.is_empty()).then_some("rIdOrglifeNotes");
         let needs = !marks.is_empty()
             || xml.contains("tabSelected")
-            || (p.mask && may_hold_pii(xml.as_bytes()));
+            || (p.mask && may_hold_id_digits(xml.as_bytes()));
         let body = if needs {
             let edit = SheetEdit {
                 marks,
@@ -538,7 +547,7 @@ pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchab
     // The shared strings, masked.
     if let Some(part) = &strings_part {
         let xml = text(&mut zip, part)?;
-        let masked = if p.mask && may_hold_pii(xml.as_bytes()) {
+        let masked = if p.mask && may_hold_id_digits(xml.as_bytes()) {
             mask_shared_strings(&xml)?
         } else {
             None
@@ -710,10 +719,12 @@ mod tests {
                 ],
             )]);
             let first = findings();
+            let plain = HashSet::new();
             let patch = Patch {
                 first: &first,
                 marks: &marks,
                 mask: true,
+                plain: &plain,
             };
             let out =
                 build(&bytes, Base::Original, &patch).unwrap_or_else(|e| panic!("{path}: {e:?}"));
@@ -812,10 +823,12 @@ mod tests {
         let bytes = fixture("single/openpyxl_merged.xlsx");
         let first = findings();
         let marks = HashMap::new();
+        let plain = HashSet::new();
         let patch = Patch {
             first: &first,
             marks: &marks,
             mask: true,
+            plain: &plain,
         };
         assert!(build(&bytes, Base::Original, &patch).is_ok());
         let drawing = with_part(&bytes, "xl/drawings/drawing1.xml", "<xdr:wsDr/>");

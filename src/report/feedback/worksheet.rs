@@ -38,32 +38,6 @@ const AFTER_LEGACY_DRAWING: [&str; 7] = [
 
 const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
-/// Whether a part may hold an ID or phone that masking would change: a run of 11 or more
-/// digits, or a number in exponent form (Excel writes 4.2068219900315002E+17). A cheap
-/// byte scan that spares parsing the sheets that cannot.
-pub fn may_hold_pii(xml: &[u8]) -> bool {
-    let mut run = 0;
-    for (i, &b) in xml.iter().enumerate() {
-        if b.is_ascii_digit() {
-            run += 1;
-            if run >= 11 {
-                return true;
-            }
-        } else {
-            if (b == b'E' || b == b'e')
-                && run > 0
-                && xml
-                    .get(i + 1)
-                    .is_some_and(|&n| n == b'+' || n.is_ascii_digit())
-            {
-                return true;
-            }
-            run = 0;
-        }
-    }
-    false
-}
-
 /// Text edits applied in document order: the output is the source with ranges replaced.
 struct Edits<'a> {
     src: &'a str,
@@ -719,16 +693,5 @@ mod tests {
             mask_shared_strings(r#"<sst xmlns="m"><si><t>王芳</t></si></sst>"#).unwrap(),
             None
         );
-    }
-
-    #[test]
-    fn only_parts_with_long_digit_runs_or_exponents_need_parsing() {
-        assert!(may_hold_pii(b"<v>15837136651</v>"));
-        assert!(may_hold_pii(b"<v>4.2E+17</v>"));
-        assert!(may_hold_pii(b"<v>1e10</v>"));
-        assert!(!may_hold_pii(
-            b"<c r=\"E12\"><v>45123.5</v></c><v>20240731</v>"
-        ));
-        assert!(!may_hold_pii("<t>EXCEL 表格</t>".as_bytes()));
     }
 }
