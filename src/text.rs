@@ -94,9 +94,12 @@ pub fn fold_header(s: &str) -> String {
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '*' && *c != '\u{feff}')
         .collect();
-    for note in ["(必填)", "(选填)", "(必选)", "(可选)", "(年)"] {
-        if let Some(i) = out.find(note) {
-            out.replace_range(i..i + note.len(), "");
+    // Most headers have no note: one byte search spares five substring searches.
+    if out.contains('(') {
+        for note in ["(必填)", "(选填)", "(必选)", "(可选)", "(年)"] {
+            if let Some(i) = out.find(note) {
+                out.replace_range(i..i + note.len(), "");
+            }
         }
     }
     while out.ends_with(':') {

@@ -51,7 +51,18 @@ impl Cell {
 pub fn iso_date_text(d: NaiveDate) -> String {
     use chrono::Datelike;
     if (0..=9999).contains(&d.year()) {
-        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+        let (y, m, day) = (d.year() as u32, d.month(), d.day());
+        let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+        let mut s = String::with_capacity(10);
+        s.extend([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            '-',
+        ]);
+        s.extend([digit(m / 10), digit(m), '-', digit(day / 10), digit(day)]);
+        s
     } else {
         d.format("%Y-%m-%d").to_string()
     }

@@ -16,7 +16,7 @@ use quick_xml::events::Event;
 use zip::write::SimpleFileOptions;
 
 use super::parts::{StyleBook, comments, findings_names, findings_sheet, vml};
-use super::worksheet::{SheetEdit, mask_shared_strings, rewrite, tag};
+use super::worksheet::{SheetEdit, mask_shared_strings, rewrite, tag, unselect};
 use super::{FindingsSheet, Mark};
 use crate::report::mask::has_pii_in_markup;
 use crate::text::may_hold_id_digits;
@@ -487,10 +487,11 @@ pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchab
         }
         let xml = text(&mut zip, part)?;
         let rel = (!marks.is_empty()).then_some("rIdOrglifeNotes");
-        let needs = !marks.is_empty()
-            || xml.contains("tabSelected")
-            || (p.mask && may_hold_id_digits(xml.as_bytes()));
-        let body = if needs {
+        let digits = p.mask && may_hold_id_digits(xml.as_bytes());
+        let selected = xml.contains("tabSelected");
+        let body = if marks.is_empty() && !digits && selected {
+            Some(unselect(&xml))
+        } else if !marks.is_empty() || digits || selected {
             let edit = SheetEdit {
                 marks,
                 mask: p.mask,

@@ -452,6 +452,28 @@ impl CellView {
     }
 }
 
+/// The sheet no longer the selected tab, when that is all that changes: the attribute is taken
+/// out of the `<sheetView>` tags before the data, with no parse of the rest.
+pub fn unselect(xml: &str) -> String {
+    let data = xml.find("<sheetData").unwrap_or(xml.len());
+    let mut out = String::with_capacity(xml.len());
+    let mut last = 0;
+    let mut from = 0;
+    while let Some(i) = xml[from..data].find("<sheetView") {
+        let start = from + i;
+        let end = xml[start..data].find('>').map_or(data, |e| start + e);
+        for attr in [" tabSelected=\"1\"", " tabSelected=\"true\""] {
+            if let Some(a) = xml[start..end].find(attr) {
+                out.push_str(&xml[last..start + a]);
+                last = start + a + attr.len();
+            }
+        }
+        from = end;
+    }
+    out.push_str(&xml[last..]);
+    out
+}
+
 /// A dimension reference widened to take in every mark.
 fn widen(d: &str, marks: &[Mark]) -> String {
     let (a, b) = d.split_once(':').unwrap_or((d, d));
@@ -473,6 +495,16 @@ fn widen(d: &str, marks: &[Mark]) -> String {
 /// rich-text string that needs masking becomes plain text: the run boundaries could split an
 /// ID in two, which run-by-run masking would miss.
 pub fn mask_shared_strings(xml: &str) -> Result<Option<String>, Unpatchable> {
+    // Without rich text or character references, every run of digits in the table's text is
+    // a run of the raw XML too (markup and entities break runs in both), and the only numbers
+    // in its markup are counts: masking the raw text is masking each string. Masks keep
+    // lengths, so the XML stays well formed.
+    if !xml.contains("<r>") && !xml.contains("<r ") && !xml.contains("&#") {
+        return Ok(match mask_text(xml) {
+            Cow::Owned(m) => Some(m),
+            Cow::Borrowed(_) => None,
+        });
+    }
     let mut r = Reader::from_str(xml);
     let mut ed = Edits::new(xml);
     let mut depth = 0usize;
@@ -661,6 +693,18 @@ mod tests {
 
     fn has_pii_run(s: &str) -> bool {
         crate::report::mask::has_pii(s)
+    }
+
+    #[test]
+    fn unselecting_touches_only_the_sheet_views() {
+        let xml = r#"<worksheet><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>tabSelected="1"</t></is></c></row></sheetData></worksheet>"#;
+        let out = unselect(xml);
+        assert_eq!(out, xml.replacen(" tabSelected=\"1\"", "", 1));
+        assert!(out.contains(r#"<t>tabSelected="1"</t>"#));
+        assert_eq!(
+            unselect("<worksheet><sheetData/></worksheet>"),
+            "<worksheet><sheetData/></worksheet>"
+        );
     }
 
     #[test]
