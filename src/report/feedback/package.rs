@@ -571,7 +571,7 @@ pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchab
         .find(|id| !wb_rels.iter().any(|r| &r.id == id))
         .unwrap_or_default();
     for r in &mut wb_rels {
-        if r.kind == T_SHEET || r.kind.ends_with("/worksheet") {
+        if r.kind.ends_with("/worksheet") {
             let part = part_name(&r.target);
             if let Some(new) = renamed.get(&part) {
                 r.target = new.trim_start_matches("xl/").to_string();
