@@ -16,7 +16,7 @@ use quick_xml::events::Event;
 use zip::write::SimpleFileOptions;
 
 use super::parts::{StyleBook, comments, findings_names, findings_sheet, vml};
-use super::worksheet::{SheetEdit, mask_shared_strings, rewrite, tag, unselect};
+use super::worksheet::{SheetEdit, mask_shared_strings, next_event, rewrite, tag, unselect};
 use super::{FindingsSheet, Mark};
 use crate::report::mask::has_pii_in_markup;
 use crate::text::may_hold_id_digits;
@@ -200,9 +200,7 @@ fn edit_workbook(
         *last = end;
     };
     loop {
-        let start = r.buffer_position() as usize;
-        let ev = r.read_event().map_err(unreadable)?;
-        let end = r.buffer_position() as usize;
+        let (start, ev, end) = next_event(&mut r, "工作簿结构无法解析")?;
         match ev {
             Event::Eof => break,
             Event::Start(ref e) | Event::Empty(ref e) => {
@@ -765,27 +763,11 @@ mod tests {
             // The flagged cell's format has the red fill.
             let sheet = part(&out, "xl/worksheets/sheet2.xml");
             let cell = sheet.split("<c r=\"B2\"").nth(1).unwrap();
-            let s: usize = cell
-                .split("s=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
+            let s = number_after(cell, "s=\"");
             let styles = part(&out, "xl/styles.xml");
             let xfs = styles.split("<cellXfs").nth(1).unwrap();
             let xf = xfs.split("<xf ").nth(s + 1).unwrap();
-            let fill: usize = xf
-                .split("fillId=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
+            let fill = number_after(xf, "fillId=\"");
             let fills = styles.split("<fills").nth(1).unwrap();
             assert!(
                 fills
@@ -805,6 +787,12 @@ mod tests {
                 assert!(pii_free(&s), "{path} {name}");
             }
         }
+    }
+
+    /// The number right after the first `key` in `s` (`s="12"` → 12).
+    fn number_after(s: &str, key: &str) -> usize {
+        let rest = s.split(key).nth(1).unwrap();
+        rest.split('"').next().unwrap().parse().unwrap()
     }
 
     /// A copy of `bytes` with one more part.

@@ -8,7 +8,7 @@ use quick_xml::escape::escape;
 use quick_xml::events::Event;
 
 use super::package::Unpatchable;
-use super::worksheet::tag;
+use super::worksheet::{next_event, tag};
 use super::{FindingsSheet, HEADERS, Mark};
 use crate::report::xlsx_style::{FONT, Out, Tone, display_width};
 use crate::text::{a1, col_letters};
@@ -88,11 +88,8 @@ impl<'a> StyleBook<'a> {
         let mut xf_raw = Vec::new();
         let mut xf_start = None;
         let mut current: Option<&'static str> = None;
-        let bad = |_| Unpatchable("样式表XML无法解析");
         loop {
-            let start = r.buffer_position() as usize;
-            let ev = r.read_event().map_err(bad)?;
-            let end = r.buffer_position() as usize;
+            let (start, ev, end) = next_event(&mut r, "样式表XML无法解析")?;
             match ev {
                 Event::Eof => break,
                 Event::Start(ref e) | Event::Empty(ref e) => {

@@ -70,9 +70,17 @@ impl<'a> Edits<'a> {
     }
 }
 
-fn bad(_: impl std::fmt::Debug) -> Unpatchable {
-    Unpatchable("表格XML无法解析")
+/// The next event with the byte range it spans in the source (`from_str` readers only).
+pub fn next_event<'a>(
+    r: &mut Reader<&'a [u8]>,
+    why: &'static str,
+) -> Result<(usize, Event<'a>, usize), Unpatchable> {
+    let start = r.buffer_position() as usize;
+    let ev = r.read_event().map_err(|_| Unpatchable(why))?;
+    Ok((start, ev, r.buffer_position() as usize))
 }
+
+const BAD: &str = "表格XML无法解析";
 
 fn attr<'e>(e: &'e BytesStart, name: &str) -> Option<Cow<'e, str>> {
     e.attributes()
@@ -197,9 +205,7 @@ pub fn rewrite(
     };
 
     loop {
-        let start = r.buffer_position() as usize;
-        let ev = r.read_event().map_err(bad)?;
-        let end = r.buffer_position() as usize;
+        let (start, ev, end) = next_event(&mut r, BAD)?;
         match ev {
             Event::Eof => break,
             Event::Start(ref e) | Event::Empty(ref e) => {
@@ -371,9 +377,7 @@ fn read_cell(r: &mut Reader<&[u8]>) -> Result<CellView, Unpatchable> {
     let mut in_t: Option<usize> = None;
     let mut f_start: Option<usize> = None;
     loop {
-        let start = r.buffer_position() as usize;
-        let ev = r.read_event().map_err(bad)?;
-        let end = r.buffer_position() as usize;
+        let (start, ev, end) = next_event(r, BAD)?;
         match ev {
             Event::Eof => return Err(Unpatchable("工作表XML不完整")),
             Event::Start(ref e) => {
@@ -514,9 +518,7 @@ pub fn mask_shared_strings(xml: &str) -> Result<Option<String>, Unpatchable> {
     let mut in_phonetic = 0usize;
     let mut any = false;
     loop {
-        let start = r.buffer_position() as usize;
-        let ev = r.read_event().map_err(bad)?;
-        let end = r.buffer_position() as usize;
+        let (start, ev, end) = next_event(&mut r, BAD)?;
         match ev {
             Event::Eof => break,
             Event::Start(ref e) => {
