@@ -148,7 +148,17 @@ fn workbook(
         mask,
         plain: &HashSet::new(),
     };
-    package::build(&bytes, Base::Generated, &patch).map_err(|e| anyhow!(e.0))
+    // Our own package should always take the patch; if it ever does not, the branch still
+    // gets its sheets (and the run goes on), with the reason on the screen.
+    Ok(
+        package::build(&bytes, Base::Generated, &patch).unwrap_or_else(|e| {
+            eprintln!(
+                "注意：{}的反馈表未能加上问题清单（{}），只写出了支部报来的各表",
+                b.name, e.0
+            );
+            bytes
+        }),
+    )
 }
 
 /// Findings on cells, grouped per sheet of the package (`sheet_of(file, sheet)` names it) and

@@ -446,8 +446,8 @@ pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchab
                 .ok_or(Unpatchable("工作簿结构无法解析"))
         })
         .collect::<Result<_, _>>()?;
-    if base == Base::Generated && order.is_empty() {
-        return Err(Unpatchable("工作簿结构无法解析"));
+    if order.is_empty() {
+        return Err(Unpatchable("工作簿没有工作表"));
     }
 
     let styles_text = text(&mut zip, &styles_part)?;
