@@ -261,7 +261,7 @@ fn placements(a: &Analysis, input: &Path, register: Option<&Path>) -> Result<Vec
                     .ok_or_else(|| anyhow!("--register 指定的 {} 不是文件", r.display()))?;
                 (r.to_path_buf(), format!("名册/{file}"))
             }
-            None => (source_in_input(input, &entry.path), entry.path.clone()),
+            None => (entry.source_in(input), entry.path.clone()),
         };
         if out.iter().any(|p| p.shown == shown) {
             bail!(
@@ -277,14 +277,6 @@ fn placements(a: &Analysis, input: &Path, register: Option<&Path>) -> Result<Vec
     Ok(out)
 }
 
-fn source_in_input(input: &Path, rel: &str) -> PathBuf {
-    if input.is_file() {
-        input.to_path_buf()
-    } else {
-        input.join(rel)
-    }
-}
-
 /// Ingest lists a --register file it did not find under the input folder by the path as
 /// given; a file it did find has a plain relative path that leads to the register.
 fn is_outside_register(entry: &FileEntry, input: &Path, register: &Path) -> bool {
@@ -294,7 +286,7 @@ fn is_outside_register(entry: &FileEntry, input: &Path, register: &Path) -> bool
     let plain = Path::new(&entry.path)
         .components()
         .all(|c| matches!(c, Component::Normal(_)));
-    let found_inside = plain && same_file(&source_in_input(input, &entry.path), register);
+    let found_inside = plain && same_file(&entry.source_in(input), register);
     !found_inside
 }
 

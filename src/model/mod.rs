@@ -350,6 +350,18 @@ pub struct FileEntry {
     pub error: String,
 }
 
+impl FileEntry {
+    /// Where the file is on disk, given the checked input: the input itself when a single
+    /// file was checked, else the input folder joined with [`FileEntry::path`].
+    pub fn source_in(&self, input: &std::path::Path) -> std::path::PathBuf {
+        if input.is_file() {
+            input.to_path_buf()
+        } else {
+            input.join(&self.path)
+        }
+    }
+}
+
 /// Everything ingest produced.
 #[derive(Debug, Default)]
 pub struct Model {

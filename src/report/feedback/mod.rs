@@ -109,7 +109,7 @@ fn workbook(
         .filter(|e| e.error.is_empty())
         .collect();
     if let [entry] = readable[..] {
-        let path = regenerate::input_path(a, &entry.path);
+        let path = entry.source_in(&a.input);
         let xlsx = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));

@@ -291,6 +291,9 @@ fn text_cell(out: &mut String, row: u32, col: u32, style: u32, text: &str) {
     ));
 }
 
+/// 问题清单's header row (zero-based): under the title and the summary line, one row apart.
+const TOP: u32 = 3;
+
 /// The longest a 问题清单 column grows before its text wraps.
 const MAX_WIDTH: usize = 70;
 
@@ -298,7 +301,6 @@ const MAX_WIDTH: usize = 70;
 /// A4 landscape with the header on every page. Text is written inline: no shared strings to
 /// merge into the branch's table.
 pub fn findings_sheet(s: &FindingsSheet, st: &FirstStyles) -> String {
-    const TOP: u32 = 3;
     let mut widths: Vec<usize> = HEADERS.iter().map(|h| display_width(h)).collect();
     let mut data = String::new();
     data.push_str("<row r=\"1\">");
@@ -379,7 +381,6 @@ pub fn findings_sheet(s: &FindingsSheet, st: &FirstStyles) -> String {
 
 /// The defined names 问题清单 needs (filter range, print titles), for sheet index 0.
 pub fn findings_names(s: &FindingsSheet) -> String {
-    const TOP: u32 = 3;
     let mut out = String::new();
     if !s.rows.is_empty() {
         out.push_str(&format!(

@@ -4,7 +4,6 @@
 //! is an empty 问题清单 that [`super::package`] fills.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use anyhow::{Result, anyhow};
 use rust_xlsxwriter::{Worksheet, XlsxError};
@@ -14,15 +13,6 @@ use crate::ingest::grid::{Cell, Grid, number_text, read_grids};
 use crate::model::Branch;
 use crate::report::mask::{Pii, mask_number};
 use crate::report::xlsx_style::{Out, Widths, base, print_setup};
-
-/// Where an input file is on disk (the input itself when a single file was checked).
-pub fn input_path(a: &Analysis, path: &str) -> PathBuf {
-    if a.input.is_file() {
-        a.input.clone()
-    } else {
-        a.input.join(path)
-    }
-}
 
 /// (file, sheet as read) → the sheet's name in the package.
 pub type SheetNames = HashMap<(String, String), String>;
@@ -39,7 +29,7 @@ pub fn package(a: &Analysis, b: &Branch, pii: Pii) -> Result<(Vec<u8>, SheetName
         if !entry.error.is_empty() {
             continue;
         }
-        let input = input_path(a, &entry.path);
+        let input = entry.source_in(&a.input);
         let Ok(bytes) = std::fs::read(&input) else {
             continue;
         };
