@@ -276,10 +276,7 @@ pub fn read_grids(bytes: &[u8], ext: &str, limits: &Limits) -> Result<Vec<Grid>,
             limits.max_file_bytes >> 20
         )));
     }
-    let mut budget = CellBudget {
-        left: limits.max_cells,
-        limit: limits.max_cells,
-    };
+    let mut budget = CellBudget::new(limits.max_cells);
     match sniff(bytes, ext, limits)? {
         Format::Csv => crate::ingest::csv_file::read_csv(bytes).map(|g| vec![g]),
         Format::Xlsx => read_xlsx(bytes, limits, &mut budget),
@@ -289,12 +286,20 @@ pub fn read_grids(bytes: &[u8], ext: &str, limits: &Limits) -> Result<Vec<Grid>,
     }
 }
 
-struct CellBudget {
+#[derive(Clone, Debug)]
+pub(super) struct CellBudget {
     left: u64,
     limit: u64,
 }
 
 impl CellBudget {
+    pub(super) fn new(cells: u64) -> Self {
+        CellBudget {
+            left: cells,
+            limit: cells,
+        }
+    }
+
     /// For a cell filled, or a row spanned, by a merged region.
     fn take_merged(&mut self, sheet: &str) -> Result<(), ReadError> {
         self.spend(|limit| {
@@ -304,7 +309,7 @@ impl CellBudget {
         })
     }
 
-    fn take(&mut self, sheet: &str) -> Result<(), ReadError> {
+    pub(super) fn take(&mut self, sheet: &str) -> Result<(), ReadError> {
         self.spend(|limit| {
             format!(
                 "工作表“{sheet}”的非空单元格超过 {limit} 个，远超正常报表，已拒绝读取；请检查是否误填了整列"
@@ -343,7 +348,7 @@ fn broken(err: impl std::fmt::Display) -> ReadError {
 const MAX_DATE_SERIAL: f64 = 2_958_465.0;
 
 /// Turn a calamine value into ours; `None` for empty cells.
-fn convert(value: DataRef<'_>) -> Option<Cell> {
+pub(super) fn convert(value: DataRef<'_>) -> Option<Cell> {
     Some(match value {
         DataRef::Empty => return None,
         DataRef::SharedString(s) => Cell::Text(CompactString::from(s)),
@@ -394,13 +399,13 @@ fn iso_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// Collects cells in any order, then folds text, fills merges and sorts into rows.
-struct GridBuilder {
+pub(super) struct GridBuilder {
     grid: Grid,
     cells: Vec<(u32, u32, Cell)>,
 }
 
 impl GridBuilder {
-    fn new(name: &str, is_1904: bool) -> Self {
+    pub(super) fn new(name: &str, is_1904: bool) -> Self {
         GridBuilder {
             grid: Grid {
                 name: name.to_string(),
@@ -411,7 +416,7 @@ impl GridBuilder {
         }
     }
 
-    fn push(&mut self, row: u32, col: u32, cell: Cell) {
+    pub(super) fn push(&mut self, row: u32, col: u32, cell: Cell) {
         let cell = match cell {
             // Text is kept as written (the feedback workbook shows it so); readers fold it
             // (NFKC) where they compare it.
@@ -435,7 +440,7 @@ impl GridBuilder {
     /// Sort the cells into rows and fill the merges. Each cell a merge fills, and each row a
     /// merge spans, is charged to the budget: a file declaring millions of overlapping merges
     /// is refused rather than filled (filling and looking them up was unbounded).
-    fn finish(
+    pub(super) fn finish(
         mut self,
         merges: Vec<Dimensions>,
         budget: &mut CellBudget,
@@ -534,7 +539,7 @@ fn worksheet_names<RS: Read + Seek, R: Reader<RS>>(book: &R) -> Vec<String> {
 /// that many strings up front, so a hostile count (a few digits) makes the allocation fail
 /// and the process abort. Every member named like `sharedStrings.xml` is looked at (calamine
 /// finds the table through the package's relationships), up to its `<sst>` element only.
-fn declared_shared_strings(bytes: &[u8]) -> u64 {
+pub(super) fn declared_shared_strings(bytes: &[u8]) -> u64 {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return 0;
     };
@@ -581,6 +586,18 @@ fn read_xlsx(
             limits.max_cells
         )));
     }
+    // Ordinary files: the sheets scanned directly (xlsx_fast.rs); anything unusual, calamine.
+    if let Some(grids) = super::xlsx_fast::read(bytes, budget) {
+        return grids;
+    }
+    read_xlsx_calamine(bytes, budget)
+}
+
+/// The calamine path: every .xlsx the fast path leaves alone, and its reference in tests.
+pub(super) fn read_xlsx_calamine(
+    bytes: &[u8],
+    budget: &mut CellBudget,
+) -> Result<Vec<Grid>, ReadError> {
     // Sheets inflated once, merges found on the way; else the original and a second pass.
     let scratch = PACKAGE.with(|b| std::mem::take(&mut *b.borrow_mut()));
     let (package, mut merges, plain) = match super::xlsx_merges::unpack(bytes, scratch) {

@@ -15,6 +15,7 @@ pub mod rows;
 pub mod schema;
 pub mod vocab;
 pub mod xls_guard;
+mod xlsx_fast;
 pub mod xlsx_merges;
 
 use std::io::Read;

@@ -17,7 +17,7 @@ pub type Merges = HashMap<String, Vec<Dimensions>>;
 
 /// Sheets bigger than this in all (inflated) are left to the streaming path: the copy below
 /// holds a workbook's inflated sheets in memory at once.
-const MAX_UNPACKED: u64 = 64 << 20;
+pub(super) const MAX_UNPACKED: u64 = 64 << 20;
 
 /// The package with its sheets stored uncompressed, and each sheet's merged regions found
 /// while they were inflated; `None` when the package cannot be understood this way (the
@@ -97,7 +97,7 @@ fn unpack_within(bytes: &[u8], cap: u64, mut buf: Vec<u8>) -> Option<Unpacked> {
 }
 
 /// Sheet part path (as named in the zip) → sheet name.
-fn sheet_paths<R: Read + std::io::Seek>(
+pub(super) fn sheet_paths<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
 ) -> Option<HashMap<String, String>> {
     let mut read = |name: &str| -> Option<Vec<u8>> {
@@ -168,7 +168,7 @@ fn attr(tag: &[u8], key: &[u8]) -> Option<String> {
     )
 }
 
-fn merge_refs(xml: &[u8]) -> Vec<Dimensions> {
+pub(super) fn merge_refs(xml: &[u8]) -> Vec<Dimensions> {
     tags(xml, b"<mergeCell ")
         .filter_map(|t| attr(t, b"ref=\""))
         .filter_map(|r| {
