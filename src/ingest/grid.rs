@@ -587,7 +587,7 @@ fn read_xlsx(
         )));
     }
     // Ordinary files: the sheets scanned directly (xlsx_fast.rs); anything unusual, calamine.
-    if let Some(grids) = super::xlsx_fast::read(bytes, budget) {
+    if let Some(grids) = super::xlsx_fast::read(bytes, limits, budget) {
         return grids;
     }
     read_xlsx_calamine(bytes, budget)

@@ -26,7 +26,7 @@ use compact_str::CompactString;
 use memchr::{memchr, memmem};
 use quick_xml::events::Event;
 
-use super::grid::{Cell, CellBudget, Grid, GridBuilder, ReadError, convert};
+use super::grid::{Cell, CellBudget, Grid, GridBuilder, Limits, ReadError, convert};
 use super::xlsx_merges;
 use crate::text::may_hold_id_digits;
 
@@ -62,10 +62,16 @@ const MAX_SMALL_PART: u64 = 16 << 20;
 /// Read every worksheet of an .xlsx the fast way; `None` when the file must be read the old
 /// way (nothing of `budget` is spent then). `Some(Err)` only for the cell budget running out,
 /// at the same cell and with the same words as the old path.
-pub(super) fn read(bytes: &[u8], budget: &mut CellBudget) -> Option<Result<Vec<Grid>, ReadError>> {
+pub(super) fn read(
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &mut CellBudget,
+) -> Option<Result<Vec<Grid>, ReadError>> {
     // Spent on a copy: a fallback half-way through must leave the old path the whole budget.
     let mut local = budget.clone();
-    match read_book(bytes, &mut local) {
+    // Inflated sheets, and the shared strings, each within unpack's cap and the campaign's.
+    let cap = xlsx_merges::MAX_UNPACKED.min(limits.max_inflated_bytes);
+    match read_book(bytes, cap, &mut local) {
         Ok(grids) => {
             *budget = local;
             Some(Ok(grids))
@@ -75,10 +81,10 @@ pub(super) fn read(bytes: &[u8], budget: &mut CellBudget) -> Option<Result<Vec<G
     }
 }
 
-fn read_book(bytes: &[u8], budget: &mut CellBudget) -> Fast<Vec<Grid>> {
+fn read_book(bytes: &[u8], cap: u64, budget: &mut CellBudget) -> Fast<Vec<Grid>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok().or_fall()?;
     let names = ZipNames::new(&zip)?;
-    let book = Book::read(&mut zip, &names)?;
+    let book = Book::read(&mut zip, &names, cap)?;
 
     // The same cap as unpack, on the same declared sizes: a workbook unpack would leave to the
     // streaming path is left to it here too (and memory stays bounded however sizes lie).
@@ -90,7 +96,7 @@ fn read_book(bytes: &[u8], budget: &mut CellBudget) -> Fast<Vec<Grid>> {
             declared = declared.saturating_add(f.size());
         }
     }
-    if declared > xlsx_merges::MAX_UNPACKED {
+    if declared > cap {
         return Err(Stop::Fallback);
     }
     // Merges and `xml_plain` are keyed by the names unpack finds: they must be calamine's.
@@ -100,7 +106,7 @@ fn read_book(bytes: &[u8], budget: &mut CellBudget) -> Fast<Vec<Grid>> {
         }
     }
 
-    let mut left = xlsx_merges::MAX_UNPACKED;
+    let mut left = cap;
     let mut xml = SCRATCH.with(|b| std::mem::take(&mut *b.borrow_mut()));
     let mut grids = Vec::with_capacity(book.sheets.len());
     let mut outcome = Ok(());
@@ -158,19 +164,24 @@ fn read_sheet<R: Read + Seek>(
 fn utf8_xml(bytes: &[u8]) -> Option<&str> {
     let text = std::str::from_utf8(bytes).ok()?;
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some(decl) = body.strip_prefix("<?xml") {
-        let decl = &decl[..decl.find("?>")?];
-        if let Some(i) = decl.find("encoding") {
-            let rest = decl[i + "encoding".len()..]
-                .trim_start()
-                .strip_prefix('=')?;
-            let rest = rest.trim_start();
-            let quote = rest.chars().next()?;
-            let value = rest[1..].split(quote).next()?;
-            if !matches!(quote, '"' | '\'') || !value.eq_ignore_ascii_case("utf-8") {
-                return None;
+    match body.strip_prefix("<?xml") {
+        Some(decl) => {
+            let decl = &decl[..decl.find("?>")?];
+            if let Some(i) = decl.find("encoding") {
+                let rest = decl[i + "encoding".len()..]
+                    .trim_start()
+                    .strip_prefix('=')?
+                    .trim_start();
+                let quote = rest.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+                let value = rest[1..].split(quote).next()?;
+                if !value.eq_ignore_ascii_case("utf-8") {
+                    return None;
+                }
             }
         }
+        // A declaration anywhere but first is quick-xml's to judge.
+        None if body.contains("<?xml") => return None,
+        None => {}
     }
     Some(text)
 }
@@ -247,19 +258,18 @@ struct Book {
 
 impl Book {
     /// Mirrors `Xlsx::new`: package rels, shared strings, styles, workbook rels, workbook.
-    fn read<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, names: &ZipNames) -> Fast<Book> {
+    fn read<R: Read + Seek>(
+        zip: &mut zip::ZipArchive<R>,
+        names: &ZipNames,
+        cap: u64,
+    ) -> Fast<Book> {
         let rels = read_part(zip, names, "_rels/.rels", MAX_SMALL_PART)?.or_fall()?;
         let xl_path = office_document(utf8_xml(&rels).or_fall()?)?;
         // unpack (whose merges and plain sheets are used) assumes the usual "xl/" layout.
         if xl_path != "xl/workbook.xml" {
             return Err(Stop::Fallback);
         }
-        let strings = match read_part(
-            zip,
-            names,
-            "xl/sharedStrings.xml",
-            xlsx_merges::MAX_UNPACKED,
-        )? {
+        let strings = match read_part(zip, names, "xl/sharedStrings.xml", cap)? {
             Some(x) => shared_strings(utf8_xml(&x).or_fall()?).or_fall()?,
             None => Strings::default(),
         };
@@ -348,14 +358,16 @@ impl<'a> Iterator for Attrs<'a> {
             return None;
         }
         self.0 = "";
-        let eq = s.find('=')?;
+        let bad = (Err(()), "");
+        let Some(eq) = s.find('=') else {
+            return Some(bad);
+        };
         let key = &s[..eq];
         let rest = &s[eq + 1..];
-        let bad = (Err(()), "");
         if key.is_empty() || key.contains(|c: char| is_xml_space(c) || "\"'<>/&".contains(c)) {
             return Some(bad);
         }
-        let quote = rest.chars().next()?;
+        let quote = rest.chars().next().unwrap_or(' ');
         if quote != '"' && quote != '\'' {
             return Some(bad);
         }
@@ -621,29 +633,9 @@ impl Strings {
 
 /// The table as calamine's `read_shared_strings` builds it; `None` for anything unusual.
 fn shared_strings(text: &str) -> Option<Strings> {
-    // Up to `<sst>` with quick-xml, as calamine (an odd prologue is its to judge).
-    let mut xml = xml_reader(text);
-    let empty = loop {
-        match xml.read_event().ok()? {
-            Event::Start(e) if e.local_name().as_ref() == "sst" => {
-                if e.name().as_ref() != "sst" || Attrs(e.attributes_raw()).any(|(k, _)| k.is_err())
-                {
-                    return None;
-                }
-                let at = usize::try_from(xml.buffer_position()).ok()?;
-                break text.get(..at)?.ends_with("/>");
-            }
-            Event::Eof => return None,
-            _ => {}
-        }
-    };
     let mut out = Strings::default();
-    if empty {
-        return Some(out);
-    }
-    let mut s = Scanner {
-        text,
-        pos: usize::try_from(xml.buffer_position()).ok()?,
+    let Some(mut s) = prologue(text, "sst", |_| Some(()))? else {
+        return Some(out); // <sst/>
     };
     let mut scratch = String::new();
     loop {
@@ -679,6 +671,8 @@ struct Tag<'a> {
 struct Scanner<'a> {
     text: &'a str,
     pos: usize,
+    /// Elements open (from the document's root).
+    depth: usize,
 }
 
 impl<'a> Scanner<'a> {
@@ -721,6 +715,7 @@ impl<'a> Scanner<'a> {
         }
         let after = name_at + name_len;
         if kind == Kind::End {
+            self.depth = self.depth.checked_sub(1)?;
             let close = after + memchr(b'>', bytes.get(after..)?)?;
             if !text.get(after..close)?.chars().all(is_xml_space) {
                 return None;
@@ -750,6 +745,7 @@ impl<'a> Scanner<'a> {
         let (kind, attrs_end) = if i > after && bytes[i - 1] == b'/' {
             (Kind::Empty, i - 1)
         } else {
+            self.depth += 1;
             (Kind::Start, i)
         };
         Some(Tag {
@@ -994,6 +990,8 @@ fn scan_sheet(
     let mut row_index: u32 = 0;
     let mut col_index: u32 = 0;
     let mut scratch = String::new();
+    // An inline string's text, reused from cell to cell.
+    let mut inline = String::new();
     loop {
         s.blank_to_tag().or_fall()?;
         let tag = s.tag().or_fall()?;
@@ -1048,9 +1046,9 @@ fn scan_sheet(
                             }
                             (Kind::Empty, "f") => None,
                             (Kind::Start, "is") => {
-                                let mut out = String::new();
-                                s.rich_text("is", &mut out, &mut scratch).or_fall()?;
-                                Some(Cell::Text(out.into()))
+                                inline.clear();
+                                s.rich_text("is", &mut inline, &mut scratch).or_fall()?;
+                                Some(Cell::Text(inline.as_str().into()))
                             }
                             (Kind::Empty, "is") => Some(Cell::Text(CompactString::default())),
                             _ => return Err(Stop::Fallback),
@@ -1073,34 +1071,53 @@ fn scan_sheet(
 /// `XlsxCellReader::new` reads it (a `<dimension>` it cannot parse refuses the sheet there).
 /// `Some(None)` for an empty `<sheetData/>`; `None` to leave the sheet to calamine.
 fn sheet_data(text: &str) -> Option<Option<Scanner<'_>>> {
+    prologue(text, "sheetData", |e| {
+        if e.local_name().as_ref() == "dimension" {
+            let r = attr_value(e.attributes_raw(), "ref")??;
+            let mut parts = 0;
+            for part in r.split(':') {
+                cell_ref(part)?;
+                parts += 1;
+            }
+            if parts > 2 {
+                return None;
+            }
+        }
+        Some(())
+    })
+}
+
+/// Read with quick-xml, configured as calamine's, up to the start of `element` (`<sst>`,
+/// `<sheetData>`), handing every start tag before it to `check`; then a scanner after it, or
+/// `Some(None)` when the element is empty (`<sheetData/>`). The scanner knows how many
+/// elements are open: quick-xml refuses an end tag with none open, so the scanner does too.
+fn prologue<'a>(
+    text: &'a str,
+    element: &str,
+    mut check: impl FnMut(&quick_xml::events::BytesStart<'_>) -> Option<()>,
+) -> Option<Option<Scanner<'a>>> {
     let mut xml = xml_reader(text);
+    let mut depth = 0usize;
     loop {
         match xml.read_event().ok()? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                "dimension" => {
-                    let r = attr_value(e.attributes_raw(), "ref")??;
-                    let mut parts = 0;
-                    for part in r.split(':') {
-                        cell_ref(part)?;
-                        parts += 1;
-                    }
-                    if parts > 2 {
-                        return None;
-                    }
+            Event::Start(e) if e.local_name().as_ref() == element => {
+                if e.name().as_ref() != element
+                    || Attrs(e.attributes_raw()).any(|(k, _)| k.is_err())
+                {
+                    return None;
                 }
-                "sheetData" => {
-                    if e.name().as_ref() != "sheetData" {
-                        return None;
-                    }
-                    let at = usize::try_from(xml.buffer_position()).ok()?;
-                    return Some(if text.get(..at)?.ends_with("/>") {
-                        None
-                    } else {
-                        Some(Scanner { text, pos: at })
-                    });
-                }
-                _ => {}
-            },
+                let at = usize::try_from(xml.buffer_position()).ok()?;
+                return Some((!text.get(..at)?.ends_with("/>")).then_some(Scanner {
+                    text,
+                    pos: at,
+                    depth: depth + 1,
+                }));
+            }
+            Event::Start(e) => {
+                check(&e)?;
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.checked_sub(1)?,
             Event::Eof => return None,
             _ => {}
         }
@@ -1293,7 +1310,7 @@ fn cell_ref(r: &str) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::grid::{Format as FileFormat, Limits, declared_shared_strings, sniff};
+    use crate::ingest::grid::{Format as FileFormat, declared_shared_strings, sniff};
     use std::io::Write;
     use std::path::{Path, PathBuf};
 
@@ -1315,7 +1332,7 @@ mod tests {
         {
             return None;
         }
-        let fast = read(bytes, &mut budget());
+        let fast = read(bytes, &Limits::default(), &mut budget());
         let old = super::super::grid::read_xlsx_calamine(bytes, &mut budget());
         Some((fast, old))
     }
@@ -1492,7 +1509,7 @@ mod tests {
     }
 
     fn falls_back(bytes: &[u8]) -> bool {
-        read(bytes, &mut budget()).is_none()
+        read(bytes, &Limits::default(), &mut budget()).is_none()
     }
 
     fn cell(g: &Grid, row: u32, col: u32) -> Option<&Cell> {
@@ -1670,12 +1687,14 @@ mod tests {
         // Three cells, then an unknown type: nothing of the budget may be spent.
         let data = r#"<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c><c r="C1"><v>3</v></c><c r="D1" t="zz"><v>1</v></c></row>"#;
         let mut b = CellBudget::new(10);
-        assert!(read(&package(data, &[], false), &mut b).is_none());
+        assert!(read(&package(data, &[], false), &Limits::default(), &mut b).is_none());
         assert_eq!(format!("{:?}", b), format!("{:?}", CellBudget::new(10)));
         // Out of budget at the third cell: the same words as the calamine path.
         let data = r#"<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c><c r="C1"><v>3</v></c></row>"#;
         let bytes = package(data, &[], false);
-        let fast = read(&bytes, &mut CellBudget::new(2)).unwrap().unwrap_err();
+        let fast = read(&bytes, &Limits::default(), &mut CellBudget::new(2))
+            .unwrap()
+            .unwrap_err();
         let old =
             super::super::grid::read_xlsx_calamine(&bytes, &mut CellBudget::new(2)).unwrap_err();
         assert_eq!(fast.to_string(), old.to_string());
@@ -1699,6 +1718,122 @@ mod tests {
         assert_eq!(builtin_format("14"), Format::DateTime);
         assert_eq!(builtin_format("014"), Format::Other);
         assert_eq!(builtin_format("46"), Format::TimeDelta);
+    }
+
+    /// Fast and equal to calamine, or fallen back; panics on a difference. `true` when fast.
+    fn agrees(bytes: &[u8], what: &str) -> bool {
+        match both(bytes) {
+            Some((Some(Ok(a)), Ok(b))) => {
+                same_grids(&a, &b, what);
+                true
+            }
+            Some((Some(Err(a)), Err(b))) => {
+                assert_eq!(a.to_string(), b.to_string(), "{what}");
+                true
+            }
+            Some((None, _)) | None => false,
+            Some((Some(a), b)) => panic!("{what}: fast {:?}, calamine {:?}", a.err(), b.err()),
+        }
+    }
+
+    #[test]
+    fn odd_but_valid_sheets_read_as_calamine() {
+        let strings = ["<t>x</t>", "<t xml:space=\"preserve\">  </t>"];
+        for data in [
+            "",
+            "<row r=\"1\"/>",
+            "<row r=\"1\"><c r=\"A1\" s=\"1\"/></row>",
+            "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>1</v></c></row>",
+            "<row r=\"1\"><c r=\"A1\" t=\"s\"><v></v></c><c r=\"B1\" t=\"s\"><v>000</v></c></row>",
+            "<row r=\"1\"><c r=\"A1\" t=\"n\"><v>1.5E+3</v></c><c r=\"B1\"><v>-12.25e-2</v></c></row>",
+            "<row r=\"1\"><c r=\"A1\" t=\"b\"><v> TRUE </v></c><c r=\"B1\" t=\"b\"><v/></c></row>",
+            "<row r=\"1\"><c r=\"A1\" t=\"str\"><v/></c><c r=\"B1\" t=\"d\"><v/></c></row>",
+            "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><v>ignored</v><is><t>kept</t></is></c></row>",
+            "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>kept</t></is><v>ignored</v></c></row>",
+            "<row r=\"1\"><c r=\"A1\" t='s'><v>0</v></c></row>",
+            "<row r=\"1\">\n  <c r=\"A1\" t=\"s\" >\n    <v>0</v>\n  </c>\n</row>",
+            "<row r=\"3\"><c r=\"A1\"><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>",
+            "<row r=\"1\"><c r=\"A1\" s=\"1\"><v>2958466</v></c><c r=\"B1\" s=\"3\"><v>45504</v></c></row>",
+            "<row r=\"1\"><c r=\"A1\" s=\"1\"><v>-1</v></c><c r=\"B1\" s=\"1\"><v>0</v></c><c r=\"C1\" s=\"1\"><v>60</v></c></row>",
+            "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>a_x005F_x000D_b\r\nc\rd</v></c></row>",
+            "<row r=\"1\"><c r=\"A1\" t=\"e\"><v></v></c><c r=\"B1\" t=\"e\"><v>#REF!</v></c></row>",
+            "<row r=\"2\"><c r=\"A2\"><f t=\"shared\" ref=\"A2:A3\" si=\"0\">B2*2</f><v>4</v></c></row><row r=\"3\"><c r=\"A3\"><f t=\"shared\" si=\"0\"/><v>6</v></c></row>",
+        ] {
+            assert!(
+                agrees(&package(data, &strings, false), data),
+                "fell back: {data}"
+            );
+        }
+    }
+
+    /// Random damage to a real sheet and shared-string table: the fast path never panics, and
+    /// whatever it reads, calamine reads the same.
+    #[test]
+    fn damaged_parts_read_as_calamine_or_fall_back() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/single/libreoffice.xlsx");
+        let original = std::fs::read(path).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(&original[..])).unwrap();
+        let mut members = Vec::new();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let mut text = Vec::new();
+            f.read_to_end(&mut text).unwrap();
+            members.push((f.name().unwrap().into_owned(), text));
+        }
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet: &[u8] = b"<>/\"'&;=: _x0123456789AZvcrstf#\r\n";
+        let (mut fast, mut total) = (0, 0);
+        // XLSX_FAST_ROUNDS=20000 for a longer search.
+        let rounds = std::env::var("XLSX_FAST_ROUNDS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(400);
+        for round in 0..rounds {
+            let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            let target = if round % 3 == 0 {
+                "xl/sharedStrings.xml"
+            } else {
+                "xl/worksheets/sheet1.xml"
+            };
+            for (name, text) in &members {
+                let mut text = text.clone();
+                if name == target && !text.is_empty() {
+                    for _ in 0..1 + next() % 3 {
+                        let at = (next() % text.len() as u64) as usize;
+                        match next() % 3 {
+                            0 => {
+                                text.remove(at);
+                            }
+                            1 => {
+                                text.insert(at, alphabet[(next() % alphabet.len() as u64) as usize])
+                            }
+                            _ => text[at] = alphabet[(next() % alphabet.len() as u64) as usize],
+                        }
+                    }
+                }
+                out.start_file(name.as_str(), opts).unwrap();
+                out.write_all(&text).unwrap();
+            }
+            let bytes = out.finish().unwrap().into_inner();
+            total += 1;
+            if let Some(dir) = std::env::var_os("XLSX_FAST_DUMP") {
+                std::fs::write(Path::new(&dir).join(format!("{round}.xlsx")), &bytes).unwrap();
+            }
+            if agrees(&bytes, &format!("round {round} ({target})")) {
+                fast += 1;
+            }
+        }
+        println!("damaged: {fast} of {total} read the fast way");
+        assert!(fast > total / 4, "{fast} of {total}");
     }
 
     #[test]
