@@ -1,6 +1,6 @@
 //! Every supported file format turned into the same thing: a sparse grid of cells per sheet,
 //! with absolute positions and merged regions filled; text as written. Only this module
-//! knows calamine and CSV.
+//! knows calamine and CSV (and xlsx_fast.rs, its faster reader for ordinary .xlsx files).
 
 use compact_str::CompactString;
 use std::collections::HashMap;
