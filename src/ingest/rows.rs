@@ -303,9 +303,9 @@ impl<'r> Row<'r> {
         }
     }
 
-    fn names(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Vec<Text>>> {
+    fn names(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Names>> {
         let v = self.text(cx, field)?;
-        let list: Vec<Text> = split_names(&v.value).into_iter().map(Text::from).collect();
+        let list: Names = split_names(&v.value).into_iter().collect();
         (!list.is_empty()).then(|| Val::new(list, v.at))
     }
 

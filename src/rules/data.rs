@@ -226,15 +226,12 @@ pub fn unknown_names(cx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
         for m in &b.meetings {
-            let lists = [
-                m.host
-                    .as_ref()
-                    .map(|h| (std::slice::from_ref(&h.value), h.at)),
-                m.attendees.as_ref().map(|a| (a.value.as_slice(), a.at)),
-            ];
-            for (names, at) in lists.into_iter().flatten() {
-                for n in names.iter().filter(|n| !known(n)) {
-                    s.see(n, at, "会议记录");
+            if let Some(h) = m.host.as_ref().filter(|h| !known(&h.value)) {
+                s.see(&h.value, h.at, "会议记录");
+            }
+            if let Some(a) = &m.attendees {
+                for n in a.value.iter().filter(|n| !known(n)) {
+                    s.see(n, a.at, "会议记录");
                 }
             }
         }
