@@ -57,6 +57,23 @@ pub enum Records {
     Results(Vec<RectResult>),
 }
 
+impl Records {
+    /// Give back what a sheet's rows did not use (skipped and rejected rows were counted in).
+    fn shrink_to_fit(&mut self) {
+        match self {
+            Records::Branches(v) => v.shrink_to_fit(),
+            Records::Leaders(v) => v.shrink_to_fit(),
+            Records::Info(_) => {}
+            Records::Roster(v) => v.shrink_to_fit(),
+            Records::Meetings(v) => v.shrink_to_fit(),
+            Records::Talks(v) => v.shrink_to_fit(),
+            Records::Problems(v) => v.shrink_to_fit(),
+            Records::Rectifications(v) => v.shrink_to_fit(),
+            Records::Results(v) => v.shrink_to_fit(),
+        }
+    }
+}
+
 /// Row accounting of one sheet.
 #[derive(Debug, Default)]
 pub struct Tally {
@@ -286,9 +303,9 @@ impl<'r> Row<'r> {
         }
     }
 
-    fn names(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Vec<Text>>> {
+    fn names(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Names>> {
         let v = self.text(cx, field)?;
-        let list: Vec<Text> = split_names(&v.value).into_iter().map(Text::from).collect();
+        let list: Names = split_names(&v.value).into_iter().collect();
         (!list.is_empty()).then(|| Val::new(list, v.at))
     }
 
@@ -590,16 +607,19 @@ fn footer_date(text: &str, year: i32) -> Option<PDate> {
 pub fn read_rows(grid: &Grid, header: &Header, cx: &mut SheetCtx) -> (Records, Tally) {
     let mut tally = Tally::default();
     let data: Vec<&GridRow> = grid.rows.iter().filter(|r| r.row > header.rows.1).collect();
+    // Sized once from the rows below the header: the records live until the last output is
+    // written, and growth slack kept through the read was a sixth of the peak.
+    let n = data.len();
     let mut records = match header.kind {
-        SheetKind::Branches => Records::Branches(Vec::new()),
-        SheetKind::Leaders => Records::Leaders(Vec::new()),
+        SheetKind::Branches => Records::Branches(Vec::with_capacity(n)),
+        SheetKind::Leaders => Records::Leaders(Vec::with_capacity(n)),
         SheetKind::Info => Records::Info(Box::default()),
-        SheetKind::Roster => Records::Roster(Vec::new()),
-        SheetKind::Meetings => Records::Meetings(Vec::new()),
-        SheetKind::Talks => Records::Talks(Vec::new()),
-        SheetKind::Problems => Records::Problems(Vec::new()),
-        SheetKind::Rectifications => Records::Rectifications(Vec::new()),
-        SheetKind::Results => Records::Results(Vec::new()),
+        SheetKind::Roster => Records::Roster(Vec::with_capacity(n)),
+        SheetKind::Meetings => Records::Meetings(Vec::with_capacity(n)),
+        SheetKind::Talks => Records::Talks(Vec::with_capacity(n)),
+        SheetKind::Problems => Records::Problems(Vec::with_capacity(n)),
+        SheetKind::Rectifications => Records::Rectifications(Vec::with_capacity(n)),
+        SheetKind::Results => Records::Results(Vec::with_capacity(n)),
     };
     let mut prev: Option<&GridRow> = None;
     for cells in data {
@@ -655,6 +675,7 @@ pub fn read_rows(grid: &Grid, header: &Header, cx: &mut SheetCtx) -> (Records, T
         }
         prev = Some(cells);
     }
+    records.shrink_to_fit();
     (records, tally)
 }
 

@@ -14,6 +14,56 @@ pub use vocab::*;
 /// so the million short values of a county cost no allocation of their own.
 pub type Text = compact_str::CompactString;
 
+/// The names one cell lists (参会人员, 督导人员, 谈话对象), kept as one text with a line break
+/// between names. A line break always separates names when a cell is split (and white space
+/// is folded out of each name), so no name can hold one. Three names fit inline; as a
+/// `Vec<Text>` every list cost 24 bytes a name on the heap, a twentieth of a county's model.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Names(Text);
+
+impl Names {
+    pub fn iter(&self) -> impl Iterator<Item = &str> + Clone {
+        self.0.split_terminator('\n')
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.iter().any(|n| n == name)
+    }
+
+    /// The names as a person writes them, e.g. joined by `、`.
+    pub fn join(&self, sep: &str) -> String {
+        self.0.replace('\n', sep)
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Names {
+    /// Empty names are dropped; a line break inside a name (never made by the reader) would
+    /// read as two names, so it is asserted against in tests.
+    fn from_iter<I: IntoIterator<Item = S>>(names: I) -> Self {
+        let mut text = Text::default();
+        for n in names {
+            let n = n.as_ref();
+            debug_assert!(!n.contains('\n'), "a name with a line break: {n:?}");
+            if n.is_empty() {
+                continue;
+            }
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(n);
+        }
+        Names(text)
+    }
+}
+
 /// Index of an input file in [`Model::files`] (sorted by path).
 pub type FileId = u32;
 
@@ -179,9 +229,9 @@ pub struct Meeting {
     pub expected: Option<Val<u32>>,
     pub present: Option<Val<u32>>,
     pub host: Option<Val<Text>>,
-    pub attendees: Option<Val<Vec<Text>>>,
+    pub attendees: Option<Val<Names>>,
     pub content: Option<Val<Text>>,
-    pub supervisors: Option<Val<Vec<Text>>>,
+    pub supervisors: Option<Val<Names>>,
     /// 督导人员职级, position by position with `supervisors`; `None` where unreadable.
     pub supervisor_ranks: Option<Val<Vec<Option<Rank>>>>,
     pub sent_by: Option<Val<Text>>,
@@ -195,7 +245,7 @@ pub struct Meeting {
 pub struct Talk {
     pub date: Val<PDate>,
     pub talker: Val<Text>,
-    pub partners: Val<Vec<Text>>,
+    pub partners: Val<Names>,
     pub target: Option<Val<TalkTarget>>,
     pub mode: Option<Val<TalkMode>>,
     pub content: Option<Val<Text>>,
@@ -375,7 +425,18 @@ pub struct Model {
 
 #[cfg(test)]
 mod tests {
-    use super::Prov;
+    use super::{Names, Prov};
+
+    #[test]
+    fn names_keep_order_and_skip_empty_pieces() {
+        let n: Names = ["张三", "", "欧阳·娜娜", "李四"].into_iter().collect();
+        assert_eq!(n.iter().collect::<Vec<_>>(), ["张三", "欧阳·娜娜", "李四"]);
+        assert_eq!((n.len(), n.join("、")), (3, "张三、欧阳·娜娜、李四".to_string()));
+        assert!(n.contains("李四") && !n.contains("李"));
+        let none: Names = std::iter::empty::<&str>().collect();
+        assert!(none.is_empty() && none.iter().next().is_none());
+        assert_eq!(none.len(), 0);
+    }
 
     #[test]
     fn provenance_packs_every_spreadsheet_cell_exactly() {

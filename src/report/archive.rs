@@ -15,7 +15,7 @@ use crate::analysis::Analysis;
 use crate::campaign::io_reason;
 use crate::finding::{Severity, TOWNSHIP};
 use crate::ingest::dates::{Deadline, PDate, Precision};
-use crate::model::{Model, Prov, Text, Val};
+use crate::model::{Model, Names, Prov, Text, Val};
 
 /// The manifest's file name, at the archive's root; it is the one file it does not list.
 pub const MANIFEST: &str = "manifest.json";
@@ -92,7 +92,7 @@ fn label<T: Copy>(v: &Option<Val<T>>, f: impl Fn(T) -> &'static str) -> String {
         .unwrap_or_default()
 }
 
-fn list(v: &Option<Val<Vec<Text>>>) -> String {
+fn list(v: &Option<Val<Names>>) -> String {
     v.as_ref().map(|v| v.value.join("、")).unwrap_or_default()
 }
 

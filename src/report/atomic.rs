@@ -7,6 +7,15 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |file| Ok(file.write_all(bytes)?))
+}
+
+/// [`write_atomic`] for a writer that streams: `fill` writes into the temporary file, so a
+/// large output (a county's 汇总.xlsx is 100 MB) is never held in memory whole.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> Result<()>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -20,16 +29,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    let mut tmp = builder.tempfile_in(dir).with_context(|| {
+    let tmp = builder.tempfile_in(dir).with_context(|| {
         format!(
             "无法在 {} 中写入输出文件（{}）",
             dir.display(),
             "没有写入权限或磁盘已满"
         )
     })?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file());
+    fill(&mut out)
+        .and_then(|_| Ok(out.flush()?))
+        .and_then(|_| Ok(tmp.as_file().sync_all()?))
         .with_context(|| format!("写入 {shown} 失败（磁盘已满或没有权限）"))?;
+    drop(out);
     tmp.persist(path).map_err(|e| e.error).with_context(|| {
         format!("无法保存 {shown}（文件可能正被 Excel/WPS 打开，请关闭后重试）")
     })?;

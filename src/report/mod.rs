@@ -15,7 +15,7 @@ use std::path::Path;
 use anyhow::{Result, anyhow};
 
 use crate::analysis::{Analysis, Stages};
-use atomic::{replace_dir, write_atomic};
+use atomic::{replace_dir, write_atomic, write_atomic_with};
 use mask::Pii;
 
 /// Only findings.csv (`check --quick`): a fast re-check after a correction arrives.
@@ -39,7 +39,9 @@ pub fn write_check(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> R
     let ((summary, t_summary), (fed, t_fed)) = rayon::join(
         || {
             let t = std::time::Instant::now();
-            let r = summary::render(a, pii).map_err(|e| anyhow!("生成汇总表失败：{e}"));
+            let r = write_atomic_with(&xlsx, |file| {
+                summary::render_to(a, pii, file).map_err(|e| anyhow!("生成汇总表失败：{e}"))
+            });
             (r, t.elapsed())
         },
         || {
@@ -48,7 +50,7 @@ pub fn write_check(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> R
             (r, t.elapsed())
         },
     );
-    write_atomic(&xlsx, &summary?)?;
+    summary?;
     let fed = fed?;
     stages.lap("汇总.xlsx与反馈");
     stages.part("其中汇总.xlsx", t_summary);

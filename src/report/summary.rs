@@ -21,6 +21,16 @@ use crate::rules::overview::{BranchOverview, Overall, Returned};
 use crate::rules::phase::{PhaseKey, Status};
 
 pub fn render(a: &Analysis, pii: Pii) -> Result<Vec<u8>, XlsxError> {
+    build(a, pii)?.save_to_buffer()
+}
+
+/// [`render`] straight into `out`: a county's summary is 100 MB, not worth holding (twice,
+/// while the buffer grows) next to the model.
+pub fn render_to(a: &Analysis, pii: Pii, out: impl std::io::Write + Send) -> Result<(), XlsxError> {
+    build(a, pii)?.save_to_writer(out)
+}
+
+fn build(a: &Analysis, pii: Pii) -> Result<Workbook, XlsxError> {
     let mut wb = super::xlsx_style::workbook();
     overview(&mut wb, a, pii)?;
     findings(&mut wb, a, pii)?;
@@ -31,7 +41,7 @@ pub fn render(a: &Analysis, pii: Pii) -> Result<Vec<u8>, XlsxError> {
     members(&mut wb, &a.model, pii)?;
     input_files(&mut wb, &a.model)?;
     rules_sheet(&mut wb)?;
-    wb.save_to_buffer()
+    Ok(wb)
 }
 
 fn md(d: chrono::NaiveDate) -> String {
@@ -707,7 +717,8 @@ const INPUT_HEADERS: [&str; 15] = [
 
 /// 输入文件: every file and sheet read, what it was taken for, and its row accounting.
 fn input_files(wb: &mut Workbook, model: &Model) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
+    // Written row by row, streamed to disk: a row per sheet read, 80,000 for a prefecture.
+    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("输入文件")?;
     let (hf, bf, tf, wf) = (header(), base(), total(), warn());
     let mut widths = Widths::new(&INPUT_HEADERS);

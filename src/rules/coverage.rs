@@ -25,8 +25,7 @@ impl<'a> TalkIndex<'a> {
         for t in &b.talks {
             let talker = t.talker.value.as_str();
             anyone.insert(talker);
-            for p in &t.partners.value {
-                let p = p.as_str();
+            for p in t.partners.value.iter() {
                 anyone.insert(p);
                 pairs.insert((talker, p));
                 pairs.insert((p, talker));

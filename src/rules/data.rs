@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 
 use super::Ctx;
 use crate::finding::Finding;
-use crate::ingest::dates::PDate;
 use crate::ingest::schema::SheetKind;
 use crate::model::{Member, Prov};
 use crate::text::fold_name;
@@ -35,50 +34,74 @@ pub fn duplicate_names(cx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// Who a member is, for D005: a valid ID, else name and birth date (same precision).
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Person<'a> {
-    Id(&'a str),
-    NameBirth(&'a str, PDate),
-}
-
 /// D005: the same person on two branches' rosters; one finding on each branch.
 pub fn same_person_in_two_branches(cx: &Ctx, out: &mut Vec<Finding>) {
-    // (person, branch index, member), sorted so that each person's entries sit together: a
-    // county has a million of them, and a map of lists cost a list per member.
-    let mut seen: Vec<(Person, usize, &Member)> = Vec::new();
+    let mut reported: HashSet<(u32, u32, &str)> = HashSet::new();
+    let mut pairs: Vec<(u32, &Member, u32)> = Vec::new();
+    // A person is a valid ID, else name and birth date (same precision). The two keys are
+    // grouped one after the other: a prefecture has half a million members, and holding both
+    // lists at once was the largest allocation of the rules.
+    let by_id = keyed(cx, |m| {
+        m.id_number
+            .as_ref()
+            .filter(|_| m.id_valid)
+            .map(|id| id.value.as_str())
+    });
+    pair_up(&by_id, false, &mut reported, &mut pairs);
+    drop(by_id);
+    let by_name_birth = keyed(cx, |m| {
+        m.birth.as_ref().map(|d| (m.name.value.as_str(), d.value))
+    });
+    pair_up(&by_name_birth, true, &mut reported, &mut pairs);
+    pairs.sort_by_key(|(b1, m, b2)| (*b1, m.name.at, *b2));
+    for (b1, m, b2) in pairs {
+        let other = cx.branches[b2 as usize].name();
+        out.push(Finding::new(
+            "D005",
+            cx.branches[b1 as usize].name(),
+            m.name.value.clone(),
+            format!("{}也在“{other}”的花名册中（身份证号或姓名、出生日期相同）；一名党员只能在一个支部，请两个支部核实其组织关系所在支部", m.name.value),
+            cx.at(m.name.at),
+        ));
+    }
+}
+
+/// (person, branch index, member) for every member `key` knows, sorted so that each person's
+/// entries sit together (a map of lists cost a list per member).
+fn keyed<'a, K: Ord>(
+    cx: &Ctx<'a>,
+    key: impl Fn(&'a Member) -> Option<K>,
+) -> Vec<(K, u32, &'a Member)> {
+    let mut seen = Vec::with_capacity(cx.branches.iter().map(|b| b.members.len()).sum());
     for (bi, b) in cx.branches.iter().enumerate() {
-        for m in &b.members {
-            let keys = [
-                m.id_number
-                    .as_ref()
-                    .filter(|_| m.id_valid)
-                    .map(|id| Person::Id(&id.value)),
-                m.birth
-                    .as_ref()
-                    .map(|d| Person::NameBirth(&m.name.value, d.value)),
-            ];
-            seen.extend(keys.into_iter().flatten().map(|key| (key, bi, *m)));
-        }
+        seen.extend(
+            b.members
+                .iter()
+                .filter_map(|m| key(m).map(|k| (k, bi as u32, *m))),
+        );
     }
     seen.sort_unstable_by(|a, b| (&a.0, a.1, a.2.name.at).cmp(&(&b.0, b.1, b.2.name.at)));
-    let mut reported: HashSet<(usize, usize, &str)> = HashSet::new();
-    let mut pairs: Vec<(usize, &Member, usize)> = Vec::new();
+    seen
+}
+
+/// Each pair of branches a person is on, once per (branch, other branch, name).
+fn pair_up<'a, K: Eq>(
+    seen: &[(K, u32, &'a Member)],
+    name_birth: bool,
+    reported: &mut HashSet<(u32, u32, &'a str)>,
+    pairs: &mut Vec<(u32, &'a Member, u32)>,
+) {
     for list in seen.chunk_by(|a, b| a.0 == b.0) {
         if list.iter().all(|(_, b, _)| *b == list[0].1) {
             continue;
         }
-        let key = &list[0].0;
         for &(_, b1, m1) in list {
             for &(_, b2, m2) in list {
                 if b1 == b2 {
                     continue;
                 }
                 // Name and birth date only stand in where either lacks a valid ID.
-                if let Person::NameBirth(..) = key
-                    && m1.id_valid
-                    && m2.id_valid
-                {
+                if name_birth && m1.id_valid && m2.id_valid {
                     continue;
                 }
                 if reported.insert((b1, b2, m1.name.value.as_str())) {
@@ -86,17 +109,6 @@ pub fn same_person_in_two_branches(cx: &Ctx, out: &mut Vec<Finding>) {
                 }
             }
         }
-    }
-    pairs.sort_by_key(|(b1, m, b2)| (*b1, m.name.at, *b2));
-    for (b1, m, b2) in pairs {
-        let other = cx.branches[b2].name();
-        out.push(Finding::new(
-            "D005",
-            cx.branches[b1].name(),
-            m.name.value.clone(),
-            format!("{}也在“{other}”的花名册中（身份证号或姓名、出生日期相同）；一名党员只能在一个支部，请两个支部核实其组织关系所在支部", m.name.value),
-            cx.at(m.name.at),
-        ));
     }
 }
 
@@ -214,15 +226,12 @@ pub fn unknown_names(cx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
         for m in &b.meetings {
-            let lists = [
-                m.host
-                    .as_ref()
-                    .map(|h| (std::slice::from_ref(&h.value), h.at)),
-                m.attendees.as_ref().map(|a| (a.value.as_slice(), a.at)),
-            ];
-            for (names, at) in lists.into_iter().flatten() {
-                for n in names.iter().filter(|n| !known(n)) {
-                    s.see(n, at, "会议记录");
+            if let Some(h) = m.host.as_ref().filter(|h| !known(&h.value)) {
+                s.see(&h.value, h.at, "会议记录");
+            }
+            if let Some(a) = &m.attendees {
+                for n in a.value.iter().filter(|n| !known(n)) {
+                    s.see(n, a.at, "会议记录");
                 }
             }
         }

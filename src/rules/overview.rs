@@ -116,7 +116,7 @@ fn talk_coverage(b: &BranchView) -> Option<TalkCoverage> {
     let mut anyone: HashSet<&str> = HashSet::new();
     for t in &b.talks {
         anyone.insert(&t.talker.value);
-        for p in &t.partners.value {
+        for p in t.partners.value.iter() {
             anyone.insert(p);
             pairs.insert((&t.talker.value, p));
             pairs.insert((p, &t.talker.value));

@@ -33,7 +33,7 @@ pub fn supervisors_of<'m>(cx: &Ctx, m: &'m Meeting) -> Vec<(&'m str, Option<Rank
                 .as_ref()
                 .and_then(|r| r.value.get(i).copied().flatten());
             let registered = cx.leader(n).and_then(|l| l.rank.as_ref().map(|r| r.value));
-            (n.as_str(), written.or(registered))
+            (n, written.or(registered))
         })
         .collect()
 }
