@@ -98,9 +98,11 @@ pub fn analyse(
     let (model, mut findings) = ingest::ingest(&opts);
     progress.finish_and_clear();
     stages.lap("读取");
-    findings.extend(rules::judge(&model, &campaign, as_of));
+    let cx = rules::Ctx::new(&model, &campaign, as_of);
+    findings.extend(rules::judge_in(&cx));
     sort_findings(&mut findings);
-    let overview = rules::overview::overview(&rules::Ctx::new(&model, &campaign, as_of), &findings);
+    let overview = rules::overview::overview(&cx, &findings);
+    drop(cx);
     stages.lap("规则");
     Ok(Analysis {
         model,

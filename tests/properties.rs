@@ -2090,7 +2090,9 @@ fn project_problem(model: &Model, x: &Problem) -> Vec<Exp> {
 fn project_rect(model: &Model, x: &Rectification) -> Vec<Exp> {
     let mut o = Vec::new();
     put1(&mut o, model, "编号", &x.id, |s| s.to_string());
-    put1(&mut o, model, "问题编号", &x.problem_ids, |v| v.join("|"));
+    put1(&mut o, model, "问题编号", &x.problem_ids, |v| {
+        v.join("|")
+    });
     put1(&mut o, model, "整改事项", &x.item, |s| s.to_string());
     put1(&mut o, model, "整改措施", &x.measure, |s| s.to_string());
     put1(&mut o, model, "责任人", &x.owner, |s| s.to_string());

@@ -126,7 +126,10 @@ fn openpyxl_meetings_in_every_date_form() {
         ]
     );
     let committee = &b.meetings[4];
-    assert_eq!(committee.supervisors.as_ref().unwrap().value.join("、"), "吴海燕");
+    assert_eq!(
+        committee.supervisors.as_ref().unwrap().value.join("、"),
+        "吴海燕"
+    );
     assert_eq!(
         committee.supervisor_ranks.as_ref().unwrap().value,
         [Some(Rank::DeputySection)]

@@ -118,8 +118,26 @@ fn labels(upper: &RowLabels, lower: Option<&RowLabels>) -> Vec<(u32, Vec<String>
     out
 }
 
-/// Resolve labelled columns against one kind.
-fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> Header {
+/// Which column claims each of a kind's fields, with borrowed labels: the header search
+/// weighs a dozen rows against every kind, and only the winner becomes a [`Header`].
+struct Claims<'l> {
+    /// Best claim per field: (strength, column, label, distinctive).
+    best: Vec<Option<(u8, u32, &'l str, bool)>>,
+    claimed: Vec<(u32, &'l str, usize)>,
+    leftovers: Vec<(u32, &'l str)>,
+}
+
+impl Claims<'_> {
+    fn hits(&self) -> usize {
+        self.best.iter().flatten().count()
+    }
+
+    fn distinctive(&self) -> usize {
+        self.best.iter().flatten().filter(|b| b.3).count()
+    }
+}
+
+fn claims(kind: SheetKind, labels: &[(u32, Vec<String>)]) -> Claims<'_> {
     let n = spec(kind).columns.len();
     // How strongly a header claims its field: the standard name, then an alias, then a
     // 序号-style header (问题清单's 编号 may be headed 序号, but beside a 问题编号 column the
@@ -133,10 +151,11 @@ fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> 
             1
         }
     };
-    // Best claim per field: (strength, column, label, distinctive).
-    let mut best: Vec<Option<(u8, u32, String, bool)>> = vec![None; n];
-    let mut claimed: Vec<(u32, String, usize)> = Vec::new();
-    let mut leftovers: Vec<(u32, String)> = Vec::new();
+    let mut c = Claims {
+        best: vec![None; n],
+        claimed: Vec::new(),
+        leftovers: Vec::new(),
+    };
     for (col, cands) in labels {
         let mut found = None;
         'cands: for cand in cands {
@@ -146,26 +165,36 @@ fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> 
                     .get(key)
                     .and_then(|v| v.iter().find(|h| h.kind == kind))
                 {
-                    found = Some((*hit, cand.clone()));
+                    found = Some((*hit, cand.as_str()));
                     break 'cands;
                 }
             }
         }
         match found {
             Some((hit, label)) => {
-                let claim = strength(hit.standard, &label);
-                let better = match &best[hit.column] {
+                let claim = strength(hit.standard, label);
+                let better = match &c.best[hit.column] {
                     None => true,
                     Some((held, _, _, _)) => claim > *held,
                 };
                 if better {
-                    best[hit.column] = Some((claim, *col, label.clone(), hit.distinctive));
+                    c.best[hit.column] = Some((claim, *col, label, hit.distinctive));
                 }
-                claimed.push((*col, label, hit.column));
+                c.claimed.push((*col, label, hit.column));
             }
-            None => leftovers.push((*col, cands[0].clone())),
+            None => c.leftovers.push((*col, cands[0].as_str())),
         }
     }
+    c
+}
+
+/// Resolve labelled columns against one kind.
+fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> Header {
+    let Claims {
+        best,
+        claimed,
+        mut leftovers,
+    } = claims(kind, labels);
     // Columns that lost their field to a better header fall back to the leftovers.
     for (col, label, field) in claimed {
         if best[field].as_ref().is_none_or(|b| b.1 != col) {
@@ -179,7 +208,7 @@ fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> 
         columns: best.iter().map(|b| b.as_ref().map(|b| b.1)).collect(),
         texts: best
             .iter()
-            .map(|b| b.as_ref().map(|b| b.2.clone()))
+            .map(|b| b.as_ref().map(|b| b.2.to_string()))
             .collect(),
         seq_col: None,
         branch_col: None,
@@ -189,22 +218,16 @@ fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> 
     };
     let takes_branch_col = !kind.is_register() && kind != SheetKind::Info;
     for (col, label) in leftovers {
-        if header.seq_col.is_none() && SEQ_ALIASES.contains(&label.as_str()) {
+        if header.seq_col.is_none() && SEQ_ALIASES.contains(&label) {
             header.seq_col = Some(col);
-        } else if takes_branch_col
-            && header.branch_col.is_none()
-            && BRANCH_ALIASES.contains(&label.as_str())
+        } else if takes_branch_col && header.branch_col.is_none() && BRANCH_ALIASES.contains(&label)
         {
             header.branch_col = Some(col);
         } else {
-            header.unused.push(label);
+            header.unused.push(label.to_string());
         }
     }
     header
-}
-
-fn score(h: &Header) -> (usize, usize) {
-    (h.distinctive, h.hits)
 }
 
 /// Find the header. With `known` (the kind the sheet's name gave) only that kind is tried and
@@ -230,40 +253,62 @@ pub fn find_header(grid: &Grid, known: Option<SheetKind>) -> Option<Header> {
     // kinds. Ranking rows by those first would let an upper header row whose few names are
     // distinctive (序号, 方面) beat the two rows that name every column, and lose the columns
     // under a group label or read the lower header row as data.
-    let mut per_kind: Vec<Option<(Header, u8)>> = vec![None; kinds.len()];
-    for (i, row) in top.iter().enumerate() {
-        let next = top.get(i + 1).filter(|n| n.row == row.row + 1);
-        let double = next.map_or(Vec::new(), |_| labels(&folded[i], Some(&folded[i + 1])));
-        for (k, kind) in kinds.iter().enumerate() {
-            let one = resolve(*kind, (row.row, row.row), &singles[i]);
-            let mut cands = vec![(one, 1u8)];
-            if !double.is_empty() {
-                let lower_names_columns =
-                    resolve(*kind, (row.row + 1, row.row + 1), &singles[i + 1]).hits > 0;
-                let both_name_columns = cands[0].0.hits > 0 && lower_names_columns;
-                let two = resolve(*kind, (row.row, row.row + 1), &double);
-                cands.push((two, if both_name_columns { 2 } else { 0 }));
+    // Candidates are weighed by their claims; only the winner is resolved into a Header.
+    // (hits, distinctive, preference, first row, two rows)
+    type Cand = (usize, usize, u8, usize, bool);
+    let doubles: Vec<Vec<(u32, Vec<String>)>> = (0..top.len())
+        .map(|i| match top.get(i + 1) {
+            Some(n) if n.row == top[i].row + 1 => labels(&folded[i], Some(&folded[i + 1])),
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut per_kind: Vec<Option<Cand>> = vec![None; kinds.len()];
+    for (k, kind) in kinds.iter().enumerate() {
+        let ones: Vec<(usize, usize)> = singles
+            .iter()
+            .map(|l| {
+                let c = claims(*kind, l);
+                (c.hits(), c.distinctive())
+            })
+            .collect();
+        for i in 0..top.len() {
+            let mut cands: Vec<Cand> = vec![(ones[i].0, ones[i].1, 1, i, false)];
+            if !doubles[i].is_empty() {
+                let both_name_columns = ones[i].0 > 0 && ones[i + 1].0 > 0;
+                let two = claims(*kind, &doubles[i]);
+                cands.push((
+                    two.hits(),
+                    two.distinctive(),
+                    if both_name_columns { 2 } else { 0 },
+                    i,
+                    true,
+                ));
             }
-            for (h, pref) in cands {
-                let better = per_kind[k]
-                    .as_ref()
-                    .is_none_or(|(b, bp)| (h.hits, pref) > (b.hits, *bp));
+            for h in cands {
+                let better = per_kind[k].as_ref().is_none_or(|b| (h.0, h.2) > (b.0, b.2));
                 if better {
-                    per_kind[k] = Some((h, pref));
+                    per_kind[k] = Some(h);
                 }
             }
         }
     }
-    let mut best: Option<(Header, u8)> = None;
-    for (h, pref) in per_kind.into_iter().flatten() {
+    let mut best: Option<(SheetKind, Cand)> = None;
+    for (kind, h) in kinds.iter().zip(per_kind) {
+        let Some(h) = h else { continue };
         let better = best
             .as_ref()
-            .is_none_or(|(b, bp)| (score(&h), pref) > (score(b), *bp));
+            .is_none_or(|(_, b)| ((h.1, h.0), h.2) > ((b.1, b.0), b.2));
         if better {
-            best = Some((h, pref));
+            best = Some((*kind, h));
         }
     }
-    let (h, _) = best?;
+    let (kind, (_, _, _, i, two)) = best?;
+    let row = top[i].row;
+    let h = if two {
+        resolve(kind, (row, row + 1), &doubles[i])
+    } else {
+        resolve(kind, (row, row), &singles[i])
+    };
     let good = match known {
         Some(_) => h.hits >= 1,
         None => h.hits >= 2 && h.distinctive >= 1,

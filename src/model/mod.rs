@@ -431,7 +431,10 @@ mod tests {
     fn names_keep_order_and_skip_empty_pieces() {
         let n: Names = ["张三", "", "欧阳·娜娜", "李四"].into_iter().collect();
         assert_eq!(n.iter().collect::<Vec<_>>(), ["张三", "欧阳·娜娜", "李四"]);
-        assert_eq!((n.len(), n.join("、")), (3, "张三、欧阳·娜娜、李四".to_string()));
+        assert_eq!(
+            (n.len(), n.join("、")),
+            (3, "张三、欧阳·娜娜、李四".to_string())
+        );
         assert!(n.contains("李四") && !n.contains("李"));
         let none: Names = std::iter::empty::<&str>().collect();
         assert!(none.is_empty() && none.iter().next().is_none());

@@ -189,9 +189,10 @@ impl<'a> Ctx<'a> {
             .map(|l| (l.name.value.to_string(), l))
             .collect();
         let min_rank = vocab::rank(&campaign.min_supervisor_rank).unwrap_or(Rank::DeputySection);
+        use rayon::prelude::*;
         let branches = model
             .branches
-            .iter()
+            .par_iter()
             .filter(|b| {
                 b.returned()
                     && b.files
@@ -278,12 +279,22 @@ impl<'a> Ctx<'a> {
 
 /// Run every check; findings come back unsorted (the caller sorts them with ingest's).
 pub fn judge(model: &Model, campaign: &Campaign, as_of: NaiveDate) -> Vec<Finding> {
-    let cx = Ctx::new(model, campaign, as_of);
-    let mut out = Vec::new();
-    for check in CHECKS {
-        (check.run)(&cx, &mut out);
-    }
-    out
+    judge_in(&Ctx::new(model, campaign, as_of))
+}
+
+/// [`judge`] with the views already built (the overview reuses them).
+pub fn judge_in(cx: &Ctx) -> Vec<Finding> {
+    use rayon::prelude::*;
+    // The checks only read the model: they run side by side on the reading threads.
+    CHECKS
+        .par_iter()
+        .map(|check| {
+            let mut out = Vec::new();
+            (check.run)(cx, &mut out);
+            out
+        })
+        .flatten()
+        .collect()
 }
 
 /// Is `m` a meeting of 党小组 `group`? Its 党小组 column says so; without one, its content
