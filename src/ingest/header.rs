@@ -190,11 +190,13 @@ fn claims(kind: SheetKind, labels: &[(u32, Vec<String>)]) -> Claims<'_> {
 
 /// Resolve labelled columns against one kind.
 fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> Header {
+    let c = claims(kind, labels);
+    let (hits, distinctive) = (c.hits(), c.distinctive());
     let Claims {
         best,
         claimed,
         mut leftovers,
-    } = claims(kind, labels);
+    } = c;
     // Columns that lost their field to a better header fall back to the leftovers.
     for (col, label, field) in claimed {
         if best[field].as_ref().is_none_or(|b| b.1 != col) {
@@ -213,8 +215,8 @@ fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> 
         seq_col: None,
         branch_col: None,
         unused: Vec::new(),
-        hits: best.iter().flatten().count(),
-        distinctive: best.iter().flatten().filter(|b| b.3).count(),
+        hits,
+        distinctive,
     };
     let takes_branch_col = !kind.is_register() && kind != SheetKind::Info;
     for (col, label) in leftovers {

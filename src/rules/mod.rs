@@ -13,6 +13,8 @@ pub mod timing;
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use chrono::NaiveDate;
 
 use crate::campaign::Campaign;
@@ -189,7 +191,6 @@ impl<'a> Ctx<'a> {
             .map(|l| (l.name.value.to_string(), l))
             .collect();
         let min_rank = vocab::rank(&campaign.min_supervisor_rank).unwrap_or(Rank::DeputySection);
-        use rayon::prelude::*;
         let branches = model
             .branches
             .par_iter()
@@ -284,7 +285,6 @@ pub fn judge(model: &Model, campaign: &Campaign, as_of: NaiveDate) -> Vec<Findin
 
 /// [`judge`] with the views already built (the overview reuses them).
 pub fn judge_in(cx: &Ctx) -> Vec<Finding> {
-    use rayon::prelude::*;
     // The checks only read the model: they run side by side on the reading threads.
     CHECKS
         .par_iter()
