@@ -80,11 +80,45 @@ fn is_name_dot(c: char) -> bool {
 /// A person's or group's name folded for comparison and display: NFKC, all white space
 /// removed (`王　芳` is `王芳`), every middle-dot variant unified to U+00B7.
 pub fn fold_name(s: &str) -> String {
-    nfkc(s)
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
-        .map(|c| if is_name_dot(c) { '·' } else { c })
-        .collect()
+    fold_name_cow(s).into_owned()
+}
+
+/// `fold_name` without allocating when the name is already folded (most are: plain Han).
+pub fn fold_name_cow(s: &str) -> Cow<'_, str> {
+    let folded = |c: char| nfkc_stable(c) && !c.is_whitespace() && (c == '·' || !is_name_dot(c));
+    if s.chars().all(folded) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        nfkc(s)
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
+            .map(|c| if is_name_dot(c) { '·' } else { c })
+            .collect(),
+    )
+}
+
+/// The first `n` characters of `s` after NFKC with white space removed (what `fold_name`
+/// would begin with, dots aside), folding no further than needed: a footer row is told by
+/// its first words, and most rows are data whose long cells need no folding to tell.
+pub fn folded_head(s: &str, n: usize) -> compact_str::CompactString {
+    let mut out = compact_str::CompactString::default();
+    let mut kept = 0;
+    for c in s.chars() {
+        if !nfkc_stable(c) {
+            // NFKC may change this character, or join it to the one before: the general way.
+            return s.nfkc().filter(|c| !c.is_whitespace()).take(n).collect();
+        }
+        // A stable character never joins the one before it, so the first `n` are final.
+        if kept == n {
+            break;
+        }
+        if !c.is_whitespace() {
+            out.push(c);
+            kept += 1;
+        }
+    }
+    out
 }
 
 /// A header cell folded for alias lookup: NFKC, no white space or line breaks, no `*` marks,
@@ -106,6 +140,16 @@ pub fn fold_header(s: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// `fold_header` without allocating when the text is already folded (most cells are).
+pub fn fold_header_cow(s: &str) -> Cow<'_, str> {
+    let plain = |c: char| nfkc_stable(c) && !c.is_whitespace() && !matches!(c, '*' | '(');
+    if s.chars().all(plain) && !s.ends_with(':') {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(fold_header(s))
+    }
 }
 
 /// The header with a trailing parenthetical removed (`出生日期(年月)` → `出生日期`), tried
@@ -263,6 +307,38 @@ mod tests {
     }
 
     #[test]
+    fn folded_heads_and_names_agree_with_full_folding() {
+        for s in [
+            "合计",
+            " 填 表 人：张三",
+            "　注：本表",
+            "ＡＢＣＤＥＦＧ",
+            "e\u{301}abc",
+            "abce\u{301}",
+            "王 芳",
+            "买买提.艾力",
+            "买买提·艾力",
+            "",
+            "   ",
+            "㈱株式",
+        ] {
+            let full: String = s.nfkc().filter(|c| !c.is_whitespace()).collect();
+            for n in 0..8 {
+                let head: String = full.chars().take(n).collect();
+                assert_eq!(folded_head(s, n), head, "{s:?} {n}");
+            }
+            let name: String = s
+                .nfkc()
+                .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
+                .map(|c| if is_name_dot(c) { '·' } else { c })
+                .collect();
+            assert_eq!(fold_name_cow(s), name, "{s:?}");
+        }
+        assert!(matches!(fold_name_cow("买买提·艾力"), Cow::Borrowed(_)));
+        assert!(matches!(fold_name_cow("王芳"), Cow::Borrowed(_)));
+    }
+
+    #[test]
     fn empty_marks_read_as_empty() {
         for s in ["无", "—", "-", "/", "  ", "－", "／", "暂无", "——"] {
             assert_eq!(clean_value(s), None, "{s:?}");
@@ -278,6 +354,18 @@ mod tests {
         assert_eq!(fold_header("谈话\n日期（必填）"), "谈话日期");
         assert_eq!(fold_header("党龄（年）"), "党龄");
         assert_eq!(fold_header("支部名称："), "支部名称");
+        for s in [
+            "姓名*",
+            "姓 名＊",
+            "谈话\n日期（必填）",
+            "党龄(年)",
+            "支部名称:",
+            "姓名",
+            "ab",
+        ] {
+            assert_eq!(fold_header_cow(s), fold_header(s), "{s:?}");
+        }
+        assert!(matches!(fold_header_cow("谈话日期"), Cow::Borrowed(_)));
         assert_eq!(strip_paren_note("出生日期(年月)"), Some("出生日期"));
         assert_eq!(strip_paren_note("(年月)"), None);
     }

@@ -44,16 +44,31 @@ impl Cell {
             Cell::Date(d) => Cow::Owned(iso_date_text(*d)),
         }
     }
+
+    /// `f` of [`Cell::display`], with numbers and dates formatted inline rather than on the
+    /// heap (for code that runs on every cell).
+    pub fn with_display<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match self {
+            Cell::Number(n) => f(&number_compact(*n)),
+            Cell::Date(d) => f(&iso_date_compact(*d)),
+            other => f(&other.display()),
+        }
+    }
 }
 
 /// `2024-07-31`: what chrono's `%Y-%m-%d` prints, without parsing a format string for each of
 /// the half million date cells of a county (it showed in the profile).
 pub fn iso_date_text(d: NaiveDate) -> String {
+    iso_date_compact(d).into_string()
+}
+
+/// [`iso_date_text`] held inline.
+pub fn iso_date_compact(d: NaiveDate) -> CompactString {
     use chrono::Datelike;
     if (0..=9999).contains(&d.year()) {
         let (y, m, day) = (d.year() as u32, d.month(), d.day());
         let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
-        let mut s = String::with_capacity(10);
+        let mut s = CompactString::default();
         s.extend([
             digit(y / 1000),
             digit(y / 100),
@@ -64,16 +79,22 @@ pub fn iso_date_text(d: NaiveDate) -> String {
         s.extend([digit(m / 10), digit(m), '-', digit(day / 10), digit(day)]);
         s
     } else {
-        d.format("%Y-%m-%d").to_string()
+        compact_str::format_compact!("{}", d.format("%Y-%m-%d"))
     }
 }
 
 /// A number as Excel's General format would show it: integers without `.0`.
 pub fn number_text(n: f64) -> String {
+    number_compact(n).into_string()
+}
+
+/// [`number_text`] held inline (General format is at most 24 bytes for all but odd values).
+pub fn number_compact(n: f64) -> CompactString {
+    use compact_str::ToCompactString;
     if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+        (n as i64).to_compact_string()
     } else {
-        format!("{n}")
+        compact_str::format_compact!("{n}")
     }
 }
 
@@ -445,7 +466,10 @@ impl GridBuilder {
         merges: Vec<Dimensions>,
         budget: &mut CellBudget,
     ) -> Result<Grid, ReadError> {
-        self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+        // Writers store cells in order; a stable sort only for those that do not.
+        if !self.cells.is_sorted_by_key(|(r, c, _)| (*r, *c)) {
+            self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+        }
         let mut merges: Vec<Dimensions> = merges
             .into_iter()
             .filter(|m| {
@@ -473,17 +497,24 @@ impl GridBuilder {
             self.fill_merges(&merges, budget)?;
         }
         self.grid.merges = merges;
-        let mut rows: Vec<GridRow> = Vec::new();
-        for (r, c, cell) in self.cells {
-            match rows.last_mut() {
-                Some(last) if last.row == r => last.cells.push((c, cell)),
-                _ => rows.push(GridRow {
-                    row: r,
-                    cells: vec![(c, cell)],
-                }),
-            }
-        }
-        self.grid.rows = rows;
+        // Each row's cells in one allocation of the right size.
+        let runs: Vec<(u32, usize)> = self
+            .cells
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|run| (run[0].0, run.len()))
+            .collect();
+        let mut cells = self.cells.into_iter();
+        self.grid.rows = runs
+            .into_iter()
+            .map(|(row, len)| GridRow {
+                row,
+                cells: cells
+                    .by_ref()
+                    .take(len)
+                    .map(|(_, c, cell)| (c, cell))
+                    .collect(),
+            })
+            .collect();
         Ok(self.grid)
     }
 

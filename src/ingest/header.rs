@@ -1,9 +1,13 @@
 //! Find a sheet's header among its first rows and map its columns to a kind's fields:
 //! title rows above it, two-row headers, `*`/(必填) marks and aliases (SPEC §3, DOMAIN.md §0).
 
-use super::grid::{Grid, GridRow};
-use super::schema::{BRANCH_ALIASES, HEADER_INDEX, SEQ_ALIASES, SPECS, SheetKind, spec};
-use crate::text::{fold_header, strip_paren_note};
+use std::borrow::Cow;
+
+use super::grid::{Cell, Grid, GridRow};
+use super::schema::{
+    BRANCH_ALIASES, HEADER_INDEX, HeaderHit, SEQ_ALIASES, SPECS, SheetKind, may_name_column, spec,
+};
+use crate::text::{fold_header, fold_header_cow, strip_paren_note};
 
 /// How many non-empty rows from the top may hold the header (title, subtitle, two header rows
 /// and some slack).
@@ -53,39 +57,79 @@ impl Header {
 /// bytes); data rows among the first rows hold long free text that never names a column.
 const MAX_LABEL_BYTES: usize = 60;
 
-/// The folded header text of every cell of a row, by column.
-type RowLabels = Vec<(u32, String)>;
+/// The folded header text of every cell of a row, by column (borrowed from the sheet when
+/// folding changes nothing, as for most cells).
+type RowLabels<'g> = Vec<(u32, Cow<'g, str>)>;
 
-fn row_labels(row: &GridRow) -> RowLabels {
+fn row_labels(row: &GridRow) -> RowLabels<'_> {
     row.cells
         .iter()
         .filter_map(|(c, cell)| {
-            let text = cell.display();
-            if text.len() > MAX_LABEL_BYTES {
-                return None;
-            }
-            let folded = fold_header(&text);
+            let folded = match cell {
+                Cell::Text(t) if t.len() <= MAX_LABEL_BYTES => fold_header_cow(t),
+                Cell::Text(_) => return None,
+                other => {
+                    let text = other.display();
+                    if text.len() > MAX_LABEL_BYTES {
+                        return None;
+                    }
+                    Cow::Owned(fold_header(&text))
+                }
+            };
             (!folded.is_empty()).then_some((*c, folded))
         })
         .collect()
 }
 
-fn label_at(row: &RowLabels, col: u32) -> Option<&String> {
+fn label_at<'r, 'g>(row: &'r RowLabels<'g>, col: u32) -> Option<&'r Cow<'g, str>> {
     row.binary_search_by_key(&col, |(c, _)| *c)
         .ok()
         .map(|i| &row[i].1)
 }
 
+/// A header text a column may carry, with what it can name: looked up once, then weighed
+/// against every kind.
+struct Label<'a> {
+    text: Cow<'a, str>,
+    /// Hits of the text itself, then of the text without its trailing note (`出生日期(年月)`).
+    hits: [Option<&'static [HeaderHit]>; 2],
+}
+
+impl<'a> Label<'a> {
+    fn new(text: Cow<'a, str>) -> Self {
+        let look = |key: &str| HEADER_INDEX.get(key).map(Vec::as_slice);
+        // Most cells of the first rows are data, which the first character rules out.
+        let hits = if may_name_column(&text) {
+            [look(&text), strip_paren_note(&text).and_then(look)]
+        } else {
+            [None, None]
+        };
+        Label { text, hits }
+    }
+
+    /// What the label names in `kind`: the text itself first, then without its note.
+    fn hit(&self, kind: SheetKind) -> Option<&'static HeaderHit> {
+        self.hits
+            .iter()
+            .flatten()
+            .find_map(|hits| hits.iter().find(|h| h.kind == kind))
+    }
+}
+
+/// One column's label candidates, best first.
+type Labels<'a> = Vec<(u32, Vec<Label<'a>>)>;
+
 /// Label candidates per column for a header of one row, or of two rows (upper, lower).
-fn labels(upper: &RowLabels, lower: Option<&RowLabels>) -> Vec<(u32, Vec<String>)> {
+fn labels<'a>(upper: &'a RowLabels, lower: Option<&'a RowLabels>) -> Labels<'a> {
+    let borrowed = |l: &'a Cow<str>| Label::new(Cow::Borrowed(l.as_ref()));
     let Some(lower) = lower else {
-        return upper.iter().map(|(c, l)| (*c, vec![l.clone()])).collect();
+        return upper.iter().map(|(c, l)| (*c, vec![borrowed(l)])).collect();
     };
     let mut cols: Vec<u32> = upper.iter().chain(lower).map(|(c, _)| *c).collect();
     cols.sort_unstable();
     cols.dedup();
     let mut out = Vec::new();
-    let mut group: Option<&String> = None;
+    let mut group: Option<&Cow<str>> = None;
     for c in cols {
         let up = label_at(upper, c);
         let low = label_at(lower, c);
@@ -97,19 +141,22 @@ fn labels(upper: &RowLabels, lower: Option<&RowLabels>) -> Vec<(u32, Vec<String>
             (None, Some(_)) => {}
         }
         let up = up.or_else(|| low.and(group));
-        let mut cands: Vec<String> = Vec::new();
+        let mut cands: Vec<Label> = Vec::new();
         if let Some(l) = low {
-            cands.push(l.clone());
+            cands.push(borrowed(l));
         }
+        // Upper and lower joined (基本信息 + 性别 is rarely a header; 出生 + 日期 may be):
+        // only built when its first character, the upper's, can begin one.
         if let (Some(u), Some(l)) = (up, low)
             && u != l
+            && may_name_column(u)
         {
-            cands.push(format!("{u}{l}"));
+            cands.push(Label::new(Cow::Owned(format!("{u}{l}"))));
         }
         if let Some(u) = up
-            && !cands.contains(u)
+            && !cands.iter().any(|c| c.text == *u)
         {
-            cands.push(u.clone());
+            cands.push(borrowed(u));
         }
         if !cands.is_empty() {
             out.push((c, cands));
@@ -118,8 +165,45 @@ fn labels(upper: &RowLabels, lower: Option<&RowLabels>) -> Vec<(u32, Vec<String>
     out
 }
 
-/// Which column claims each of a kind's fields, with borrowed labels: the header search
-/// weighs a dozen rows against every kind, and only the winner becomes a [`Header`].
+/// What a column's labels claim in `kind`: the field, the label claiming it and how strongly
+/// (the standard name, then an alias, then a 序号-style header: 问题清单's 编号 may be headed
+/// 序号, but beside a 问题编号 column the 序号 column only numbers the rows).
+fn claim<'l>(kind: SheetKind, cands: &'l [Label]) -> Option<(&'static HeaderHit, &'l str, u8)> {
+    let (hit, label) = cands
+        .iter()
+        .find_map(|cand| Some((cand.hit(kind)?, cand.text.as_ref())))?;
+    let strength = if hit.standard {
+        2
+    } else if SEQ_ALIASES.contains(&label) {
+        0
+    } else {
+        1
+    };
+    Some((hit, label, strength))
+}
+
+/// The most columns any kind has (checked in the tests).
+const MAX_COLUMNS: usize = 24;
+
+/// How many of a kind's fields the labels claim, and how many of those by a header only this
+/// kind uses: what [`Claims`] would count, without keeping who claimed what. The search weighs
+/// a dozen rows against every kind; only the winner is resolved.
+fn weigh(kind: SheetKind, labels: &[(u32, Vec<Label>)]) -> (usize, usize) {
+    // Best claim per field: (strength, distinctive).
+    let mut best = [None::<(u8, bool)>; MAX_COLUMNS];
+    for (_, cands) in labels {
+        if let Some((hit, _, strength)) = claim(kind, cands) {
+            let slot = &mut best[hit.column];
+            if slot.is_none_or(|(held, _)| strength > held) {
+                *slot = Some((strength, hit.distinctive));
+            }
+        }
+    }
+    let hits = best.iter().flatten().count();
+    (hits, best.iter().flatten().filter(|b| b.1).count())
+}
+
+/// Which column claims each of a kind's fields, with borrowed labels.
 struct Claims<'l> {
     /// Best claim per field: (strength, column, label, distinctive).
     best: Vec<Option<(u8, u32, &'l str, bool)>>,
@@ -137,59 +221,29 @@ impl Claims<'_> {
     }
 }
 
-fn claims(kind: SheetKind, labels: &[(u32, Vec<String>)]) -> Claims<'_> {
-    let n = spec(kind).columns.len();
-    // How strongly a header claims its field: the standard name, then an alias, then a
-    // 序号-style header (问题清单's 编号 may be headed 序号, but beside a 问题编号 column the
-    // 序号 column only numbers the rows).
-    let strength = |standard: bool, label: &str| -> u8 {
-        if standard {
-            2
-        } else if SEQ_ALIASES.contains(&label) {
-            0
-        } else {
-            1
-        }
-    };
+fn claims<'l>(kind: SheetKind, labels: &'l [(u32, Vec<Label>)]) -> Claims<'l> {
     let mut c = Claims {
-        best: vec![None; n],
+        best: vec![None; spec(kind).columns.len()],
         claimed: Vec::new(),
         leftovers: Vec::new(),
     };
     for (col, cands) in labels {
-        let mut found = None;
-        'cands: for cand in cands {
-            let keys = [Some(cand.as_str()), strip_paren_note(cand)];
-            for key in keys.into_iter().flatten() {
-                if let Some(hit) = HEADER_INDEX
-                    .get(key)
-                    .and_then(|v| v.iter().find(|h| h.kind == kind))
-                {
-                    found = Some((*hit, cand.as_str()));
-                    break 'cands;
-                }
-            }
-        }
-        match found {
-            Some((hit, label)) => {
-                let claim = strength(hit.standard, label);
-                let better = match &c.best[hit.column] {
-                    None => true,
-                    Some((held, _, _, _)) => claim > *held,
-                };
-                if better {
-                    c.best[hit.column] = Some((claim, *col, label, hit.distinctive));
+        match claim(kind, cands) {
+            Some((hit, label, strength)) => {
+                let slot = &mut c.best[hit.column];
+                if slot.is_none_or(|(held, _, _, _)| strength > held) {
+                    *slot = Some((strength, *col, label, hit.distinctive));
                 }
                 c.claimed.push((*col, label, hit.column));
             }
-            None => c.leftovers.push((*col, cands[0].as_str())),
+            None => c.leftovers.push((*col, cands[0].text.as_ref())),
         }
     }
     c
 }
 
 /// Resolve labelled columns against one kind.
-fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<String>)]) -> Header {
+fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<Label>)]) -> Header {
     let c = claims(kind, labels);
     let (hits, distinctive) = (c.hits(), c.distinctive());
     let Claims {
@@ -249,7 +303,7 @@ pub fn find_header(grid: &Grid, known: Option<SheetKind>) -> Option<Header> {
     // names columns on its own wins (vertical merges copy those names into the lower row),
     // then a one-row header, then a two-row header topped by a title.
     let folded: Vec<RowLabels> = top.iter().map(row_labels).collect();
-    let singles: Vec<Vec<(u32, Vec<String>)>> = folded.iter().map(|r| labels(r, None)).collect();
+    let singles: Vec<Labels> = folded.iter().map(|r| labels(r, None)).collect();
     // Each kind's header is the row (or rows) naming most of its columns, the preference
     // above breaking ties; only then do the columns that one kind alone has choose between
     // kinds. Ranking rows by those first would let an upper header row whose few names are
@@ -258,7 +312,7 @@ pub fn find_header(grid: &Grid, known: Option<SheetKind>) -> Option<Header> {
     // Candidates are weighed by their claims; only the winner is resolved into a Header.
     // (hits, distinctive, preference, first row, two rows)
     type Cand = (usize, usize, u8, usize, bool);
-    let doubles: Vec<Vec<(u32, Vec<String>)>> = (0..top.len())
+    let doubles: Vec<Labels> = (0..top.len())
         .map(|i| match top.get(i + 1) {
             Some(n) if n.row == top[i].row + 1 => labels(&folded[i], Some(&folded[i + 1])),
             _ => Vec::new(),
@@ -266,21 +320,15 @@ pub fn find_header(grid: &Grid, known: Option<SheetKind>) -> Option<Header> {
         .collect();
     let mut per_kind: Vec<Option<Cand>> = vec![None; kinds.len()];
     for (k, kind) in kinds.iter().enumerate() {
-        let ones: Vec<(usize, usize)> = singles
-            .iter()
-            .map(|l| {
-                let c = claims(*kind, l);
-                (c.hits(), c.distinctive())
-            })
-            .collect();
+        let ones: Vec<(usize, usize)> = singles.iter().map(|l| weigh(*kind, l)).collect();
         for i in 0..top.len() {
             let mut cands: Vec<Cand> = vec![(ones[i].0, ones[i].1, 1, i, false)];
             if !doubles[i].is_empty() {
                 let both_name_columns = ones[i].0 > 0 && ones[i + 1].0 > 0;
-                let two = claims(*kind, &doubles[i]);
+                let (hits, distinctive) = weigh(*kind, &doubles[i]);
                 cands.push((
-                    two.hits(),
-                    two.distinctive(),
+                    hits,
+                    distinctive,
                     if both_name_columns { 2 } else { 0 },
                     i,
                     true,
@@ -330,6 +378,75 @@ mod tests {
                 .map(|r| r.iter().map(|s| s.to_string()).collect())
                 .collect(),
         )
+    }
+
+    #[test]
+    fn weighing_counts_what_the_claims_count() {
+        for s in &SPECS {
+            assert!(s.columns.len() <= MAX_COLUMNS, "{:?}", s.kind);
+        }
+        let g = grid(&[
+            &[
+                "序号",
+                "姓名",
+                "基本信息",
+                "",
+                "",
+                "联系电话",
+                "编号",
+                "问题编号",
+            ],
+            &[
+                "",
+                "姓 名*",
+                "性别",
+                "出生日期(年月)",
+                "入党时间",
+                "",
+                "序号",
+                "整改事项",
+            ],
+            &[
+                "1",
+                "王芳",
+                "女",
+                "1980-01-02",
+                "2005-07-01",
+                "13800000000",
+                "",
+                "",
+            ],
+        ]);
+        let rows: Vec<RowLabels> = g.rows.iter().map(row_labels).collect();
+        let sets = [
+            labels(&rows[0], None),
+            labels(&rows[1], None),
+            labels(&rows[0], Some(&rows[1])),
+            labels(&rows[1], Some(&rows[2])),
+        ];
+        let mut hit = 0;
+        for s in &SPECS {
+            for l in &sets {
+                let c = claims(s.kind, l);
+                assert_eq!(
+                    weigh(s.kind, l),
+                    (c.hits(), c.distinctive()),
+                    "{:?}",
+                    s.kind
+                );
+                hit += c.hits();
+            }
+        }
+        assert!(hit > 10, "the labels should claim fields: {hit}");
+    }
+
+    #[test]
+    fn every_header_text_passes_the_first_character_filter() {
+        for key in HEADER_INDEX.keys() {
+            assert!(may_name_column(key), "{key}");
+            assert!(may_name_column(&format!("{key}(必填)")), "{key}");
+        }
+        assert!(!may_name_column(""));
     }
 
     #[test]

@@ -5,14 +5,16 @@
 use chrono::NaiveDate;
 
 use super::dates::{self, DateNote, Deadline, PDate, Precision};
-use super::grid::{Cell, Grid, GridRow, number_text};
+use super::grid::{Cell, Grid, GridRow, number_compact, number_text};
 use super::header::Header;
 use super::idcard::{self, IdStatus};
 use super::schema::SheetKind;
 use super::vocab;
 use crate::finding::{Finding, Location};
 use crate::model::*;
-use crate::text::{clean_value, fold_name, split_names, split_values};
+use std::borrow::Cow;
+
+use crate::text::{clean_cow, clean_value, fold_name_cow, split_names, split_values};
 
 /// What every row of one sheet shares.
 pub struct SheetCtx<'a> {
@@ -88,6 +90,7 @@ pub struct Tally {
 }
 
 /// Words that open a footer or note row below the data (DOMAIN.md §0).
+/// (At most [`FOOTER_HEAD_CHARS`] characters each.)
 const FOOTER_PREFIXES: &[&str] = &[
     "合计",
     "小计",
@@ -110,6 +113,9 @@ const FOOTER_PREFIXES: &[&str] = &[
     "联系人",
 ];
 
+/// The longest of [`FOOTER_PREFIXES`], in characters.
+const FOOTER_HEAD_CHARS: usize = 5;
+
 fn is_ditto(s: &str) -> bool {
     matches!(s.trim(), "同上" | "〃" | "\"" | "''" | "々")
 }
@@ -121,10 +127,16 @@ struct Row<'r> {
     header: &'r Header,
     row: u32,
     rejected: bool,
-    subject: String,
+    /// What the row is about, for findings; worked out on the first finding (most rows have
+    /// none).
+    subject: std::cell::OnceCell<String>,
 }
 
 impl<'r> Row<'r> {
+    fn subject(&self) -> &str {
+        self.subject.get_or_init(|| subject(self, self.header.kind))
+    }
+
     /// The cell under a field; `同上`/`〃` take the cell above (DOMAIN.md §4.5).
     fn cell(&self, field: &str) -> Option<(&'r Cell, u32)> {
         let col = self.header.col(field)?;
@@ -144,26 +156,30 @@ impl<'r> Row<'r> {
     /// A cell's cleaned text; formula errors are reported (D003) and read as empty.
     fn text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         let (cell, col) = self.cell(field)?;
-        let text = match cell {
+        let text: Text = match cell {
             Cell::Error(e) => {
                 cx.find(
                     "D003",
-                    &self.subject,
+                    self.subject(),
                     format!("「{field}」是公式错误 {e}，已按空值处理；请改为实际填写的内容"),
                     self.row,
                     col,
                 );
                 return None;
             }
-            Cell::Number(n) => Some(number_text(*n)),
-            other => clean_value(&other.display()),
-        }?;
-        Some(Val::new(Text::from(text), cx.prov(self.row, col)))
+            Cell::Number(n) => number_compact(*n),
+            Cell::Text(t) => Text::from(clean_cow(t)?.as_ref()),
+            other => Text::from(clean_cow(&other.display())?.as_ref()),
+        };
+        Some(Val::new(text, cx.prov(self.row, col)))
     }
 
     fn name(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         self.text(cx, field)
-            .map(|v| Val::new(Text::from(fold_name(&v.value)), v.at))
+            .map(|v| match fold_name_cow(&v.value) {
+                Cow::Borrowed(_) => v,
+                Cow::Owned(folded) => Val::new(Text::from(folded), v.at),
+            })
             .filter(|v| !v.value.is_empty())
     }
 
@@ -172,7 +188,7 @@ impl<'r> Row<'r> {
         let col = self.col(field);
         cx.find(
             "D001",
-            &self.subject,
+            self.subject(),
             format!("「{field}」未填写，本行未读入；请补填{what}后重新报送"),
             self.row,
             col,
@@ -239,7 +255,7 @@ impl<'r> Row<'r> {
             month_ok,
             event,
         };
-        match cell_date(cx, &self.subject, field, cell, (self.row, col), need) {
+        match cell_date(cx, self.subject(), field, cell, (self.row, col), need) {
             DateRead::Ok(v) => Some(v),
             DateRead::Empty => {
                 if required {
@@ -269,7 +285,7 @@ impl<'r> Row<'r> {
             None => {
                 cx.find(
                     "D003",
-                    &self.subject,
+                    self.subject(),
                     format!(
                         "「{field}」的“{}”不在规定范围内（应为：{allowed}），{fallback}",
                         v.value
@@ -290,7 +306,7 @@ impl<'r> Row<'r> {
             _ => {
                 cx.find(
                     "D003",
-                    &self.subject,
+                    self.subject(),
                     format!(
                         "「{field}」的“{}”不是人数，已按空值处理；请填写整数",
                         v.value
@@ -333,12 +349,13 @@ impl<'r> Row<'r> {
             if let Some(col) = col {
                 eat(&(i as u32).to_le_bytes());
                 if let Some(cell) = self.cells.get(*col) {
-                    let shown = cell.display();
-                    let t = shown.trim();
-                    // The conventional "empty" marks count as empty, as they read.
-                    if t.len() > 8 || crate::text::clean_cow(t).is_some() {
-                        eat(t.as_bytes());
-                    }
+                    cell.with_display(|shown| {
+                        let t = shown.trim();
+                        // The conventional "empty" marks count as empty, as they read.
+                        if t.len() > 8 || clean_cow(t).is_some() {
+                            eat(t.as_bytes());
+                        }
+                    });
                 }
                 eat(&[0xff]);
             }
@@ -379,7 +396,6 @@ pub fn cell_date(
     (row, col): (u32, u32),
     need: DateNeed,
 ) -> DateRead {
-    let written = cell.display();
     let parsed = match cell {
         Cell::Date(d) => Some(dates::ParsedDate {
             value: PDate {
@@ -403,7 +419,9 @@ pub fn cell_date(
             return DateRead::Empty;
         }
     };
-    if parsed.is_none() && clean_value(&written).is_none() {
+    // As written, for messages (and to tell an empty cell): most dates need neither.
+    let written = || cell.display();
+    if parsed.is_none() && clean_cow(&written()).is_none() {
         return DateRead::Empty;
     }
     let tail = if need.required {
@@ -412,17 +430,35 @@ pub fn cell_date(
         "已按空值处理"
     };
     let Some(p) = parsed else {
-        cx.find("D002", subject, format!("「{field}」的“{written}”无法识别为日期，{tail}；请写成“2024年7月31日”或“2024-07-31”"), row, col);
+        cx.find(
+            "D002",
+            subject,
+            format!(
+                "「{field}」的“{}”无法识别为日期，{tail}；请写成“2024年7月31日”或“2024-07-31”",
+                written()
+            ),
+            row,
+            col,
+        );
         return DateRead::Bad;
     };
     if p.value.precision == Precision::Month && !need.month_ok {
-        cx.find("D002", subject, format!("「{field}」的“{written}”只写到月，缺少日，{tail}；请写成“2024年7月31日”或“2024-07-31”"), row, col);
+        cx.find(
+            "D002",
+            subject,
+            format!(
+                "「{field}」的“{}”只写到月，缺少日，{tail}；请写成“2024年7月31日”或“2024-07-31”",
+                written()
+            ),
+            row,
+            col,
+        );
         return DateRead::Bad;
     }
     // No party member alive was born, joined or met before 1920: such a "date" is a number
     // typed into a date cell (930 reads as an Excel serial in 1902), never read silently.
     if p.value.date < EARLIEST_DATE {
-        cx.find("D002", subject, format!("「{field}」的“{written}”读出来是 {}，不像真实日期，{tail}；请写成“2024年7月31日”或“2024-07-31”", p.value.date.format("%Y-%m-%d")), row, col);
+        cx.find("D002", subject, format!("「{field}」的“{}”读出来是 {}，不像真实日期，{tail}；请写成“2024年7月31日”或“2024-07-31”", written(), p.value.date.format("%Y-%m-%d")), row, col);
         return DateRead::Bad;
     }
     let year = p.value.date.format("%Y");
@@ -430,14 +466,18 @@ pub fn cell_date(
         Some(DateNote::YearAssumed) => cx.find(
             "D003",
             subject,
-            format!("「{field}」的“{written}”没有写年份，已按{}年计；请补全年份", cx.year),
+            format!(
+                "「{field}」的“{}”没有写年份，已按{}年计；请补全年份",
+                written(),
+                cx.year
+            ),
             row,
             col,
         ),
         Some(DateNote::MonthMaybeTen) => cx.find(
             "D003",
             subject,
-            format!("「{field}」的“{written}”按{year}年1月读入，但可能原为10月（Excel 会把 2005.10 存成 2005.1）；请把该列设为文本后写成“{year}年10月”或“{year}年1月”"),
+            format!("「{field}」的“{}”按{year}年1月读入，但可能原为10月（Excel 会把 2005.10 存成 2005.1）；请把该列设为文本后写成“{year}年10月”或“{year}年1月”", written()),
             row,
             col,
         ),
@@ -510,29 +550,28 @@ enum RowClass {
 }
 
 fn classify(grid: &Grid, header: &Header, row: &GridRow, year: i32) -> RowClass {
-    let content: Vec<&(u32, Cell)> = row
-        .cells
-        .iter()
-        .filter(|(c, _)| Some(*c) != header.seq_col)
-        .collect();
-    if content.is_empty() {
+    // Runs on every row: nothing is allocated for an ordinary data row.
+    let content = || row.cells.iter().filter(|(c, _)| Some(*c) != header.seq_col);
+    let mut cells = content();
+    let Some((first_col, first)) = cells.next() else {
         // Blank, or holding nothing but a 序号 (SPEC §6).
         return RowClass::Skip;
-    }
-    let first = content[0].1.display();
-    let seq = header
-        .seq_col
-        .and_then(|c| row.get(c))
-        .map(|c| crate::text::nfkc(&c.display()).into_owned())
-        .unwrap_or_default();
-    let folded: String = crate::text::nfkc(&first)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    if FOOTER_PREFIXES
-        .iter()
-        .any(|p| folded.starts_with(p) || seq.starts_with(p))
-    {
+    };
+    let single = cells.next().is_none();
+    // Only text can open a footer or a subtitle (numbers, dates and 是/否 never do).
+    let first_text = match first {
+        Cell::Text(t) => Some(t.as_str()),
+        _ => None,
+    };
+    let head = first_text.map(|t| crate::text::folded_head(t, FOOTER_HEAD_CHARS));
+    let seq = header.seq_col.and_then(|c| match row.get(c) {
+        Some(Cell::Text(t)) => Some(crate::text::nfkc(t)),
+        _ => None,
+    });
+    if FOOTER_PREFIXES.iter().any(|p| {
+        head.as_ref().is_some_and(|h| h.starts_with(p))
+            || seq.as_ref().is_some_and(|s| s.starts_with(p))
+    }) {
         let date = footer_date(
             &row.cells
                 .iter()
@@ -545,15 +584,19 @@ fn classify(grid: &Grid, header: &Header, row: &GridRow, year: i32) -> RowClass 
     }
     // A group subtitle: one merged cell across the row, or one short cell such as
     // `一、正式党员` / `第一党小组`.
-    if let Some(m) = grid.horizontal_merge_at(row.row, content[0].0)
-        && content
-            .iter()
-            .all(|(c, _)| (m.start.1..=m.end.1).contains(c))
+    if let Some(m) = grid.horizontal_merge_at(row.row, *first_col)
+        && content().all(|(c, _)| (m.start.1..=m.end.1).contains(c))
     {
         return RowClass::Skip;
     }
-    if content.len() == 1 && is_subtitle(&folded) {
-        return RowClass::Skip;
+    if single && let Some(t) = first_text {
+        let folded: String = crate::text::nfkc(t)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if is_subtitle(&folded) {
+            return RowClass::Skip;
+        }
     }
     // The header repeated (printed pages): mapped columns hold their own header texts. The
     // first mapped column decides cheaply for ordinary rows.
@@ -637,10 +680,15 @@ pub fn read_rows(grid: &Grid, header: &Header, cx: &mut SheetCtx) -> (Records, T
         }
         tally.read += 1;
         if let Some(col) = header.branch_col
-            && let Some(name) = cells.get(col).and_then(|c| clean_value(&c.display()))
-            && !tally.branch_names.contains(&name)
+            && let Some(cell) = cells.get(col)
         {
-            tally.branch_names.push(name);
+            cell.with_display(|shown| {
+                if let Some(name) = clean_cow(shown)
+                    && !tally.branch_names.iter().any(|n| *n == name)
+                {
+                    tally.branch_names.push(name.into_owned());
+                }
+            });
         }
         let mut row = Row {
             cells,
@@ -648,9 +696,8 @@ pub fn read_rows(grid: &Grid, header: &Header, cx: &mut SheetCtx) -> (Records, T
             header,
             row: cells.row,
             rejected: false,
-            subject: String::new(),
+            subject: std::cell::OnceCell::new(),
         };
-        row.subject = subject(&row, header.kind);
         let ok = match &mut records {
             Records::Branches(v) => push(v, reg_branch(&mut row, cx)),
             Records::Leaders(v) => push(v, leader(&mut row, cx)),
@@ -702,7 +749,7 @@ fn subject(row: &Row, kind: SheetKind) -> String {
     };
     let text = row.cell(field).and_then(|(c, _)| clean_value(&c.display()));
     match (kind, text) {
-        (SheetKind::Leaders | SheetKind::Roster, Some(t)) => fold_name(&t),
+        (SheetKind::Leaders | SheetKind::Roster, Some(t)) => fold_name_cow(&t).into_owned(),
         (_, Some(t)) => t,
         (_, None) => format!("第{}行", row.row + 1),
     }
@@ -714,7 +761,7 @@ fn reg_branch(row: &mut Row, cx: &mut SheetCtx) -> Option<RegBranch> {
     let category = category_text.and_then(|v| match vocab::category(&v.value) {
         Some(c) => Some(Val::new(c, v.at)),
         None => {
-            cx.find("D003", &row.subject, format!("「支部类别」的“{}”不在规定范围内（应为：村、社区、机关、事业单位、非公企业、社会组织），该支部的督导要求无法判断；请改为其中之一", v.value), v.at.row(), v.at.col());
+            cx.find("D003", row.subject(), format!("「支部类别」的“{}”不在规定范围内（应为：村、社区、机关、事业单位、非公企业、社会组织），该支部的督导要求无法判断；请改为其中之一", v.value), v.at.row(), v.at.col());
             None
         }
     });
@@ -744,7 +791,7 @@ fn leader(row: &mut Row, cx: &mut SheetCtx) -> Option<Leader> {
     let rank = rank_text.and_then(|v| match vocab::rank(&v.value) {
         Some(r) => Some(Val::new(r, v.at)),
         None => {
-            cx.find("D003", &row.subject, format!("「职级」的“{}”不在职级序列中（办事员、科员、副科级、正科级、副处级、正处级、副厅级、正厅级或对应职级），无法判断是否达到督导要求；请改为规范职级", v.value), v.at.row(), v.at.col());
+            cx.find("D003", row.subject(), format!("「职级」的“{}”不在职级序列中（办事员、科员、副科级、正科级、副处级、正处级、副厅级、正厅级或对应职级），无法判断是否达到督导要求；请改为规范职级", v.value), v.at.row(), v.at.col());
             None
         }
     });
@@ -806,7 +853,7 @@ fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
             match vocab::special(&piece) {
                 Some(Some(s)) => special.push(Val::new(s, v.at)),
                 Some(None) => {}
-                None => cx.find("D003", &row.subject, format!("「特殊情况」的“{piece}”不在规定范围内（应为：流动党员、困难党员、年老体弱党员），已忽略"), v.at.row(), v.at.col()),
+                None => cx.find("D003", row.subject(), format!("「特殊情况」的“{piece}”不在规定范围内（应为：流动党员、困难党员、年老体弱党员），已忽略"), v.at.row(), v.at.col()),
             }
         }
     }
@@ -835,7 +882,7 @@ fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
                     };
                     cx.find(
                         "D006",
-                        &row.subject,
+                        row.subject(),
                         format!("身份证号“{text}”{why}"),
                         row.row,
                         col,
@@ -875,7 +922,7 @@ fn phone(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Text>> {
     if !idcard::phone_ok(&text) {
         cx.find(
             "D003",
-            &row.subject,
+            row.subject(),
             format!("「联系电话」“{text}”不是有效的手机号或固定电话，请核对"),
             row.row,
             col,
@@ -901,7 +948,7 @@ fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>> {
             .map(|piece| {
                 let r = vocab::rank(piece);
                 if r.is_none() {
-                    cx.find("D003", &row.subject, format!("「督导人员职级」的“{piece}”不在职级序列中，无法判断督导人员职级；请改为规范职级（如“副科级”“四级主任科员”）"), v.at.row(), v.at.col());
+                    cx.find("D003", row.subject(), format!("「督导人员职级」的“{piece}”不在职级序列中，无法判断督导人员职级；请改为规范职级（如“副科级”“四级主任科员”）"), v.at.row(), v.at.col());
                 }
                 r
             })
@@ -930,7 +977,7 @@ fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>> {
                 } else {
                     "如是专题组织生活会，请注明召开的是“支委会”还是“党员大会”"
                 };
-                cx.find("D003", &row.subject, format!("「会议类型」的“{piece}”不在规定范围内（应为：集中学习、主题党日、党课、支委会、党员大会、党小组会），本条不计入任何环节；{hint}"), kind_text.at.row(), kind_text.at.col());
+                cx.find("D003", row.subject(), format!("「会议类型」的“{piece}”不在规定范围内（应为：集中学习、主题党日、党课、支委会、党员大会、党小组会），本条不计入任何环节；{hint}"), kind_text.at.row(), kind_text.at.col());
                 if !kinds.contains(&MeetingKind::Other) {
                     kinds.push(MeetingKind::Other);
                 }
@@ -1073,13 +1120,13 @@ fn deadline(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Deadline>> {
     };
     let Some((d, note)) = parsed else {
         row.rejected = true;
-        cx.find("D002", &row.subject, format!("「整改时限」的“{}”无法识别，本行未读入；请写具体日期、“X月底前”、“立行立改”或“长期坚持”", cell.display()), row.row, col);
+        cx.find("D002", row.subject(), format!("「整改时限」的“{}”无法识别，本行未读入；请写具体日期、“X月底前”、“立行立改”或“长期坚持”", cell.display()), row.row, col);
         return None;
     };
     if note == Some(DateNote::YearAssumed) {
         cx.find(
             "D003",
-            &row.subject,
+            row.subject(),
             format!(
                 "「整改时限」的“{}”没有写年份，已按{}年计；请补全年份",
                 cell.display(),
@@ -1100,7 +1147,7 @@ fn result(row: &mut Row, cx: &mut SheetCtx) -> Option<RectResult> {
         None => {
             cx.find(
                 "D003",
-                &row.subject,
+                row.subject(),
                 format!("「完成情况」的“{}”不在规定范围内（应为：已完成、基本完成、推进中、长期坚持、未完成），已按“未完成”处理；请改为其中之一", v.value),
                 v.at.row(),
                 v.at.col(),
@@ -1124,7 +1171,7 @@ fn result(row: &mut Row, cx: &mut SheetCtx) -> Option<RectResult> {
             .unwrap_or(0);
         cx.find(
             "D001",
-            &row.subject,
+            row.subject(),
             "「完成情况」为已完成，但「完成日期」未填写，本行未读入；请补填完成日期".to_string(),
             row.row,
             col,

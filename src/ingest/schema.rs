@@ -1,7 +1,6 @@
 //! The sheet kinds a return can hold, their columns and the aliases real returns use for
 //! them (SPEC §3, DOMAIN.md §1). Pure data plus the lookups built from it.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use crate::text::fold_header;
@@ -344,39 +343,63 @@ pub struct HeaderHit {
 }
 
 /// Folded header text → every (kind, column) it can name.
-pub static HEADER_INDEX: LazyLock<HashMap<String, Vec<HeaderHit>>> = LazyLock::new(|| {
-    let mut map: HashMap<String, Vec<HeaderHit>> = HashMap::new();
-    for s in &SPECS {
-        for (i, c) in s.columns.iter().enumerate() {
-            let names =
-                std::iter::once((c.name, true)).chain(c.aliases.iter().map(|a| (*a, false)));
-            for (name, standard) in names {
-                let entry = map.entry(fold_header(name)).or_default();
-                if !entry.iter().any(|h| h.kind == s.kind && h.column == i) {
-                    entry.push(HeaderHit {
-                        kind: s.kind,
-                        column: i,
-                        standard,
-                        distinctive: false,
-                    });
+/// Looked up for every cell of a sheet's first rows, against our own keys: a fast hasher
+/// (SipHash was a twentieth of reading).
+pub static HEADER_INDEX: LazyLock<foldhash::HashMap<String, Vec<HeaderHit>>> =
+    LazyLock::new(|| {
+        let mut map: foldhash::HashMap<String, Vec<HeaderHit>> = foldhash::HashMap::default();
+        for s in &SPECS {
+            for (i, c) in s.columns.iter().enumerate() {
+                let names =
+                    std::iter::once((c.name, true)).chain(c.aliases.iter().map(|a| (*a, false)));
+                for (name, standard) in names {
+                    let entry = map.entry(fold_header(name)).or_default();
+                    if !entry.iter().any(|h| h.kind == s.kind && h.column == i) {
+                        entry.push(HeaderHit {
+                            kind: s.kind,
+                            column: i,
+                            standard,
+                            distinctive: false,
+                        });
+                    }
                 }
             }
         }
-    }
-    // 基本情况 is recognised by its own layout (key/value), so its keys do not make a table
-    // header ambiguous: 支部名称 still tells a 支部名册.
-    for hits in map.values_mut() {
-        let mut kinds = hits
-            .iter()
-            .map(|h| h.kind)
-            .filter(|k| *k != SheetKind::Info);
-        let single_kind = kinds.next().is_some_and(|first| kinds.all(|k| k == first));
-        for h in hits.iter_mut() {
-            h.distinctive = single_kind && h.kind != SheetKind::Info;
+        // 基本情况 is recognised by its own layout (key/value), so its keys do not make a table
+        // header ambiguous: 支部名称 still tells a 支部名册.
+        for hits in map.values_mut() {
+            let mut kinds = hits
+                .iter()
+                .map(|h| h.kind)
+                .filter(|k| *k != SheetKind::Info);
+            let single_kind = kinds.next().is_some_and(|first| kinds.all(|k| k == first));
+            for h in hits.iter_mut() {
+                h.distinctive = single_kind && h.kind != SheetKind::Info;
+            }
         }
-    }
-    map
-});
+        map
+    });
+
+/// Whether a folded text may be (or, less a trailing note, be) a key of [`HEADER_INDEX`], by
+/// its first character: a bitmap of the keys' first characters, so that the data cells among
+/// a sheet's first rows are ruled out without hashing them. (False positives only cost a
+/// lookup.)
+pub fn may_name_column(text: &str) -> bool {
+    static FIRST: LazyLock<[u64; 16]> = LazyLock::new(|| {
+        let mut bits = [0u64; 16];
+        for key in HEADER_INDEX.keys() {
+            if let Some(c) = key.chars().next() {
+                let b = c as usize % 1024;
+                bits[b / 64] |= 1 << (b % 64);
+            }
+        }
+        bits
+    });
+    text.chars().next().is_some_and(|c| {
+        let b = c as usize % 1024;
+        FIRST[b / 64] & (1 << (b % 64)) != 0
+    })
+}
 
 /// The kind a sheet (or CSV file stem) name says, if any: an exact alias, else the longest
 /// alias the name contains (`红星村党员花名册` → 党员花名册, not 基本信息).
