@@ -2,7 +2,9 @@
 //! monthly returns, let a correction supersede what it corrects (S006), and account for every
 //! row (SPEC §3.2, §6). Sequential and deterministic: files arrive sorted by path.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::time::SystemTime;
 
 use chrono::NaiveDate;

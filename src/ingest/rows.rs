@@ -606,7 +606,7 @@ fn classify(grid: &Grid, header: &Header, row: &GridRow, year: i32) -> RowClass 
         .zip(&header.texts)
         .find_map(|(c, t)| Some((row.get((*c)?), t.as_ref()?)));
     let maybe_header = match first_mapped {
-        Some((Some(Cell::Text(t)), h)) => crate::text::fold_header(t) == *h,
+        Some((Some(Cell::Text(t)), h)) => crate::text::fold_header_cow(t) == h.as_str(),
         _ => false,
     };
     if !maybe_header {

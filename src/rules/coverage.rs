@@ -2,42 +2,13 @@
 //! committee (C005–C008), the 党员大会 agenda (C009), party groups (C010), publicity (C011)
 //! and the study materials (C012).
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
-use super::{BranchView, Ctx, is_committee_as_whole, meeting_of_group, pair};
+use super::{Ctx, is_committee_as_whole, meeting_of_group, pair};
 use crate::finding::{Finding, Location};
 use crate::ingest::schema::SheetKind;
 use crate::model::{MeetingKind, Member, Role};
 use crate::text::fold_name;
-
-/// Every (talker, partner) pair of the branch's talks, both orders, plus everyone who took
-/// part in any talk.
-/// Who talked with whom, borrowed from the records: one lookup per pair, no allocation.
-struct TalkIndex<'a> {
-    pairs: HashSet<(&'a str, &'a str)>,
-    anyone: HashSet<&'a str>,
-}
-
-impl<'a> TalkIndex<'a> {
-    fn new(b: &BranchView<'a>) -> Self {
-        let mut pairs = HashSet::new();
-        let mut anyone = HashSet::new();
-        for t in &b.talks {
-            let talker = t.talker.value.as_str();
-            anyone.insert(talker);
-            for p in t.partners.value.iter() {
-                anyone.insert(p);
-                pairs.insert((talker, p));
-                pairs.insert((p, talker));
-            }
-        }
-        TalkIndex { pairs, anyone }
-    }
-
-    fn talked(&self, a: &str, b: &str) -> bool {
-        self.pairs.contains(&(a, b))
-    }
-}
 
 fn name_at(cx: &Ctx, m: &Member) -> Location {
     cx.at(m.name.at)
@@ -68,14 +39,14 @@ pub fn talks(cx: &Ctx, out: &mut Vec<Finding>) {
         if !b.present(SheetKind::Roster) {
             continue;
         }
-        let idx = TalkIndex::new(b);
+        let idx = &b.talked;
         let committee: Vec<&Member> = b.committee_members().collect();
         // C001: committee members talk with each other (必谈), where there is a committee.
         if b.has_committee {
             for (i, x) in committee.iter().enumerate() {
                 for y in &committee[i + 1..] {
                     let (a, c) = (&x.name.value, &y.name.value);
-                    if !idx.talked(a, c) {
+                    if !idx.pair(a, c) {
                         out.push(Finding::new(
                             "C001",
                             b.name(),
@@ -89,7 +60,7 @@ pub fn talks(cx: &Ctx, out: &mut Vec<Finding>) {
         }
         for m in b.members.iter().filter(|m| m.role.value == Role::Member) {
             let n = &m.name.value;
-            if !committee.iter().any(|c| idx.talked(&c.name.value, n)) {
+            if !committee.iter().any(|c| idx.pair(&c.name.value, n)) {
                 out.push(Finding::new(
                     "C002",
                     b.name(),
@@ -101,7 +72,7 @@ pub fn talks(cx: &Ctx, out: &mut Vec<Finding>) {
         }
         for m in &b.members {
             let n = &m.name.value;
-            if !m.special.is_empty() && !idx.anyone.contains(n.as_str()) {
+            if !m.special.is_empty() && !idx.anyone(n) {
                 let kinds: Vec<&str> = m.special.iter().map(|s| s.value.label()).collect();
                 out.push(Finding::new(
                     "C003",

@@ -2,7 +2,7 @@
 //! (D005), 编号 that refer to nothing (D009), roster size against the register (D010), and
 //! names nobody knows (D011).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::Ctx;
 use crate::finding::Finding;

@@ -11,7 +11,7 @@ pub mod routine;
 pub mod supervision;
 pub mod timing;
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use rayon::prelude::*;
 
@@ -153,6 +153,42 @@ pub struct BranchView<'a> {
     pub all_meetings: Vec<&'a Meeting>,
     /// Roster members, first row of each folded name.
     pub members: Vec<&'a Member>,
+    /// Who talked with whom in `talks` (the talks checks and the overview both ask).
+    pub talked: TalkIndex<'a>,
+}
+
+/// Every (talker, partner) pair of a branch's talks, both orders, plus everyone who took part
+/// in any talk; borrowed from the records: one lookup per pair, no allocation.
+#[derive(Default)]
+pub struct TalkIndex<'a> {
+    pairs: HashSet<(&'a str, &'a str)>,
+    anyone: HashSet<&'a str>,
+}
+
+impl<'a> TalkIndex<'a> {
+    fn new(talks: &[&'a Talk]) -> Self {
+        let mut idx = TalkIndex::default();
+        for t in talks {
+            let talker = t.talker.value.as_str();
+            idx.anyone.insert(talker);
+            for p in t.partners.value.iter() {
+                idx.anyone.insert(p);
+                idx.pairs.insert((talker, p));
+                idx.pairs.insert((p, talker));
+            }
+        }
+        idx
+    }
+
+    /// Did `a` and `b` talk (either way round)?
+    pub fn pair(&self, a: &str, b: &str) -> bool {
+        self.pairs.contains(&(a, b))
+    }
+
+    /// Did `name` take part in any talk?
+    pub fn anyone(&self, name: &str) -> bool {
+        self.anyone.contains(name)
+    }
 }
 
 impl BranchView<'_> {
@@ -202,7 +238,12 @@ impl<'a> Ctx<'a> {
             })
             .map(|b| {
                 let reg = b.reg.and_then(|i| model.register.branches.get(i));
-                let mut seen = std::collections::HashSet::new();
+                let mut seen = HashSet::new();
+                let talks: Vec<&Talk> = b
+                    .talks
+                    .iter()
+                    .filter(|t| in_window(t.date.value.date))
+                    .collect();
                 BranchView {
                     b,
                     reg,
@@ -213,11 +254,8 @@ impl<'a> Ctx<'a> {
                         .iter()
                         .filter(|m| in_window(m.date.value.date))
                         .collect(),
-                    talks: b
-                        .talks
-                        .iter()
-                        .filter(|t| in_window(t.date.value.date))
-                        .collect(),
+                    talked: TalkIndex::new(&talks),
+                    talks,
                     problems: b
                         .problems
                         .iter()

@@ -2,7 +2,7 @@
 //! statuses, supervision seen, talk coverage, counts by severity, overall status, and what a
 //! lagging branch must still do (催办).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
@@ -112,16 +112,7 @@ fn talk_coverage(b: &BranchView) -> Option<TalkCoverage> {
     if !b.present(SheetKind::Talks) || !b.present(SheetKind::Roster) {
         return None;
     }
-    let mut pairs: HashSet<(&str, &str)> = HashSet::new();
-    let mut anyone: HashSet<&str> = HashSet::new();
-    for t in &b.talks {
-        anyone.insert(&t.talker.value);
-        for p in t.partners.value.iter() {
-            anyone.insert(p);
-            pairs.insert((&t.talker.value, p));
-            pairs.insert((p, &t.talker.value));
-        }
-    }
+    let talked = &b.talked;
     let committee: Vec<&str> = b
         .committee_members()
         .map(|m| m.name.value.as_str())
@@ -133,7 +124,7 @@ fn talk_coverage(b: &BranchView) -> Option<TalkCoverage> {
         for (i, x) in committee.iter().enumerate() {
             for y in &committee[i + 1..] {
                 total += 1;
-                if pairs.contains(&(*x, *y)) {
+                if talked.pair(x, y) {
                     done += 1;
                 } else {
                     cov.missing_pairs.push(pair(x, y));
@@ -151,7 +142,7 @@ fn talk_coverage(b: &BranchView) -> Option<TalkCoverage> {
     cov.members = (
         ordinary
             .iter()
-            .filter(|n| committee.iter().any(|c| pairs.contains(&(*c, **n))))
+            .filter(|n| committee.iter().any(|c| talked.pair(c, n)))
             .count(),
         ordinary.len(),
     );
@@ -162,7 +153,7 @@ fn talk_coverage(b: &BranchView) -> Option<TalkCoverage> {
         .map(|m| m.name.value.as_str())
         .collect();
     cov.special = (
-        special.iter().filter(|n| anyone.contains(**n)).count(),
+        special.iter().filter(|n| talked.anyone(n)).count(),
         special.len(),
     );
     cov.masses = b

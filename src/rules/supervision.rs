@@ -2,7 +2,7 @@
 //! every 镇党委班子成员 supervising and commenting (V003, V004), cadres at their own branch's
 //! 党员大会 (V005), and every supervisor's rank known (V006).
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use super::{BranchView, Ctx};
 use crate::finding::{Finding, Location, TOWNSHIP};
