@@ -14,7 +14,11 @@ pub fn nfkc(s: &str) -> Cow<'_, str> {
     }
     match is_nfkc_quick(s.chars()) {
         IsNormalized::Yes => Cow::Borrowed(s),
-        _ => Cow::Owned(s.nfkc().collect()),
+        _ => {
+            let mut out = String::with_capacity(s.len());
+            out.extend(s.nfkc());
+            Cow::Owned(out)
+        }
     }
 }
 

@@ -6,7 +6,6 @@
 //! form is visible in one place and nothing is sliced by byte offset.
 
 use chrono::{Datelike, Days, NaiveDate};
-use unicode_normalization::UnicodeNormalization;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Precision {
@@ -353,8 +352,7 @@ pub fn find_period_in_name(s: &str, campaign_year: i32) -> Option<YearMonth> {
 /// NFKC (full-width digits and punctuation to ASCII), then trim white space and the invisible
 /// characters Excel and WeChat copy-paste leave around values.
 fn fold(s: &str) -> Vec<char> {
-    let folded: String = s.nfkc().collect();
-    folded
+    crate::text::nfkc(s)
         .trim_matches(|c: char| c.is_whitespace() || is_invisible(c))
         .chars()
         .collect()

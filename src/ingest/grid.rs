@@ -67,17 +67,21 @@ pub fn iso_date_compact(d: NaiveDate) -> CompactString {
     use chrono::Datelike;
     if (0..=9999).contains(&d.year()) {
         let (y, m, day) = (d.year() as u32, d.month(), d.day());
-        let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
-        let mut s = CompactString::default();
-        s.extend([
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let text = [
             digit(y / 1000),
             digit(y / 100),
             digit(y / 10),
             digit(y),
-            '-',
-        ]);
-        s.extend([digit(m / 10), digit(m), '-', digit(day / 10), digit(day)]);
-        s
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ];
+        // Ten ASCII bytes, inline.
+        CompactString::from_utf8(text).unwrap_or_default()
     } else {
         compact_str::format_compact!("{}", d.format("%Y-%m-%d"))
     }

@@ -55,7 +55,7 @@ impl Header {
 
 /// Longest header text worth folding: real headers are short (`到会指导的上级领导` is 27
 /// bytes); data rows among the first rows hold long free text that never names a column.
-const MAX_LABEL_BYTES: usize = 60;
+pub(super) const MAX_LABEL_BYTES: usize = 60;
 
 /// The folded header text of every cell of a row, by column (borrowed from the sheet when
 /// folding changes nothing, as for most cells).
@@ -128,7 +128,7 @@ fn labels<'a>(upper: &'a RowLabels, lower: Option<&'a RowLabels>) -> Labels<'a> 
     let mut cols: Vec<u32> = upper.iter().chain(lower).map(|(c, _)| *c).collect();
     cols.sort_unstable();
     cols.dedup();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(cols.len());
     let mut group: Option<&Cow<str>> = None;
     for c in cols {
         let up = label_at(upper, c);
@@ -141,7 +141,7 @@ fn labels<'a>(upper: &'a RowLabels, lower: Option<&'a RowLabels>) -> Labels<'a> 
             (None, Some(_)) => {}
         }
         let up = up.or_else(|| low.and(group));
-        let mut cands: Vec<Label> = Vec::new();
+        let mut cands: Vec<Label> = Vec::with_capacity(3);
         if let Some(l) = low {
             cands.push(borrowed(l));
         }

@@ -175,7 +175,7 @@ fn set(info: &mut BranchInfo, cx: &mut SheetCtx, key: usize, cell: &Cell, at: (u
     };
     let date = |cx: &mut SheetCtx| match cell_date(
         cx,
-        "基本情况",
+        &|| "基本情况".to_string(),
         field,
         cell,
         at,

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::dates::{self, DateNote, Deadline, PDate, Precision};
 use super::grid::{Cell, Grid, GridRow, number_compact, number_text};
-use super::header::Header;
+use super::header::{Header, MAX_LABEL_BYTES};
 use super::idcard::{self, IdStatus};
 use super::schema::SheetKind;
 use super::vocab;
@@ -255,7 +255,8 @@ impl<'r> Row<'r> {
             month_ok,
             event,
         };
-        match cell_date(cx, self.subject(), field, cell, (self.row, col), need) {
+        let subject = || self.subject().to_string();
+        match cell_date(cx, &subject, field, cell, (self.row, col), need) {
             DateRead::Ok(v) => Some(v),
             DateRead::Empty => {
                 if required {
@@ -387,10 +388,11 @@ pub enum DateRead {
     Bad,
 }
 
-/// Read a date cell, raising D002/D003/D007 at it as SPEC §3 and §6 say.
+/// Read a date cell, raising D002/D003/D007 at it as SPEC §3 and §6 say. `subject` is asked
+/// for only when a finding is raised.
 pub fn cell_date(
     cx: &mut SheetCtx,
-    subject: &str,
+    subject: &dyn Fn() -> String,
     field: &str,
     cell: &Cell,
     (row, col): (u32, u32),
@@ -411,7 +413,7 @@ pub fn cell_date(
         Cell::Error(e) => {
             cx.find(
                 "D003",
-                subject,
+                &subject(),
                 format!("「{field}」是公式错误 {e}，已按空值处理；请改为实际日期"),
                 row,
                 col,
@@ -432,7 +434,7 @@ pub fn cell_date(
     let Some(p) = parsed else {
         cx.find(
             "D002",
-            subject,
+            &subject(),
             format!(
                 "「{field}」的“{}”无法识别为日期，{tail}；请写成“2024年7月31日”或“2024-07-31”",
                 written()
@@ -445,7 +447,7 @@ pub fn cell_date(
     if p.value.precision == Precision::Month && !need.month_ok {
         cx.find(
             "D002",
-            subject,
+            &subject(),
             format!(
                 "「{field}」的“{}”只写到月，缺少日，{tail}；请写成“2024年7月31日”或“2024-07-31”",
                 written()
@@ -458,14 +460,14 @@ pub fn cell_date(
     // No party member alive was born, joined or met before 1920: such a "date" is a number
     // typed into a date cell (930 reads as an Excel serial in 1902), never read silently.
     if p.value.date < EARLIEST_DATE {
-        cx.find("D002", subject, format!("「{field}」的“{}”读出来是 {}，不像真实日期，{tail}；请写成“2024年7月31日”或“2024-07-31”", written(), p.value.date.format("%Y-%m-%d")), row, col);
+        cx.find("D002", &subject(), format!("「{field}」的“{}”读出来是 {}，不像真实日期，{tail}；请写成“2024年7月31日”或“2024-07-31”", written(), p.value.date.format("%Y-%m-%d")), row, col);
         return DateRead::Bad;
     }
     let year = p.value.date.format("%Y");
     match p.note {
         Some(DateNote::YearAssumed) => cx.find(
             "D003",
-            subject,
+            &subject(),
             format!(
                 "「{field}」的“{}”没有写年份，已按{}年计；请补全年份",
                 written(),
@@ -476,7 +478,7 @@ pub fn cell_date(
         ),
         Some(DateNote::MonthMaybeTen) => cx.find(
             "D003",
-            subject,
+            &subject(),
             format!("「{field}」的“{}”按{year}年1月读入，但可能原为10月（Excel 会把 2005.10 存成 2005.1）；请把该列设为文本后写成“{year}年10月”或“{year}年1月”", written()),
             row,
             col,
@@ -486,7 +488,7 @@ pub fn cell_date(
     if need.event && p.value.date > cx.as_of {
         cx.find(
             "D007",
-            subject,
+            &subject(),
             format!(
                 "「{field}」{} 晚于统计截止日 {}，请核对；该记录暂不计入各项检查",
                 p.value.date.format("%Y-%m-%d"),
@@ -605,8 +607,11 @@ fn classify(grid: &Grid, header: &Header, row: &GridRow, year: i32) -> RowClass 
         .iter()
         .zip(&header.texts)
         .find_map(|(c, t)| Some((row.get((*c)?), t.as_ref()?)));
+    // A cell longer than any header label (see `header::row_labels`) repeats no header.
     let maybe_header = match first_mapped {
-        Some((Some(Cell::Text(t)), h)) => crate::text::fold_header_cow(t) == h.as_str(),
+        Some((Some(Cell::Text(t)), h)) => {
+            t.len() <= MAX_LABEL_BYTES && crate::text::fold_header_cow(t) == h.as_str()
+        }
         _ => false,
     };
     if !maybe_header {

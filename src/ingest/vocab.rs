@@ -5,15 +5,20 @@ use crate::model::{
     Category, Gender, MeetingKind, MemberCategory, Rank, ResultStatus, Role, Special, TalkMode,
     TalkTarget,
 };
+use std::borrow::Cow;
+
 use crate::text::nfkc;
 
-fn key(s: &str) -> String {
-    nfkc(s).chars().filter(|c| !c.is_whitespace()).collect()
+fn key(s: &str) -> Cow<'_, str> {
+    match nfkc(s) {
+        Cow::Borrowed(b) if !b.contains(char::is_whitespace) => Cow::Borrowed(b),
+        folded => Cow::Owned(folded.chars().filter(|c| !c.is_whitespace()).collect()),
+    }
 }
 
 pub fn category(s: &str) -> Option<Category> {
     let k = key(s);
-    Some(match k.as_str() {
+    Some(match k.as_ref() {
         "村" | "农村" | "行政村" | "村级" => Category::Village,
         "社区" | "城市社区" | "街道社区" | "居委会" => Category::Community,
         "机关" | "党政机关" | "机关单位" | "行政机关" => Category::Organ,
@@ -57,7 +62,7 @@ pub fn commented(s: &str) -> Option<bool> {
 }
 
 pub fn gender(s: &str) -> Option<Gender> {
-    match key(s).as_str() {
+    match key(s).as_ref() {
         "男" | "男性" | "M" | "m" => Some(Gender::Male),
         "女" | "女性" | "F" | "f" => Some(Gender::Female),
         _ => None,
@@ -65,7 +70,7 @@ pub fn gender(s: &str) -> Option<Gender> {
 }
 
 pub fn member_category(s: &str) -> Option<MemberCategory> {
-    match key(s).as_str() {
+    match key(s).as_ref() {
         "正式党员" | "正式" | "中共党员" | "党员" | "正" => Some(MemberCategory::Full),
         "预备党员" | "预备" | "中共预备党员" | "预" => {
             Some(MemberCategory::Probationary)
@@ -76,7 +81,7 @@ pub fn member_category(s: &str) -> Option<MemberCategory> {
 
 fn one_role(s: &str) -> Option<Role> {
     let k = key(s);
-    Some(match k.as_str() {
+    Some(match k.as_ref() {
         "书记" | "支书" | "支部书记" | "党支部书记" | "第一书记" | "总支书记" | "党总支书记" => {
             Role::Secretary
         }
@@ -105,7 +110,7 @@ pub fn role(s: &str) -> Option<Role> {
 
 /// One piece of a 特殊情况 cell: `Some(None)` for a piece that says "nothing special".
 pub fn special(s: &str) -> Option<Option<Special>> {
-    Some(Some(match key(s).as_str() {
+    Some(Some(match key(s).as_ref() {
         "流动党员" | "流动" | "外出务工" | "外出经商" | "外出" | "长期外出" | "外出务工党员" => {
             Special::Migrant
         }
@@ -142,7 +147,7 @@ pub fn meeting_kind(s: &str) -> Option<MeetingKind> {
 
 pub fn talk_target(s: &str) -> Option<TalkTarget> {
     let k = key(s);
-    Some(match k.as_str() {
+    Some(match k.as_ref() {
         "班子成员" | "支委" | "支部委员" | "委员" | "班子" | "支委成员" | "支部班子成员" => {
             TalkTarget::Committee
         }
@@ -163,7 +168,7 @@ pub fn talk_target(s: &str) -> Option<TalkTarget> {
 }
 
 pub fn talk_mode(s: &str) -> Option<TalkMode> {
-    Some(match key(s).as_str() {
+    Some(match key(s).as_ref() {
         "面谈" | "当面" | "面对面" | "个别谈话" | "集体谈话" | "座谈" | "当面谈" | "组织约谈" => {
             TalkMode::InPerson
         }
@@ -175,7 +180,7 @@ pub fn talk_mode(s: &str) -> Option<TalkMode> {
 }
 
 pub fn result_status(s: &str) -> Option<ResultStatus> {
-    Some(match key(s).as_str() {
+    Some(match key(s).as_ref() {
         "已完成" | "已整改" | "已销号" | "完成" | "已办结" => ResultStatus::Done,
         "基本完成" => ResultStatus::MostlyDone,
         "推进中" | "正在整改" | "整改中" | "进行中" | "正在推进" => {
