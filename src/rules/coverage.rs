@@ -4,7 +4,7 @@
 
 use foldhash::HashSet;
 
-use super::{Ctx, is_committee_as_whole, meeting_of_group, pair};
+use super::{Ctx, TalkIndex, is_committee_as_whole, meeting_of_group, pair};
 use crate::finding::{Finding, Location};
 use crate::ingest::schema::SheetKind;
 use crate::model::{MeetingKind, Member, Role};
@@ -39,7 +39,7 @@ pub fn talks(cx: &Ctx, out: &mut Vec<Finding>) {
         if !b.present(SheetKind::Roster) {
             continue;
         }
-        let idx = &b.talked;
+        let idx = TalkIndex::new(b);
         let committee: Vec<&Member> = b.committee_members().collect();
         // C001: committee members talk with each other (必谈), where there is a committee.
         if b.has_committee {

@@ -153,12 +153,12 @@ pub struct BranchView<'a> {
     pub all_meetings: Vec<&'a Meeting>,
     /// Roster members, first row of each folded name.
     pub members: Vec<&'a Member>,
-    /// Who talked with whom in `talks` (the talks checks and the overview both ask).
-    pub talked: TalkIndex<'a>,
 }
 
 /// Every (talker, partner) pair of a branch's talks, both orders, plus everyone who took part
-/// in any talk; borrowed from the records: one lookup per pair, no allocation.
+/// in any talk; borrowed from the records: one lookup per pair, no allocation. Built where it
+/// is asked (the talks checks, the overview) and dropped with the branch: kept for every
+/// branch at once it added a seventh to the peak memory.
 #[derive(Default)]
 pub struct TalkIndex<'a> {
     pairs: HashSet<(&'a str, &'a str)>,
@@ -166,9 +166,9 @@ pub struct TalkIndex<'a> {
 }
 
 impl<'a> TalkIndex<'a> {
-    fn new(talks: &[&'a Talk]) -> Self {
+    pub fn new(b: &BranchView<'a>) -> Self {
         let mut idx = TalkIndex::default();
-        for t in talks {
+        for t in &b.talks {
             let talker = t.talker.value.as_str();
             idx.anyone.insert(talker);
             for p in t.partners.value.iter() {
@@ -239,11 +239,6 @@ impl<'a> Ctx<'a> {
             .map(|b| {
                 let reg = b.reg.and_then(|i| model.register.branches.get(i));
                 let mut seen = HashSet::new();
-                let talks: Vec<&Talk> = b
-                    .talks
-                    .iter()
-                    .filter(|t| in_window(t.date.value.date))
-                    .collect();
                 BranchView {
                     b,
                     reg,
@@ -254,8 +249,11 @@ impl<'a> Ctx<'a> {
                         .iter()
                         .filter(|m| in_window(m.date.value.date))
                         .collect(),
-                    talked: TalkIndex::new(&talks),
-                    talks,
+                    talks: b
+                        .talks
+                        .iter()
+                        .filter(|t| in_window(t.date.value.date))
+                        .collect(),
                     problems: b
                         .problems
                         .iter()

@@ -5,12 +5,13 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::phase::{PhaseState, Status, states};
-use super::{BranchView, Ctx, pair};
+use super::{BranchView, Ctx, TalkIndex, pair};
 use crate::finding::{Finding, Severity};
 use crate::ingest::schema::SheetKind;
-use crate::model::{Category, MeetingKind, Role};
+use crate::model::{Branch, Category, MeetingKind, Role};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Returned {
@@ -112,7 +113,7 @@ fn talk_coverage(b: &BranchView) -> Option<TalkCoverage> {
     if !b.present(SheetKind::Talks) || !b.present(SheetKind::Roster) {
         return None;
     }
-    let talked = &b.talked;
+    let talked = TalkIndex::new(b);
     let committee: Vec<&str> = b
         .committee_members()
         .map(|m| m.name.value.as_str())
@@ -189,94 +190,111 @@ pub fn overview(cx: &Ctx, findings: &[Finding]) -> Overview {
     for f in findings {
         by_branch.entry(f.branch.as_str()).or_default().push(f);
     }
-    let mut branches = Vec::new();
-    for b in &cx.model.branches {
-        let reg = b.reg.and_then(|i| cx.model.register.branches.get(i));
-        let mine = by_branch.get(b.name.as_str()).cloned().unwrap_or_default();
-        let mut counts = [0usize; 3];
-        for f in &mine {
-            counts[f.severity as usize] += 1;
-        }
-        let view = cx.branches.iter().find(|v| std::ptr::eq(v.b, b));
-        let returned = match (b.returned(), view) {
-            (false, _) => Returned::No,
-            (true, None) => Returned::Unreadable,
-            (true, Some(_)) => Returned::Yes,
-        };
-        let phases: Vec<PhaseState> = view.map(|v| states(cx, v).to_vec()).unwrap_or_default();
-        let mut supervisors: Vec<String> = Vec::new();
-        let mut supervision_ok = None;
-        if let Some(v) = view {
-            for m in v.meetings.iter().filter(|m| {
-                matches!(
-                    m.kind.value,
-                    MeetingKind::Committee | MeetingKind::General | MeetingKind::Group
-                )
-            }) {
-                for (n, r) in super::supervision::supervisors_of(cx, m) {
-                    let who = format!("{n}（{}）", r.map_or("职级不明", |r| r.label()));
-                    if !supervisors.contains(&who) {
-                        supervisors.push(who);
-                    }
-                }
-            }
-            if cx.due(cx.campaign.phases.general.deadline)
-                && v.category.is_some()
-                && v.present(SheetKind::Meetings)
-            {
-                supervision_ok = Some(!mine.iter().any(|f| matches!(f.code, "V001" | "V002")));
-            }
-        }
-        let overall = if returned != Returned::Yes {
-            Overall::NotReturned
-        } else if counts[Severity::Error as usize] > 0 {
-            Overall::Errors
-        } else if counts[Severity::Warning as usize] > 0 {
-            Overall::Warnings
-        } else if phases.iter().all(|s| {
-            matches!(
-                s.status,
-                Status::OnTime | Status::Late(_) | Status::NotApplicable
-            )
-        }) {
-            Overall::Done
-        } else {
-            Overall::OnTrack
-        };
-        let mut lag = lags(cx, &phases, &mine);
-        if returned == Returned::No {
-            lag.insert(
-                0,
-                Lag {
-                    what: "报送专题组织生活会全部台账".to_string(),
-                    deadline: None,
-                    days: 0,
-                },
-            );
-        }
-        branches.push(BranchOverview {
-            name: b.name.clone(),
-            category: reg.and_then(|r| r.category.as_ref().map(|c| c.value)),
-            has_committee: reg.is_none_or(|r| r.has_committee),
-            secretary: reg.and_then(|r| r.secretary.as_ref().map(|s| s.value.to_string())),
-            phone: reg.and_then(|r| r.phone.as_ref().map(|s| s.value.to_string())),
-            members: view
-                .filter(|v| v.present(SheetKind::Roster))
-                .map(|v| v.members.len()),
-            registered_members: reg.and_then(|r| r.member_count.as_ref().map(|c| c.value)),
-            returned,
-            phases,
-            supervisors,
-            supervision_ok,
-            talks: view.and_then(talk_coverage),
-            counts,
-            overall,
-            lags: lag,
-        });
-    }
+    // The views are the readable returned branches, in model order: paired up in one walk
+    // (a search per branch was quadratic in the county's size).
+    let mut views = cx.branches.iter().peekable();
+    let paired: Vec<(&Branch, Option<&BranchView>)> = cx
+        .model
+        .branches
+        .iter()
+        .map(|b| (b, views.next_if(|v| std::ptr::eq(v.b, b))))
+        .collect();
+    let branches = paired
+        .into_par_iter()
+        .map(|(b, view)| branch_overview(cx, b, view, &by_branch))
+        .collect();
     Overview {
         branches,
         supervisors: supervisor_rows(cx),
+    }
+}
+
+fn branch_overview(
+    cx: &Ctx,
+    b: &Branch,
+    view: Option<&BranchView>,
+    by_branch: &BTreeMap<&str, Vec<&Finding>>,
+) -> BranchOverview {
+    let reg = b.reg.and_then(|i| cx.model.register.branches.get(i));
+    let mine = by_branch.get(b.name.as_str()).cloned().unwrap_or_default();
+    let mut counts = [0usize; 3];
+    for f in &mine {
+        counts[f.severity as usize] += 1;
+    }
+    let returned = match (b.returned(), view) {
+        (false, _) => Returned::No,
+        (true, None) => Returned::Unreadable,
+        (true, Some(_)) => Returned::Yes,
+    };
+    let phases: Vec<PhaseState> = view.map(|v| states(cx, v).to_vec()).unwrap_or_default();
+    let mut supervisors: Vec<String> = Vec::new();
+    let mut supervision_ok = None;
+    if let Some(v) = view {
+        for m in v.meetings.iter().filter(|m| {
+            matches!(
+                m.kind.value,
+                MeetingKind::Committee | MeetingKind::General | MeetingKind::Group
+            )
+        }) {
+            for (n, r) in super::supervision::supervisors_of(cx, m) {
+                let who = format!("{n}（{}）", r.map_or("职级不明", |r| r.label()));
+                if !supervisors.contains(&who) {
+                    supervisors.push(who);
+                }
+            }
+        }
+        if cx.due(cx.campaign.phases.general.deadline)
+            && v.category.is_some()
+            && v.present(SheetKind::Meetings)
+        {
+            supervision_ok = Some(!mine.iter().any(|f| matches!(f.code, "V001" | "V002")));
+        }
+    }
+    let overall = if returned != Returned::Yes {
+        Overall::NotReturned
+    } else if counts[Severity::Error as usize] > 0 {
+        Overall::Errors
+    } else if counts[Severity::Warning as usize] > 0 {
+        Overall::Warnings
+    } else if phases.iter().all(|s| {
+        matches!(
+            s.status,
+            Status::OnTime | Status::Late(_) | Status::NotApplicable
+        )
+    }) {
+        Overall::Done
+    } else {
+        Overall::OnTrack
+    };
+    let mut lag = lags(cx, &phases, &mine);
+    if returned == Returned::No {
+        lag.insert(
+            0,
+            Lag {
+                what: "报送专题组织生活会全部台账".to_string(),
+                deadline: None,
+                days: 0,
+            },
+        );
+    }
+    BranchOverview {
+        name: b.name.clone(),
+        category: reg.and_then(|r| r.category.as_ref().map(|c| c.value)),
+        has_committee: reg.is_none_or(|r| r.has_committee),
+        secretary: reg.and_then(|r| r.secretary.as_ref().map(|s| s.value.to_string())),
+        phone: reg.and_then(|r| r.phone.as_ref().map(|s| s.value.to_string())),
+        members: view
+            .filter(|v| v.present(SheetKind::Roster))
+            .map(|v| v.members.len()),
+        registered_members: reg.and_then(|r| r.member_count.as_ref().map(|c| c.value)),
+        returned,
+        phases,
+        supervisors,
+        supervision_ok,
+        talks: view.and_then(talk_coverage),
+        counts,
+        overall,
+        lags: lag,
     }
 }
 
