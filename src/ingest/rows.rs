@@ -2,6 +2,8 @@
 //! cannot be used becomes a D-finding at its A1 cell; a row missing a required value is
 //! rejected (D001/D002) and counted, never dropped silently (SPEC §6 "Reading").
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use super::dates::{self, DateNote, Deadline, PDate, Precision};
@@ -12,8 +14,6 @@ use super::schema::SheetKind;
 use super::vocab;
 use crate::finding::{Finding, Location};
 use crate::model::*;
-use std::borrow::Cow;
-
 use crate::text::{clean_cow, clean_value, fold_name_cow, split_names, split_values};
 
 /// What every row of one sheet shares.

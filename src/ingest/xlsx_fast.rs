@@ -934,16 +934,11 @@ impl<'a> Scanner<'a> {
 /// An attribute's raw value; `None` when the attributes are malformed or repeat the key.
 #[inline]
 fn attr_value<'a>(attrs: &'a str, key: &str) -> Option<Option<&'a str>> {
-    let mut found = None;
-    for (k, v) in Attrs(attrs) {
-        if k.ok()? == key {
-            if found.is_some() {
-                return None;
-            }
-            found = Some(v);
-        }
+    match raw_attr_value(attrs.as_bytes(), key.as_bytes())? {
+        // Cut at ASCII quotes out of text: always UTF-8.
+        Some(v) => Some(Some(std::str::from_utf8(v).ok()?)),
+        None => Some(None),
     }
-    Some(found)
 }
 
 /// Element text as quick-xml hands it to calamine: each run between references with its line
@@ -1246,7 +1241,7 @@ fn prologue<'a>(
     }
 }
 
-/// [`attr_value`] on bytes.
+/// An attribute's raw bytes; `None` when the attributes are malformed or repeat the key.
 #[inline]
 fn raw_attr_value<'a>(attrs: &'a [u8], key: &[u8]) -> Option<Option<&'a [u8]>> {
     let mut found = None;
