@@ -810,8 +810,22 @@ mod tests {
     #[test]
     fn inline_numbers_and_dates_print_as_format_does() {
         for n in [
-            0.0, -0.0, 1.0, -7.0, 45476.0, 2.5, -0.125, 1e15, 1e16, 1e300, 1e-7, 0.1 + 0.2,
-            f64::NAN, f64::INFINITY, 999_999_999_999_999.0, 4.2068219900315e17,
+            0.0,
+            -0.0,
+            1.0,
+            -7.0,
+            45476.0,
+            2.5,
+            -0.125,
+            1e15,
+            1e16,
+            1e300,
+            1e-7,
+            0.1 + 0.2,
+            f64::NAN,
+            f64::INFINITY,
+            999_999_999_999_999.0,
+            4.2068219900315e17,
         ] {
             let want = if n.fract() == 0.0 && n.abs() < 1e15 {
                 format!("{}", n as i64)
@@ -821,7 +835,13 @@ mod tests {
             assert_eq!(number_compact(n), want, "{n}");
             assert_eq!(number_text(n), want, "{n}");
         }
-        for (y, m, d) in [(2024, 7, 31), (1, 1, 1), (9999, 12, 31), (1900, 2, 28), (-5, 3, 4)] {
+        for (y, m, d) in [
+            (2024, 7, 31),
+            (1, 1, 1),
+            (9999, 12, 31),
+            (1900, 2, 28),
+            (-5, 3, 4),
+        ] {
             let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
             assert_eq!(iso_date_compact(date), date.format("%Y-%m-%d").to_string());
             assert_eq!(iso_date_text(date), date.format("%Y-%m-%d").to_string());
