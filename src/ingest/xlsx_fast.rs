@@ -724,16 +724,7 @@ fn shared_strings(text: &str) -> Option<Strings> {
             (Kind::Start, "si") => {
                 match s.plain_text(b"<t>", b"</t></si>") {
                     // As `rich_text` reads a lone `<t>` without attributes.
-                    Some(raw) => {
-                        let text = if raw.bytes().any(|b| matches!(b, b'&' | b'\r')) {
-                            scratch.clear();
-                            decode_text(raw, &mut scratch)?;
-                            scratch.as_str()
-                        } else {
-                            raw
-                        };
-                        push_unescaped(text.trim_matches([' ', '\t', '\r', '\n']), &mut out.text);
-                    }
+                    Some(raw) => push_t(raw, false, &mut out.text, &mut scratch)?,
                     None => s.rich_text("si", &mut out.text, &mut scratch)?,
                 }
                 out.ends.push(out.text.len());
@@ -906,16 +897,11 @@ impl<'a> Scanner<'a> {
                 (Kind::Empty, "t") if phonetic => {}
                 (Kind::Start | Kind::Empty, "t") => {
                     let preserve = attr_value(tag.attrs, "xml:space")? == Some("preserve");
-                    scratch.clear();
-                    if tag.kind == Kind::Start {
-                        decode_text(self.text_until_end("t")?, scratch)?;
-                    }
-                    let value = if preserve {
-                        scratch.as_str()
-                    } else {
-                        scratch.trim_matches([' ', '\t', '\r', '\n'])
+                    let raw = match tag.kind {
+                        Kind::Start => self.text_until_end("t")?,
+                        _ => "",
                     };
-                    push_unescaped(value, out);
+                    push_t(raw, preserve, out, scratch)?;
                 }
                 // Nesting calamine would read oddly.
                 (_, "si" | "is" | "sst" | "c" | "row" | "sheetData" | "t") => return None,
@@ -929,6 +915,26 @@ impl<'a> Scanner<'a> {
             }
         }
     }
+}
+
+/// A `<t>`'s raw text appended to `out` as calamine reads it: references resolved, trimmed
+/// unless `xml:space="preserve"`, Excel's `_xHHHH_` escapes undone.
+fn push_t(raw: &str, preserve: bool, out: &mut String, scratch: &mut String) -> Option<()> {
+    // Most texts hold no reference and no carriage return: nothing to decode.
+    let text = if raw.bytes().any(|b| matches!(b, b'&' | b'\r')) {
+        scratch.clear();
+        decode_text(raw, scratch)?;
+        scratch.as_str()
+    } else {
+        raw
+    };
+    let value = if preserve {
+        text
+    } else {
+        text.trim_matches([' ', '\t', '\r', '\n'])
+    };
+    push_unescaped(value, out);
+    Some(())
 }
 
 /// An attribute's raw value; `None` when the attributes are malformed or repeat the key.
