@@ -31,7 +31,7 @@ pub struct Analysis {
 /// `--as-of` as a full date; any date form a branch may write is accepted.
 pub fn parse_as_of(text: &str, year: i32) -> Result<NaiveDate> {
     match dates::parse_date_text(text, year) {
-        Some(p) if p.value.precision == dates::Precision::Day && p.note.is_none() => {
+        Some(p) if p.value.precision == crate::model::Precision::Day && p.note.is_none() => {
             Ok(p.value.date)
         }
         _ => bail!("--as-of 的日期“{text}”无法识别，请写成 2024-08-31 的形式"),

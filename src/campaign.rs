@@ -152,7 +152,7 @@ impl Campaign {
     }
 
     fn validate(&self) -> Result<(), String> {
-        if crate::ingest::vocab::rank(&self.min_supervisor_rank).is_none() {
+        if crate::model::spelling::rank(&self.min_supervisor_rank).is_none() {
             return Err(format!(
                 "min_supervisor_rank 的“{}”不是规范职级（如“副科级”）",
                 self.min_supervisor_rank

@@ -36,7 +36,7 @@ fn check_accounting(folder: &str) -> usize {
                             x.loc.file == f.path
                                 && x.loc.sheet == s.name
                                 && x.loc.cell.map(|c| c.0) == Some(*row)
-                                && matches!(x.code, "D001" | "D002" | "D008")
+                                && matches!(x.code.as_str(), "D001" | "D002" | "D008")
                         });
                         assert!(
                             found,

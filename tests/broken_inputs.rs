@@ -57,7 +57,7 @@ fn bad_files_are_one_s002_each_and_the_rest_is_read() {
         assert!(
             !findings
                 .iter()
-                .any(|f| f.branch.contains(name) && f.code.starts_with('S')),
+                .any(|f| f.branch.contains(name) && f.code.as_str().starts_with('S')),
             "{name}: {findings:?}"
         );
     }

@@ -5,8 +5,8 @@
 mod common;
 
 use common::*;
-use orglife::ingest::dates::YearMonth;
 use orglife::model::MeetingKind;
+use orglife::model::YearMonth;
 
 #[test]
 fn two_months_merge_and_the_correction_supersedes() {
@@ -79,7 +79,11 @@ fn two_months_merge_and_the_correction_supersedes() {
     let old = file(&model, "2024年8月/光明村党支部8月台账.xlsx");
     for s in &old.sheets {
         assert_eq!(
-            (s.accepted, s.rejected, s.rejected_by),
+            (
+                s.accepted,
+                s.rejected,
+                s.rejected_by.map(orglife::finding::Code::as_str)
+            ),
             (0, s.read, Some("S006")),
             "{}",
             s.name

@@ -43,8 +43,8 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 use common::*;
 use orglife::finding::Finding;
-use orglife::ingest::dates::{Deadline, PDate};
 use orglife::model::*;
+use orglife::model::{Deadline, PDate};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
@@ -1154,7 +1154,7 @@ type CellExp = (&'static str, String, (u32, u32));
 
 /// A laid-out sheet.
 struct Sheet {
-    kind: orglife::ingest::schema::SheetKind,
+    kind: orglife::model::schema::SheetKind,
     name: String,
     cells: BTreeMap<(u32, u32), W>,
     /// (first row, first col, last row, last col); the value is the top-left cell's.
@@ -1170,13 +1170,13 @@ struct Sheet {
 }
 
 fn lay_out(
-    kind: orglife::ingest::schema::SheetKind,
+    kind: orglife::model::schema::SheetKind,
     used: &[&str],
     rows: &[Vec<FieldOut>],
     lay: &Layout,
     force: &[&str],
 ) -> Sheet {
-    use orglife::ingest::schema::spec;
+    use orglife::model::schema::spec;
     let spec = spec(kind);
     let label = spec.label;
     // Columns: the 序号 column, then each field present, in the kind's order.
@@ -1767,7 +1767,7 @@ const RECTS_FIELDS: &[&str] = &[
 const RESULTS_FIELDS: &[&str] = &["整改编号", "完成情况", "完成日期", "是否公示"];
 
 fn sheets(case: &Case) -> Vec<Sheet> {
-    use orglife::ingest::schema::SheetKind as K;
+    use orglife::model::schema::SheetKind as K;
     let (pids, rids) = case.ids;
     let roster: Vec<_> = case.roster.iter().map(member_row).collect();
     let meetings: Vec<_> = case.meetings.iter().map(meeting_row).collect();
@@ -2137,7 +2137,7 @@ fn expected_projection(s: &Sheet, format: Format) -> Vec<Vec<Exp>> {
 
 /// Everything the property says about one format; `Err` describes the first difference.
 fn check(case: &Case, format: Format) -> Result<(), TestCaseError> {
-    use orglife::ingest::schema::SheetKind as K;
+    use orglife::model::schema::SheetKind as K;
     let sheets = sheets(case);
     let (_dir, model, findings) = write_and_read(case, &sheets, format);
     let ctx = format!("{format:?} {:?}", case.enc);
@@ -2255,7 +2255,7 @@ fn the_generator_writes_names_in_their_folded_form() {
         .map(|g| (orglife::text::fold_header(g), g))
     {
         assert!(
-            !orglife::ingest::schema::HEADER_INDEX.contains_key(&h),
+            !orglife::ingest::header_index::HEADER_INDEX.contains_key(&h),
             "{h} names a column"
         );
     }
@@ -2285,7 +2285,7 @@ fn sheet_counts(model: &Model, path: &str) -> (u32, u32, u32, u32) {
 fn codes(findings: &[Finding]) -> Vec<&'static str> {
     findings
         .iter()
-        .map(|f| f.code)
+        .map(|f| f.code.as_str())
         .filter(|c| c.starts_with(['D', 'S']))
         .collect()
 }

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use common::*;
 use orglife::campaign::{Campaign, DEFAULT_TOML};
-use orglife::finding::Finding;
-use orglife::ingest::schema::SheetKind;
+use orglife::finding::{Code, Finding};
+use orglife::model::schema::SheetKind;
 use orglife::model::*;
 
 const REGISTER: &str =
@@ -489,7 +489,7 @@ fn missing_returns_and_sheets_and_when_s004_is_due() {
     let east: Vec<&str> = findings
         .iter()
         .filter(|f| f.branch.contains("东风社区"))
-        .map(|f| f.code)
+        .map(|f| f.code.as_str())
         .collect();
     assert_eq!(east, ["S001"]);
     let (after_lists, _) = s004("2024-08-01");
@@ -522,7 +522,12 @@ fn missing_required_column_is_s005_and_the_rows_are_counted() {
     );
     let s = &file(&model, "谈心谈话记录.csv").sheets[0];
     assert_eq!(
-        (s.read, s.accepted, s.rejected, s.rejected_by),
+        (
+            s.read,
+            s.accepted,
+            s.rejected,
+            s.rejected_by.map(Code::as_str)
+        ),
         (2, 0, 2, Some("S005"))
     );
     assert_eq!(
@@ -558,7 +563,7 @@ fn a_second_register_is_set_aside_and_register_flag_picks_one() {
         ("全镇", "旧名册/支部名册2023.csv")
     );
     let old = file(&model, "支部名册2023.csv");
-    assert_eq!(old.sheets[0].rejected_by, Some("S006"));
+    assert_eq!(old.sheets[0].rejected_by.map(Code::as_str), Some("S006"));
     assert!(
         codes(&findings, "S003").is_empty(),
         "a register is never taken for a return"

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use orglife::ingest::schema::SheetKind;
+use orglife::model::schema::SheetKind;
 use orglife::model::*;
 
 fn names(members: &[Member]) -> Vec<&str> {
@@ -199,9 +199,9 @@ fn openpyxl_key_value_info_and_talks() {
     // A talk dated in Chinese numerals, and a group talk naming two partners.
     assert!(b.talks.iter().any(|t| ymd(&t.date.value) == "2024-07-18"));
     assert!(b.talks.iter().any(|t| t.partners.value.len() >= 2));
-    let deadlines: Vec<&orglife::ingest::dates::Deadline> =
+    let deadlines: Vec<&orglife::model::Deadline> =
         b.rectifications.iter().map(|r| &r.deadline.value).collect();
-    use orglife::ingest::dates::Deadline;
+    use orglife::model::Deadline;
     assert!(deadlines.contains(&&Deadline::AtOnce));
     assert!(deadlines.contains(&&Deadline::Ongoing));
     assert!(

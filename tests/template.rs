@@ -13,7 +13,7 @@ use common::base_town::{
 };
 use common::*;
 use orglife::campaign::Campaign;
-use orglife::ingest::schema::{SheetKind, spec};
+use orglife::model::schema::{SheetKind, spec};
 use orglife::report::template::{
     BRANCH_FILE, BranchFill, FillRows, GUIDE_SHEET, INFO_ITEMS, REGISTER_FILE, RegisterFill,
     branch_workbook, header_texts, register_workbook, title_text,

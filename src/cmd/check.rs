@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 
 use crate::analysis::{Analysis, Stages, analyse};
 use crate::cli::CheckArgs;
-use crate::finding::Severity;
+use crate::finding::{Code, Severity};
 use crate::report::{self, mask::Pii};
 
 pub fn run(args: &CheckArgs) -> Result<u8> {
@@ -56,8 +56,8 @@ pub fn print_summary(a: &Analysis, outputs: &[String]) {
                     t.2 + u64::from(s.rejected),
                 )
             });
-    let unreadable = findings.iter().filter(|f| f.code == "S002").count();
-    let unmatched = findings.iter().filter(|f| f.code == "S003").count();
+    let unreadable = findings.iter().filter(|f| f.code == Code::S002).count();
+    let unmatched = findings.iter().filter(|f| f.code == Code::S003).count();
     let registered = model.branches.iter().filter(|b| b.reg.is_some()).count();
     let returned = model
         .branches

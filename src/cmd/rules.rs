@@ -5,8 +5,8 @@ use anyhow::{Result, bail};
 
 use crate::cli::RulesArgs;
 use crate::finding::Severity;
+use crate::finding::{CATALOG, Code, CodeDoc};
 use crate::report::xlsx_style::display_width;
-use crate::rules::catalog::{CATALOG, CodeDoc, doc};
 
 fn severity(s: Severity) -> &'static str {
     match s {
@@ -72,8 +72,8 @@ pub fn explain(d: &CodeDoc) -> String {
 pub fn run(args: &RulesArgs) -> Result<u8> {
     match &args.code {
         None => print!("{}", table()),
-        Some(code) => match doc(&code.trim().to_uppercase()) {
-            Some(d) => print!("{}", explain(d)),
+        Some(code) => match Code::parse(&code.trim().to_uppercase()) {
+            Some(c) => print!("{}", explain(c.doc())),
             None => bail!("没有“{code}”这个代码；运行 orglife rules 查看全部代码"),
         },
     }

@@ -9,13 +9,14 @@ use std::time::SystemTime;
 
 use chrono::NaiveDate;
 
-use super::branch::{Matcher, branch_key};
-use super::dates::{self, YearMonth};
+use super::dates;
 use super::file::{ParsedFile, ParsedSheet, file_stem};
 use super::rows::Records;
-use super::schema::SheetKind;
 use crate::campaign::Campaign;
-use crate::finding::{Finding, Location, TOWNSHIP};
+use crate::finding::{Code, Finding, Location, TOWNSHIP};
+use crate::model::SheetKind;
+use crate::model::YearMonth;
+use crate::model::branch_name::{Matcher, branch_key};
 use crate::model::*;
 use crate::text::fold_name;
 
@@ -114,7 +115,7 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
                 let path = model.files[id].path.clone();
                 let said = hints.first().cloned().unwrap_or_default();
                 findings.push(Finding::new(
-                    "S003",
+                    Code::S003,
                     TOWNSHIP,
                     path.clone(),
                     format!("报送材料写的支部“{said}”与支部名册中的任何支部都对不上，本文件未计入任何支部；请核对支部全称（或在支部名册中补充该支部）后重新报送"),
@@ -212,7 +213,7 @@ fn pick_register(
         let used_path = used.map(|u| files[u].path.clone()).unwrap_or_default();
         for i in (0..n).filter(|&i| has(i, kind) && Some(i) != used) {
             findings.push(Finding::new(
-                "S006",
+                Code::S006,
                 TOWNSHIP,
                 files[i].path.clone(),
                 format!("发现多份{}，本次使用“{used_path}”，此文件中的{}未使用；如需改用此文件，请用 --register 指定", kind.label(), kind.label()),
@@ -220,7 +221,7 @@ fn pick_register(
             ));
             for s in per_file[i].sheets.iter().filter(|s| s.kind == kind) {
                 if let Some(entry) = files[i].sheets.get_mut(s.index as usize) {
-                    entry.reject_sheet("S006", format!("未使用，以“{used_path}”为准"));
+                    entry.reject_sheet(Code::S006, format!("未使用，以“{used_path}”为准"));
                 }
             }
         }
@@ -255,11 +256,11 @@ fn build_register(
                         if let Some(first) = seen.get(&b.key) {
                             let at = b.name.at;
                             findings.push(Finding::new(
-                                "D008",
+                                Code::D008,
                                 TOWNSHIP,
                                 b.name.value.clone(),
                                 format!("支部名册中“{}”与“{first}”是同一个支部（名称重复），此行未读入；请删除重复行", b.name.value),
-                                Location::at(&model.files, at),
+                                location(&model.files, at),
                             ));
                             model.files[at.file() as usize].sheets[at.sheet() as usize]
                                 .reject_row(at.row());
@@ -280,7 +281,7 @@ fn build_register(
                     let f = &model.files[id];
                     let name = f.sheets[sheet.index as usize].name.clone();
                     findings.push(Finding::new(
-                        "S007",
+                        Code::S007,
                         TOWNSHIP,
                         name.clone(),
                         format!(
@@ -294,7 +295,7 @@ fn build_register(
     }
     if !model.register.has_branch_sheet {
         findings.push(Finding::new(
-            "S004",
+            Code::S004,
             TOWNSHIP,
             "支部名册",
             "没有找到支部名册（含“支部名称”“支部类别”列的表），无法核对哪些支部未报送、报送材料属于哪个支部；请把镇级名册放入输入文件夹，或用 --register 指定".to_string(),
@@ -303,7 +304,7 @@ fn build_register(
     }
     if !model.register.has_leader_sheet {
         findings.push(Finding::new(
-            "S004",
+            Code::S004,
             TOWNSHIP,
             "督导人员",
             "没有找到督导人员名单（含“姓名”“职级”列的表），无法核对督导人员的职级和镇党委班子成员的督导情况；请在镇级名册中补充该表".to_string(),
@@ -362,7 +363,7 @@ fn period_and_report_date(
     file: &FileEntry,
     sheets: &[ParsedSheet],
     year: i32,
-) -> (Option<YearMonth>, Option<dates::PDate>) {
+) -> (Option<YearMonth>, Option<PDate>) {
     let info = sheets.iter().find_map(|s| match &s.records {
         Some(Records::Info(i)) => Some(i),
         _ => None,
@@ -426,7 +427,7 @@ fn merge_branch(
     if files.is_empty() {
         if model.branches[b].reg.is_some() {
             findings.push(Finding::new(
-                "S001",
+                Code::S001,
                 branch_name.clone(),
                 branch_name.clone(),
                 "该支部没有报送任何材料；请督促支部按时报送".to_string(),
@@ -644,7 +645,7 @@ fn supersede<T>(
                 _ => "它的修改时间更晚".to_string(),
             };
             findings.push(Finding::new(
-                "S006",
+                Code::S006,
                 branch,
                 path.clone(),
                 format!("{}重复报送：本次使用“{used}”（{why}），此文件中的{}未采用；如有误，请只保留正确的一份", kind.label(), kind.label()),
@@ -652,7 +653,7 @@ fn supersede<T>(
             ));
             for s in loser.sheets {
                 if let Some(entry) = model.files[loser.file as usize].sheets.get_mut(s as usize) {
-                    entry.reject_sheet("S006", format!("已被“{used}”取代"));
+                    entry.reject_sheet(Code::S006, format!("已被“{used}”取代"));
                 }
             }
         }
@@ -727,9 +728,9 @@ fn unique_ids<T>(
         let key = fold_name(&v.value);
         if let Some(p) = first.get(&key) {
             let at = v.at;
-            let where_first = Location::at(&model.files, *p);
+            let where_first = location(&model.files, *p);
             findings.push(Finding::new(
-                "D008",
+                Code::D008,
                 branch,
                 v.value.clone(),
                 format!(
@@ -738,7 +739,7 @@ fn unique_ids<T>(
                     where_first.sheet,
                     where_first.cell_a1()
                 ),
-                Location::at(&model.files, at),
+                location(&model.files, at),
             ));
             model.files[at.file() as usize].sheets[at.sheet() as usize].reject_row(at.row());
             continue;
@@ -774,7 +775,7 @@ fn missing_sheets(
             format!("（应于 {} 前完成）", d.format("%-m月%-d日"))
         });
         findings.push(Finding::new(
-            "S004",
+            Code::S004,
             branch,
             kind.label(),
             format!("报送材料中没有「{}」{when}；请按模板补报该表", kind.label()),

@@ -7,18 +7,7 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Precision {
-    Month,
-    Day,
-}
-
-/// A date as written: month-precision values carry the 1st of the month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PDate {
-    pub date: NaiveDate,
-    pub precision: Precision,
-}
+use crate::model::dates::{Deadline, PDate, Precision, YearMonth};
 
 /// Something about how a date was written that the branch should know (becomes a D003 note).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,29 +22,6 @@ pub enum DateNote {
 pub struct ParsedDate {
     pub value: PDate,
     pub note: Option<DateNote>,
-}
-
-/// 整改时限 (SPEC §3.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Deadline {
-    Date(NaiveDate),
-    /// 立行立改: due at once, i.e. by the 整改清单's own deadline.
-    AtOnce,
-    /// 长期坚持 and the like: never overdue (no T800).
-    Ongoing,
-}
-
-/// A reporting month (报送月份).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct YearMonth {
-    pub year: i32,
-    pub month: u32,
-}
-
-impl std::fmt::Display for YearMonth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}年{}月", self.year, self.month)
-    }
 }
 
 /// Years outside this window are typing mistakes in a party return, not dates: nobody alive

@@ -4,13 +4,14 @@
 
 use chrono::NaiveDate;
 
-use super::dates::PDate;
 use super::grid::{Grid, Limits, read_grids};
 use super::header::find_header;
+use super::header_index::kind_from_name;
 use super::info::{has_info_only_keys, looks_like_info, read_info};
 use super::rows::{Records, SheetCtx, read_rows};
-use super::schema::{SheetKind, kind_from_name, spec};
-use crate::finding::{Finding, Location};
+use crate::finding::{Code, Finding, Location};
+use crate::model::PDate;
+use crate::model::schema::{SheetKind, spec};
 use crate::model::{FileEntry, FileId, SheetEntry};
 use crate::text::a1;
 
@@ -58,7 +59,7 @@ pub fn parse_file(
         Err(e) => {
             entry.error = e.to_string();
             findings.push(Finding::new(
-                "S002",
+                Code::S002,
                 "",
                 entry.path.clone(),
                 format!("无法读取：{e}"),
@@ -99,7 +100,7 @@ pub fn parse_file(
         };
         for &(r, c) in &grid.truncated {
             scx.find(
-                "D003",
+                Code::D003,
                 &display_name,
                 format!(
                     "单元格 {} 超过 Excel 的上限 32767 个字符，已截断；请精简内容",
@@ -180,7 +181,7 @@ fn parse_sheet(
                 sheet.kind = Some(kind);
                 let rows = grid.rows.len();
                 sheet.read = rows as u32;
-                sheet.reject_sheet("S005", "找不到表头".to_string());
+                sheet.reject_sheet(Code::S005, "找不到表头".to_string());
                 let required: Vec<&str> = spec(kind)
                     .columns
                     .iter()
@@ -194,7 +195,7 @@ fn parse_sheet(
                     rows
                 );
                 cx.findings.push(Finding::new(
-                    "S005",
+                    Code::S005,
                     "",
                     kind.label(),
                     msg,
@@ -223,7 +224,7 @@ fn parse_sheet(
                 sheet.note = "未识别，已略过".to_string();
                 sheet.skipped = grid.rows.len() as u32;
                 cx.findings.push(Finding::new(
-                    "S007",
+                    Code::S007,
                     "",
                     cx.sheet,
                     format!("工作表“{}”不是规定的任何一种表（表名和表头都对不上），未读取；如其中有台账内容，请改用模板的表名和表头", cx.sheet),
@@ -258,7 +259,7 @@ fn parse_sheet(
             .map(|r| r.row)
             .collect();
         sheet.read = rows.len() as u32;
-        sheet.reject_sheet("S005", format!("缺少列：{}", missing.join("、")));
+        sheet.reject_sheet(Code::S005, format!("缺少列：{}", missing.join("、")));
         let span = match (rows.first(), rows.last()) {
             (Some(a), Some(b)) => format!("第{}至{}行共 {} 行", a + 1, b + 1, rows.len()),
             _ => "（无数据行）".to_string(),
@@ -276,7 +277,7 @@ fn parse_sheet(
             cell: Some((header.rows.0, 0)),
         };
         cx.findings
-            .push(Finding::new("S005", "", kind.label(), msg, loc));
+            .push(Finding::new(Code::S005, "", kind.label(), msg, loc));
         return Some(ParsedSheet {
             index,
             kind,

@@ -9,6 +9,8 @@ use std::io::{Cursor, Read, Seek};
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
 use chrono::NaiveDate;
 
+use crate::model::dates::{iso_date_compact, iso_date_text};
+
 /// Excel's own limit on a cell's length (SPEC §6); longer text is cut with a D003.
 pub const MAX_CELL_CHARS: usize = 32_767;
 
@@ -53,37 +55,6 @@ impl Cell {
             Cell::Date(d) => f(&iso_date_compact(*d)),
             other => f(&other.display()),
         }
-    }
-}
-
-/// `2024-07-31`: what chrono's `%Y-%m-%d` prints, without parsing a format string for each of
-/// the half million date cells of a county (it showed in the profile).
-pub fn iso_date_text(d: NaiveDate) -> String {
-    iso_date_compact(d).into_string()
-}
-
-/// [`iso_date_text`] held inline.
-pub fn iso_date_compact(d: NaiveDate) -> CompactString {
-    use chrono::Datelike;
-    if (0..=9999).contains(&d.year()) {
-        let (y, m, day) = (d.year() as u32, d.month(), d.day());
-        let digit = |n: u32| b'0' + (n % 10) as u8;
-        let text = [
-            digit(y / 1000),
-            digit(y / 100),
-            digit(y / 10),
-            digit(y),
-            b'-',
-            digit(m / 10),
-            digit(m),
-            b'-',
-            digit(day / 10),
-            digit(day),
-        ];
-        // Ten ASCII bytes, inline.
-        CompactString::from_utf8(text).unwrap_or_default()
-    } else {
-        compact_str::format_compact!("{}", d.format("%Y-%m-%d"))
     }
 }
 
@@ -834,36 +805,6 @@ mod tests {
             };
             assert_eq!(number_compact(n), want, "{n}");
             assert_eq!(number_text(n), want, "{n}");
-        }
-        for (y, m, d) in [
-            (2024, 7, 31),
-            (1, 1, 1),
-            (9999, 12, 31),
-            (1900, 2, 28),
-            (-5, 3, 4),
-        ] {
-            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-            assert_eq!(iso_date_compact(date), date.format("%Y-%m-%d").to_string());
-            assert_eq!(iso_date_text(date), date.format("%Y-%m-%d").to_string());
-        }
-    }
-
-    #[test]
-    fn iso_date_text_prints_what_chrono_prints() {
-        let mut d = NaiveDate::from_ymd_opt(1899, 12, 25).unwrap();
-        while d < NaiveDate::from_ymd_opt(2101, 1, 10).unwrap() {
-            assert_eq!(iso_date_text(d), d.format("%Y-%m-%d").to_string());
-            d += chrono::TimeDelta::days(13);
-        }
-        for (y, m, dd) in [
-            (1, 1, 1),
-            (999, 2, 3),
-            (9999, 12, 31),
-            (-5, 6, 7),
-            (10_000, 1, 1),
-        ] {
-            let d = NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-            assert_eq!(iso_date_text(d), d.format("%Y-%m-%d").to_string());
         }
     }
 

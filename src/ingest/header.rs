@@ -4,9 +4,8 @@
 use std::borrow::Cow;
 
 use super::grid::{Cell, Grid, GridRow};
-use super::schema::{
-    BRANCH_ALIASES, HEADER_INDEX, HeaderHit, SEQ_ALIASES, SPECS, SheetKind, may_name_column, spec,
-};
+use super::header_index::{HEADER_INDEX, HeaderHit, may_name_column};
+use crate::model::schema::{BRANCH_ALIASES, SEQ_ALIASES, SPECS, SheetKind, spec};
 use crate::text::{fold_header, fold_header_cow, strip_paren_note};
 
 /// How many non-empty rows from the top may hold the header (title, subtitle, two header rows

@@ -1,10 +1,13 @@
 //! 基本情况: either a key/value sheet (项目 | 内容, possibly several pairs per row, or
 //! `支部名称：XX` in one cell) or a table with one data row (SPEC §3.2).
 
-use super::dates::{self, YearMonth};
+use super::dates;
 use super::grid::{Cell, Grid, GridRow, number_text};
+use super::header_index::HEADER_INDEX;
 use super::rows::{DateNeed, DateRead, SheetCtx, Tally, cell_date};
-use super::schema::{HEADER_INDEX, SheetKind, spec};
+use crate::finding::Code;
+use crate::model::YearMonth;
+use crate::model::schema::{SheetKind, spec};
 use crate::model::{BranchInfo, Val};
 use crate::text::{clean_value, fold_header, fold_name, strip_paren_note};
 
@@ -221,7 +224,7 @@ fn period(cell: &Cell, cx: &mut SheetCtx, at: (u32, u32)) -> Option<YearMonth> {
     };
     if parsed.is_none() && clean_value(&cell.display()).is_some() {
         cx.find(
-            "D002",
+            Code::D002,
             "基本情况",
             format!(
                 "「报送月份」的“{}”无法识别为月份，已按未填处理；请写成“2024年8月”",

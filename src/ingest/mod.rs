@@ -2,18 +2,16 @@
 //! assemble the register, the branches and the row accounting into one immutable model.
 
 pub mod assemble;
-pub mod branch;
 pub mod csv_file;
 pub mod dates;
 pub mod file;
 pub mod grid;
 pub mod header;
+pub mod header_index;
 pub mod idcard;
 pub mod info;
 pub mod ods_guard;
 pub mod rows;
-pub mod schema;
-pub mod vocab;
 pub mod xls_guard;
 mod xlsx_fast;
 pub mod xlsx_merges;
@@ -27,7 +25,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::campaign::Campaign;
-use crate::finding::{Finding, Location, TOWNSHIP};
+use crate::finding::{Code, Finding, Location, TOWNSHIP};
 use crate::model::{FileEntry, FileId, Model};
 use assemble::{AssembleCtx, assemble};
 use file::{ParsedFile, ReadCtx, parse_file};
@@ -107,7 +105,7 @@ pub fn discover(root: &Path, exclude: &[PathBuf], problems: &mut Vec<Finding>) -
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
                 problems.push(Finding::new(
-                    "S002",
+                    Code::S002,
                     TOWNSHIP,
                     path.clone(),
                     "无法打开该文件夹或文件（没有权限或已损坏），其中的材料未读取；请检查后重试"
@@ -149,7 +147,7 @@ fn read_one(found: &Found, id: FileId, cx: ReadCtx) -> ParsedFile {
     let fail = |mut entry: FileEntry, reason: String| {
         entry.error = reason.clone();
         let f = Finding::new(
-            "S002",
+            Code::S002,
             "",
             entry.path.clone(),
             format!("无法读取：{reason}"),
@@ -179,7 +177,7 @@ fn read_one(found: &Found, id: FileId, cx: ReadCtx) -> ParsedFile {
         }
         entry.error = "不是表格文件，未读取".to_string();
         let f = Finding::new(
-            "S007",
+            Code::S007,
             "",
             entry.path.clone(),
             format!(

@@ -6,14 +6,15 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
-use super::dates::{self, DateNote, Deadline, PDate, Precision};
+use super::dates::{self, DateNote};
 use super::grid::{Cell, Grid, GridRow, number_compact, number_text};
 use super::header::{Header, MAX_LABEL_BYTES};
 use super::idcard::{self, IdStatus};
-use super::schema::SheetKind;
-use super::vocab;
-use crate::finding::{Finding, Location};
+use crate::finding::{Code, Finding, Location};
+use crate::model::SheetKind;
+use crate::model::spelling;
 use crate::model::*;
+use crate::model::{Deadline, PDate, Precision};
 use crate::text::{clean_cow, clean_value, fold_name_cow, split_names, split_values};
 
 /// What every row of one sheet shares.
@@ -33,7 +34,7 @@ impl SheetCtx<'_> {
         Prov::new(self.file, self.sheet_idx, row, col)
     }
 
-    pub fn find(&mut self, code: &'static str, subject: &str, message: String, row: u32, col: u32) {
+    pub fn find(&mut self, code: Code, subject: &str, message: String, row: u32, col: u32) {
         let loc = Location {
             file: self.path.to_string(),
             sheet: self.sheet.to_string(),
@@ -159,7 +160,7 @@ impl<'r> Row<'r> {
         let text: Text = match cell {
             Cell::Error(e) => {
                 cx.find(
-                    "D003",
+                    Code::D003,
                     self.subject(),
                     format!("「{field}」是公式错误 {e}，已按空值处理；请改为实际填写的内容"),
                     self.row,
@@ -187,7 +188,7 @@ impl<'r> Row<'r> {
         self.rejected = true;
         let col = self.col(field);
         cx.find(
-            "D001",
+            Code::D001,
             self.subject(),
             format!("「{field}」未填写，本行未读入；请补填{what}后重新报送"),
             self.row,
@@ -285,7 +286,7 @@ impl<'r> Row<'r> {
             Some(x) => Some(Val::new(x, v.at)),
             None => {
                 cx.find(
-                    "D003",
+                    Code::D003,
                     self.subject(),
                     format!(
                         "「{field}」的“{}”不在规定范围内（应为：{allowed}），{fallback}",
@@ -306,7 +307,7 @@ impl<'r> Row<'r> {
             Ok(n) if n >= 0.0 && n.fract() == 0.0 && n < 1e6 => Some(Val::new(n as u32, v.at)),
             _ => {
                 cx.find(
-                    "D003",
+                    Code::D003,
                     self.subject(),
                     format!(
                         "「{field}」的“{}”不是人数，已按空值处理；请填写整数",
@@ -412,7 +413,7 @@ pub fn cell_date(
         Cell::Bool(_) => None,
         Cell::Error(e) => {
             cx.find(
-                "D003",
+                Code::D003,
                 &subject(),
                 format!("「{field}」是公式错误 {e}，已按空值处理；请改为实际日期"),
                 row,
@@ -433,7 +434,7 @@ pub fn cell_date(
     };
     let Some(p) = parsed else {
         cx.find(
-            "D002",
+            Code::D002,
             &subject(),
             format!(
                 "「{field}」的“{}”无法识别为日期，{tail}；请写成“2024年7月31日”或“2024-07-31”",
@@ -446,7 +447,7 @@ pub fn cell_date(
     };
     if p.value.precision == Precision::Month && !need.month_ok {
         cx.find(
-            "D002",
+            Code::D002,
             &subject(),
             format!(
                 "「{field}」的“{}”只写到月，缺少日，{tail}；请写成“2024年7月31日”或“2024-07-31”",
@@ -460,13 +461,13 @@ pub fn cell_date(
     // No party member alive was born, joined or met before 1920: such a "date" is a number
     // typed into a date cell (930 reads as an Excel serial in 1902), never read silently.
     if p.value.date < EARLIEST_DATE {
-        cx.find("D002", &subject(), format!("「{field}」的“{}”读出来是 {}，不像真实日期，{tail}；请写成“2024年7月31日”或“2024-07-31”", written(), p.value.date.format("%Y-%m-%d")), row, col);
+        cx.find(Code::D002, &subject(), format!("「{field}」的“{}”读出来是 {}，不像真实日期，{tail}；请写成“2024年7月31日”或“2024-07-31”", written(), p.value.date.format("%Y-%m-%d")), row, col);
         return DateRead::Bad;
     }
     let year = p.value.date.format("%Y");
     match p.note {
         Some(DateNote::YearAssumed) => cx.find(
-            "D003",
+            Code::D003,
             &subject(),
             format!(
                 "「{field}」的“{}”没有写年份，已按{}年计；请补全年份",
@@ -477,7 +478,7 @@ pub fn cell_date(
             col,
         ),
         Some(DateNote::MonthMaybeTen) => cx.find(
-            "D003",
+            Code::D003,
             &subject(),
             format!("「{field}」的“{}”按{year}年1月读入，但可能原为10月（Excel 会把 2005.10 存成 2005.1）；请把该列设为文本后写成“{year}年10月”或“{year}年1月”", written()),
             row,
@@ -487,7 +488,7 @@ pub fn cell_date(
     }
     if need.event && p.value.date > cx.as_of {
         cx.find(
-            "D007",
+            Code::D007,
             &subject(),
             format!(
                 "「{field}」{} 晚于统计截止日 {}，请核对；该记录暂不计入各项检查",
@@ -763,15 +764,15 @@ fn subject(row: &Row, kind: SheetKind) -> String {
 fn reg_branch(row: &mut Row, cx: &mut SheetCtx) -> Option<RegBranch> {
     let name = row.required_text(cx, "支部名称");
     let category_text = row.required_text(cx, "支部类别");
-    let category = category_text.and_then(|v| match vocab::category(&v.value) {
+    let category = category_text.and_then(|v| match spelling::category(&v.value) {
         Some(c) => Some(Val::new(c, v.at)),
         None => {
-            cx.find("D003", row.subject(), format!("「支部类别」的“{}”不在规定范围内（应为：村、社区、机关、事业单位、非公企业、社会组织），该支部的督导要求无法判断；请改为其中之一", v.value), v.at.row(), v.at.col());
+            cx.find(Code::D003, row.subject(), format!("「支部类别」的“{}”不在规定范围内（应为：村、社区、机关、事业单位、非公企业、社会组织），该支部的督导要求无法判断；请改为其中之一", v.value), v.at.row(), v.at.col());
             None
         }
     });
     let has_committee = row
-        .vocab(cx, "设支委会", vocab::yes_no, "是、否", "已按“是”处理")
+        .vocab(cx, "设支委会", spelling::yes_no, "是、否", "已按“是”处理")
         .is_none_or(|v| v.value);
     let secretary = row.name(cx, "书记");
     let member_count = row.count(cx, "党员人数");
@@ -793,10 +794,10 @@ fn leader(row: &mut Row, cx: &mut SheetCtx) -> Option<Leader> {
     let name = row.required_name(cx, "姓名");
     let title = row.text(cx, "职务");
     let rank_text = row.required_text(cx, "职级");
-    let rank = rank_text.and_then(|v| match vocab::rank(&v.value) {
+    let rank = rank_text.and_then(|v| match spelling::rank(&v.value) {
         Some(r) => Some(Val::new(r, v.at)),
         None => {
-            cx.find("D003", row.subject(), format!("「职级」的“{}”不在职级序列中（办事员、科员、副科级、正科级、副处级、正处级、副厅级、正厅级或对应职级），无法判断是否达到督导要求；请改为规范职级", v.value), v.at.row(), v.at.col());
+            cx.find(Code::D003, row.subject(), format!("「职级」的“{}”不在职级序列中（办事员、科员、副科级、正科级、副处级、正处级、副厅级、正厅级或对应职级），无法判断是否达到督导要求；请改为规范职级", v.value), v.at.row(), v.at.col());
             None
         }
     });
@@ -804,7 +805,7 @@ fn leader(row: &mut Row, cx: &mut SheetCtx) -> Option<Leader> {
         .vocab(
             cx,
             "镇党委班子成员",
-            vocab::yes_no,
+            spelling::yes_no,
             "是、否",
             "已按“否”处理",
         )
@@ -823,20 +824,20 @@ fn leader(row: &mut Row, cx: &mut SheetCtx) -> Option<Leader> {
 fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
     let fp = row.fingerprint();
     let name = row.required_name(cx, "姓名");
-    let gender = row.vocab(cx, "性别", vocab::gender, "男、女", "已按空值处理");
+    let gender = row.vocab(cx, "性别", spelling::gender, "男、女", "已按空值处理");
     let birth = row.date(cx, "出生日期", false, true, true);
     let joined = row.date(cx, "入党日期", false, true, true);
     let category = row.vocab(
         cx,
         "党员类别",
-        vocab::member_category,
+        spelling::member_category,
         "正式党员、预备党员",
         "已按空值处理；入党申请人、积极分子、发展对象不应列入党员花名册",
     );
     let role = match row.vocab(
         cx,
         "党内职务",
-        vocab::role,
+        spelling::role,
         "书记、副书记、组织委员、宣传委员、纪检委员、青年委员、委员、党员",
         "已按“党员”处理",
     ) {
@@ -855,10 +856,10 @@ fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
     let mut special = Vec::new();
     if let Some(v) = row.text(cx, "特殊情况") {
         for piece in split_values(&v.value) {
-            match vocab::special(&piece) {
+            match spelling::special(&piece) {
                 Some(Some(s)) => special.push(Val::new(s, v.at)),
                 Some(None) => {}
-                None => cx.find("D003", row.subject(), format!("「特殊情况」的“{piece}”不在规定范围内（应为：流动党员、困难党员、年老体弱党员），已忽略"), v.at.row(), v.at.col()),
+                None => cx.find(Code::D003, row.subject(), format!("「特殊情况」的“{piece}”不在规定范围内（应为：流动党员、困难党员、年老体弱党员），已忽略"), v.at.row(), v.at.col()),
             }
         }
     }
@@ -886,7 +887,7 @@ fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
                         _ => "含有不应出现的字符；请对照身份证核对".to_string(),
                     };
                     cx.find(
-                        "D006",
+                        Code::D006,
                         row.subject(),
                         format!("身份证号“{text}”{why}"),
                         row.row,
@@ -926,7 +927,7 @@ fn phone(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Text>> {
     };
     if !idcard::phone_ok(&text) {
         cx.find(
-            "D003",
+            Code::D003,
             row.subject(),
             format!("「联系电话」“{text}”不是有效的手机号或固定电话，请核对"),
             row.row,
@@ -951,9 +952,9 @@ fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>> {
         let ranks = split_values(&v.value)
             .iter()
             .map(|piece| {
-                let r = vocab::rank(piece);
+                let r = spelling::rank(piece);
                 if r.is_none() {
-                    cx.find("D003", row.subject(), format!("「督导人员职级」的“{piece}”不在职级序列中，无法判断督导人员职级；请改为规范职级（如“副科级”“四级主任科员”）"), v.at.row(), v.at.col());
+                    cx.find(Code::D003, row.subject(), format!("「督导人员职级」的“{piece}”不在职级序列中，无法判断督导人员职级；请改为规范职级（如“副科级”“四级主任科员”）"), v.at.row(), v.at.col());
                 }
                 r
             })
@@ -964,7 +965,7 @@ fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>> {
     let commented = row.vocab(
         cx,
         "是否点评",
-        vocab::commented,
+        spelling::commented,
         "是、否",
         "已按“未点评”处理",
     );
@@ -973,7 +974,7 @@ fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>> {
     let date = date?;
     let mut kinds = Vec::new();
     for piece in split_values(&kind_text.value) {
-        match vocab::meeting_kind(&piece) {
+        match spelling::meeting_kind(&piece) {
             Some(k) if !kinds.contains(&k) => kinds.push(k),
             Some(_) => {}
             None => {
@@ -982,7 +983,7 @@ fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>> {
                 } else {
                     "如是专题组织生活会，请注明召开的是“支委会”还是“党员大会”"
                 };
-                cx.find("D003", row.subject(), format!("「会议类型」的“{piece}”不在规定范围内（应为：集中学习、主题党日、党课、支委会、党员大会、党小组会），本条不计入任何环节；{hint}"), kind_text.at.row(), kind_text.at.col());
+                cx.find(Code::D003, row.subject(), format!("「会议类型」的“{piece}”不在规定范围内（应为：集中学习、主题党日、党课、支委会、党员大会、党小组会），本条不计入任何环节；{hint}"), kind_text.at.row(), kind_text.at.col());
                 if !kinds.contains(&MeetingKind::Other) {
                     kinds.push(MeetingKind::Other);
                 }
@@ -1028,14 +1029,14 @@ fn talk(row: &mut Row, cx: &mut SheetCtx) -> Option<Talk> {
     let target = row.vocab(
         cx,
         "对象类别",
-        vocab::talk_target,
+        spelling::talk_target,
         "班子成员、党员、流动党员、困难党员、年老体弱党员、群众、服务对象",
         "已按空值处理",
     );
     let mode = row.vocab(
         cx,
         "谈话方式",
-        vocab::talk_mode,
+        spelling::talk_mode,
         "面谈、电话、视频、上门走访",
         "已按空值处理",
     );
@@ -1125,12 +1126,12 @@ fn deadline(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Deadline>> {
     };
     let Some((d, note)) = parsed else {
         row.rejected = true;
-        cx.find("D002", row.subject(), format!("「整改时限」的“{}”无法识别，本行未读入；请写具体日期、“X月底前”、“立行立改”或“长期坚持”", cell.display()), row.row, col);
+        cx.find(Code::D002, row.subject(), format!("「整改时限」的“{}”无法识别，本行未读入；请写具体日期、“X月底前”、“立行立改”或“长期坚持”", cell.display()), row.row, col);
         return None;
     };
     if note == Some(DateNote::YearAssumed) {
         cx.find(
-            "D003",
+            Code::D003,
             row.subject(),
             format!(
                 "「整改时限」的“{}”没有写年份，已按{}年计；请补全年份",
@@ -1147,11 +1148,11 @@ fn deadline(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Deadline>> {
 fn result(row: &mut Row, cx: &mut SheetCtx) -> Option<RectResult> {
     let fp = row.fingerprint();
     let rect_id = row.required_text(cx, "整改编号");
-    let status = row.required_text(cx, "完成情况").map(|v| match vocab::result_status(&v.value) {
+    let status = row.required_text(cx, "完成情况").map(|v| match spelling::result_status(&v.value) {
         Some(s) => Val::new(s, v.at),
         None => {
             cx.find(
-                "D003",
+                Code::D003,
                 row.subject(),
                 format!("「完成情况」的“{}”不在规定范围内（应为：已完成、基本完成、推进中、长期坚持、未完成），已按“未完成”处理；请改为其中之一", v.value),
                 v.at.row(),
@@ -1175,7 +1176,7 @@ fn result(row: &mut Row, cx: &mut SheetCtx) -> Option<RectResult> {
             .or(status.as_ref().map(|s| s.at.col()))
             .unwrap_or(0);
         cx.find(
-            "D001",
+            Code::D001,
             row.subject(),
             "「完成情况」为已完成，但「完成日期」未填写，本行未读入；请补填完成日期".to_string(),
             row.row,
@@ -1185,7 +1186,7 @@ fn result(row: &mut Row, cx: &mut SheetCtx) -> Option<RectResult> {
     } else {
         row.date(cx, "完成日期", finished, false, true)
     };
-    let publicised = row.vocab(cx, "是否公示", vocab::yes_no, "是、否", "已按空值处理");
+    let publicised = row.vocab(cx, "是否公示", spelling::yes_no, "是、否", "已按空值处理");
     let (rect_id, status) = (rect_id?, status?);
     (!row.rejected).then_some(RectResult {
         rect_id,

@@ -1,14 +1,24 @@
 //! The typed model every later stage reads: the register, each branch's merged records and
 //! every input file's accounting. Every value keeps its provenance (file, sheet, cell).
+//!
+//! The model is also the floor of shared words: dates, sheet kinds and their columns, the
+//! closed vocabularies and their spellings, branch names. Ingest builds them; rules and
+//! reports read them; nothing here knows a spreadsheet.
 
+pub mod branch_name;
+pub mod dates;
+pub mod schema;
+pub mod spelling;
 pub mod vocab;
 
 use std::collections::BTreeSet;
 
-use crate::ingest::dates::{Deadline, PDate, YearMonth};
-use crate::ingest::schema::SheetKind;
-use crate::text::a1;
+pub use dates::{Deadline, PDate, Precision, YearMonth};
+pub use schema::SheetKind;
 pub use vocab::*;
+
+use crate::finding::{Code, Location};
+use crate::text::a1;
 
 /// Text read from a cell: inline up to 24 bytes (a name, an ID number, a phone, an 编号),
 /// so the million short values of a county cost no allocation of their own.
@@ -350,7 +360,7 @@ pub struct SheetEntry {
     pub rejected_rows: Vec<u32>,
     /// The whole sheet was set aside by a sheet-level finding (S005, S006): every row read
     /// counts as rejected.
-    pub rejected_by: Option<&'static str>,
+    pub rejected_by: Option<Code>,
     /// Headers that name no column of the kind (kept visible on 输入文件).
     pub unused_columns: Vec<String>,
     /// Where each of the kind's columns is (standard name, zero-based column), so that a
@@ -375,7 +385,7 @@ impl SheetEntry {
     }
 
     /// Set the whole sheet aside.
-    pub fn reject_sheet(&mut self, code: &'static str, note: String) {
+    pub fn reject_sheet(&mut self, code: Code, note: String) {
         self.rejected_by = Some(code);
         self.accepted = 0;
         self.rejected = self.read;
@@ -409,6 +419,20 @@ impl FileEntry {
         } else {
             input.join(&self.path)
         }
+    }
+}
+
+/// Where a value was read, for a finding: the file's path and the sheet's name.
+pub fn location(files: &[FileEntry], p: Prov) -> Location {
+    let file = &files[p.file() as usize];
+    Location {
+        file: file.path.clone(),
+        sheet: file
+            .sheets
+            .get(p.sheet() as usize)
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        cell: Some((p.row(), p.col())),
     }
 }
 

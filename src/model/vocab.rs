@@ -1,5 +1,5 @@
 //! The closed vocabularies of SPEC §3: each value as a type, with its standard Chinese label.
-//! Parsing the many ways branches write them lives in `ingest::vocab`.
+//! Reading the many ways branches write them is `model::spelling`.
 
 macro_rules! vocab {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $label:literal),+ $(,)? }) => {

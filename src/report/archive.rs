@@ -14,7 +14,7 @@ use super::summary::{id_shown, phone_shown};
 use crate::analysis::Analysis;
 use crate::campaign::io_reason;
 use crate::finding::{Severity, TOWNSHIP};
-use crate::ingest::dates::{Deadline, PDate, Precision};
+use crate::model::PDate;
 use crate::model::{Model, Names, Prov, Text, Val};
 
 /// The manifest's file name, at the archive's root; it is the one file it does not list.
@@ -62,10 +62,7 @@ struct Records<'a> {
 }
 
 fn pdate(d: &PDate) -> String {
-    match d.precision {
-        Precision::Day => crate::ingest::grid::iso_date_text(d.date),
-        Precision::Month => d.date.format("%Y-%m").to_string(),
-    }
+    d.iso()
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -423,11 +420,7 @@ impl Records<'_> {
         let mut rows = Vec::new();
         for b in &self.model.branches {
             for r in &b.rectifications {
-                let deadline = match r.deadline.value {
-                    Deadline::Date(d) => crate::ingest::grid::iso_date_text(d),
-                    Deadline::AtOnce => "立行立改".to_string(),
-                    Deadline::Ongoing => "长期坚持".to_string(),
-                };
+                let deadline = r.deadline.value.text();
                 let cells = vec![
                     b.name.clone(),
                     r.id.value.to_string(),

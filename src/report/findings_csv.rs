@@ -21,7 +21,7 @@ pub fn render(findings: &[Finding], pii: Pii) -> Vec<u8> {
             let cell = f.loc.cell_a1();
             let (subject, message) = (pii.text(&f.subject), pii.text(&f.message));
             let _ = w.write_record([
-                f.code,
+                f.code.as_str(),
                 f.severity.english(),
                 &f.branch,
                 &subject,
@@ -39,12 +39,12 @@ pub fn render(findings: &[Finding], pii: Pii) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Location;
+    use crate::finding::{Code, Location};
 
     #[test]
     fn bom_header_and_quoting() {
         let f = Finding::new(
-            "D001",
+            Code::D001,
             "红星村党支部",
             "张三",
             "「姓名」未填写，请补填",

@@ -13,10 +13,10 @@ use super::xlsx_style::{
     tone, total, warn, wrap,
 };
 use crate::analysis::Analysis;
-use crate::finding::Severity;
-use crate::ingest::dates::{Deadline, PDate, Precision};
+use crate::finding::catalog::CATALOG;
+use crate::finding::{Code, Severity};
+use crate::model::PDate;
 use crate::model::{Model, ResultStatus};
-use crate::rules::catalog::CATALOG;
 use crate::rules::overview::{BranchOverview, Overall, Returned};
 use crate::rules::phase::{PhaseKey, Status};
 
@@ -49,10 +49,7 @@ fn md(d: chrono::NaiveDate) -> String {
 }
 
 fn pdate(d: &PDate) -> String {
-    match d.precision {
-        Precision::Day => crate::ingest::grid::iso_date_text(d.date),
-        Precision::Month => d.date.format("%Y-%m").to_string(),
-    }
+    d.iso()
 }
 
 fn status_tone(s: Status) -> Tone {
@@ -282,11 +279,11 @@ fn findings(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> 
     ];
     // Rows are made as the sheet streams out, never all findings' at once.
     let rows = a.findings.iter().enumerate().map(|(i, f)| {
-        let title = crate::rules::catalog::doc(f.code).map_or("", |d| d.title);
+        let title = f.code.title();
         vec![
             Out::Num((i + 1) as f64),
             Out::text(&f.branch),
-            Out::text(f.code),
+            Out::text(f.code.as_str()),
             Out::toned(severity_label(f.severity), severity_tone(f.severity)),
             Out::text(title),
             Out::text(pii.text(&f.subject)),
@@ -503,7 +500,7 @@ fn three_lists(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxErro
     let overdue: HashSet<(&str, &str)> = a
         .findings
         .iter()
-        .filter(|f| f.code == "T800")
+        .filter(|f| f.code == Code::T800)
         .map(|f| (f.branch.as_str(), f.subject.as_str()))
         .collect();
     let fold = |s: &str| crate::text::fold_name(s);
@@ -527,11 +524,7 @@ fn three_lists(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxErro
         }
         let rect_row = |r: &crate::model::Rectification| -> Vec<Out> {
             let result = last_result.get(&fold(&r.id.value)).copied();
-            let deadline = match r.deadline.value {
-                Deadline::Date(d) => crate::ingest::grid::iso_date_text(d),
-                Deadline::AtOnce => "立行立改".to_string(),
-                Deadline::Ongoing => "长期坚持".to_string(),
-            };
+            let deadline = r.deadline.value.text();
             let (state, t) = if overdue.contains(&(b.name.as_str(), r.id.value.as_str())) {
                 ("逾期未完成", Tone::Bad)
             } else {
@@ -849,7 +842,7 @@ fn rules_sheet(wb: &mut Workbook) -> Result<(), XlsxError> {
         .iter()
         .map(|d| {
             vec![
-                Out::text(d.code),
+                Out::text(d.code.as_str()),
                 Out::toned(severity_label(d.severity), severity_tone(d.severity)),
                 Out::text(d.title),
                 Out::text(d.what),

@@ -13,7 +13,7 @@ use rust_xlsxwriter::{
 
 use super::xlsx_style::{base, display_width, header, print_setup, title, wrap};
 use crate::campaign::Campaign;
-use crate::ingest::schema::{SheetKind, spec};
+use crate::model::schema::{SheetKind, spec};
 use crate::model::{
     Category, Gender, MeetingKind, MemberCategory, Rank, ResultStatus, Role, Special, TalkMode,
     TalkTarget,
@@ -862,7 +862,7 @@ mod tests {
     #[test]
     fn every_validation_is_within_excel_limits() {
         let c = Campaign::embedded();
-        for s in crate::ingest::schema::SPECS.iter() {
+        for s in crate::model::schema::SPECS.iter() {
             for col in plan(s.kind, &c) {
                 validation(&col).unwrap_or_else(|e| panic!("{}: {e}", col.name));
             }

@@ -5,8 +5,8 @@
 use foldhash::HashSet;
 
 use super::{Ctx, TalkIndex, is_committee_as_whole, meeting_of_group, pair};
-use crate::finding::{Finding, Location};
-use crate::ingest::schema::SheetKind;
+use crate::finding::{Code, Finding, Location};
+use crate::model::SheetKind;
 use crate::model::{MeetingKind, Member, Role};
 use crate::text::fold_name;
 
@@ -29,7 +29,7 @@ pub fn talks(cx: &Ctx, out: &mut Vec<Finding>) {
             .any(|t| t.target.as_ref().is_some_and(|c| c.value.is_public()));
         if !solicited {
             out.push(Finding::new(
-                "C004",
+                Code::C004,
                 b.name(),
                 "征求意见",
                 "谈心谈话记录中没有对象类别为“群众”或“服务对象”的谈话，看不出征求了党员群众特别是服务对象对支部班子的意见；请补充征求意见的记录".to_string(),
@@ -48,7 +48,7 @@ pub fn talks(cx: &Ctx, out: &mut Vec<Finding>) {
                     let (a, c) = (&x.name.value, &y.name.value);
                     if !idx.pair(a, c) {
                         out.push(Finding::new(
-                            "C001",
+                            Code::C001,
                             b.name(),
                             pair(a, c),
                             format!("支部班子成员{a}（{}）与{c}（{}）之间没有谈心谈话记录；班子成员之间必谈，请补谈并登记", x.role.value, y.role.value),
@@ -62,7 +62,7 @@ pub fn talks(cx: &Ctx, out: &mut Vec<Finding>) {
             let n = &m.name.value;
             if !committee.iter().any(|c| idx.pair(&c.name.value, n)) {
                 out.push(Finding::new(
-                    "C002",
+                    Code::C002,
                     b.name(),
                     n.clone(),
                     format!("党员{n}没有与任何支部班子成员谈心谈话的记录；班子成员和党员之间要广泛谈，请安排班子成员与其谈话并登记"),
@@ -75,7 +75,7 @@ pub fn talks(cx: &Ctx, out: &mut Vec<Finding>) {
             if !m.special.is_empty() && !idx.anyone(n) {
                 let kinds: Vec<&str> = m.special.iter().map(|s| s.value.label()).collect();
                 out.push(Finding::new(
-                    "C003",
+                    Code::C003,
                     b.name(),
                     n.clone(),
                     format!("{n}是{}，没有任何谈心谈话记录；请通过电话、视频或上门走访与其交心谈心、征求意见并登记", kinds.join("、")),
@@ -100,7 +100,7 @@ pub fn lists(cx: &Ctx, out: &mut Vec<Finding>) {
                     let n = &m.name.value;
                     if !owners.contains(n.as_str()) {
                         out.push(Finding::new(
-                            "C005",
+                            Code::C005,
                             b.name(),
                             n.clone(),
                             format!("查摆问题清单中没有{n}本人查摆的问题（“支部班子”的问题不算个人的）；每名党员都要联系自身实际查找问题，请补充"),
@@ -111,7 +111,7 @@ pub fn lists(cx: &Ctx, out: &mut Vec<Finding>) {
             }
             if !owners.iter().any(|o| is_committee_as_whole(o)) {
                 out.push(Finding::new(
-                    "C006",
+                    Code::C006,
                     b.name(),
                     "支部班子",
                     "查摆问题清单中没有责任主体为“支部班子”的问题；支部班子要查找执行上级决定、组织生活、党员教育管理等方面的不认真问题并列入清单，请补充".to_string(),
@@ -127,7 +127,7 @@ pub fn lists(cx: &Ctx, out: &mut Vec<Finding>) {
                 for p in &b.problems {
                     if !covered.contains(&fold_name(&p.id.value)) {
                         out.push(Finding::new(
-                            "C007",
+                            Code::C007,
                             b.name(),
                             p.id.value.clone(),
                             format!("查摆问题“{}”（{}）没有对应的整改事项；请在整改项目清单中列出整改事项、措施和时限，并在“问题编号”栏填写 {}", p.id.value, super::timing::short(&p.description.value), p.id.value),
@@ -150,7 +150,7 @@ pub fn lists(cx: &Ctx, out: &mut Vec<Finding>) {
                 let n = &m.name.value;
                 if !committed.contains(n.as_str()) {
                     out.push(Finding::new(
-                        "C008",
+                        Code::C008,
                         b.name(),
                         n.clone(),
                         format!("{n}不是任何整改事项的责任人，没有作出整改承诺；党员要作出整改承诺，请在整改项目清单中列出其本人的整改事项"),
@@ -184,7 +184,7 @@ pub fn general_meeting_agenda(cx: &Ctx, out: &mut Vec<Finding>) {
                 .any(|k| content.contains(crate::text::nfkc(k).as_ref()))
             {
                 out.push(Finding::new(
-                    "C009",
+                    Code::C009,
                     b.name(),
                     item.name.clone(),
                     format!(
@@ -235,7 +235,7 @@ pub fn party_groups(cx: &Ctx, out: &mut Vec<Finding>) {
                 .any(|m| meeting_of_group(m, g, only_group));
             if !held {
                 out.push(Finding::new(
-                    "C010",
+                    Code::C010,
                     b.name(),
                     g.to_string(),
                     format!("支部党员超过 {} 人、批评和自我批评分党小组进行，但“{g}”在活动期间没有召开党小组会的记录；请补开并登记（会议记录“党小组”栏写明组名）", cx.campaign.party_group_threshold),
@@ -259,7 +259,7 @@ pub fn publicity(cx: &Ctx, out: &mut Vec<Finding>) {
             .is_some_and(|d| d.value.date <= cx.as_of);
         if !shown {
             out.push(Finding::new(
-                "C011",
+                Code::C011,
                 b.name(),
                 "整改清单公示",
                 "基本情况中没有整改清单的公示日期；整改内容和完成情况要在一定范围公示、接受党员群众监督，请公示后补填“公示日期”和“公示范围”".to_string(),
@@ -306,7 +306,7 @@ pub fn study_materials(cx: &Ctx, out: &mut Vec<Finding>) {
                     .any(|k| c.contains(crate::text::nfkc(k).as_ref()))
             }) {
                 out.push(Finding::new(
-                    "C012",
+                    Code::C012,
                     b.name(),
                     mat.name.clone(),
                     format!("集中学习、主题党日和党课的学习内容中都没有提到规定学习材料“{}”；如已学习，请在会议记录“学习内容”栏写明", mat.name),

@@ -5,8 +5,8 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::Ctx;
-use crate::finding::Finding;
-use crate::ingest::schema::SheetKind;
+use crate::finding::{Code, Finding};
+use crate::model::SheetKind;
 use crate::model::{Member, Prov};
 use crate::text::fold_name;
 
@@ -19,7 +19,7 @@ pub fn duplicate_names(cx: &Ctx, out: &mut Vec<Finding>) {
                 Some(f) => {
                     let at = cx.at(f.name.at);
                     out.push(Finding::new(
-                        "D004",
+                        Code::D004,
                         b.name(),
                         m.name.value.clone(),
                         format!("花名册中“{}”出现了两次（另见{} {}）；如是同一人请删除重复行，如是同名的两个人请在姓名后加以区分并核对身份证号", m.name.value, at.sheet, at.cell_a1()),
@@ -57,7 +57,7 @@ pub fn same_person_in_two_branches(cx: &Ctx, out: &mut Vec<Finding>) {
     for (b1, m, b2) in pairs {
         let other = cx.branches[b2 as usize].name();
         out.push(Finding::new(
-            "D005",
+            Code::D005,
             cx.branches[b1 as usize].name(),
             m.name.value.clone(),
             format!("{}也在“{other}”的花名册中（身份证号或姓名、出生日期相同）；一名党员只能在一个支部，请两个支部核实其组织关系所在支部", m.name.value),
@@ -126,7 +126,7 @@ pub fn dangling_references(cx: &Ctx, out: &mut Vec<Finding>) {
                 for pid in &r.problem_ids.value {
                     if !ids.contains(&fold_name(pid)) {
                         out.push(Finding::new(
-                            "D009",
+                            Code::D009,
                             b.name(),
                             r.id.value.clone(),
                             format!(
@@ -148,7 +148,7 @@ pub fn dangling_references(cx: &Ctx, out: &mut Vec<Finding>) {
             for r in &b.b.results {
                 if !ids.contains(&fold_name(&r.rect_id.value)) {
                     out.push(Finding::new(
-                        "D009",
+                        Code::D009,
                         b.name(),
                         r.rect_id.value.clone(),
                         format!(
@@ -175,7 +175,7 @@ pub fn member_count(cx: &Ctx, out: &mut Vec<Finding>) {
         let n = b.members.len() as u32;
         if n != count.value {
             out.push(Finding::new(
-                "D010",
+                Code::D010,
                 b.name(),
                 "党员人数",
                 format!("花名册有 {n} 人，支部名册登记的党员人数是 {} 人；请核对花名册是否漏报或多报，或请镇里更新名册", count.value),
@@ -243,7 +243,7 @@ pub fn unknown_names(cx: &Ctx, out: &mut Vec<Finding>) {
                 String::new()
             };
             out.push(Finding::new(
-                "D011",
+                Code::D011,
                 b.name(),
                 n.to_string(),
                 format!("{sheet}中的“{n}”{times}既不在本支部花名册中，也不在督导人员名单中；如是笔误请改正，如是外单位人员可不处理"),

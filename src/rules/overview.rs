@@ -9,8 +9,8 @@ use rayon::prelude::*;
 
 use super::phase::{PhaseState, Status, states};
 use super::{BranchView, Ctx, TalkIndex, pair};
-use crate::finding::{Finding, Severity};
-use crate::ingest::schema::SheetKind;
+use crate::finding::{Code, Finding, Severity};
+use crate::model::SheetKind;
 use crate::model::{Branch, Category, MeetingKind, Role};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,7 +175,7 @@ fn lags(cx: &Ctx, phases: &[PhaseState], findings: &[&Finding]) -> Vec<Lag> {
             });
         }
     }
-    for f in findings.iter().filter(|f| f.code == "S004") {
+    for f in findings.iter().filter(|f| f.code == Code::S004) {
         out.push(Lag {
             what: format!("补报「{}」", f.subject),
             deadline: None,
@@ -247,7 +247,11 @@ fn branch_overview(
             && v.category.is_some()
             && v.present(SheetKind::Meetings)
         {
-            supervision_ok = Some(!mine.iter().any(|f| matches!(f.code, "V001" | "V002")));
+            supervision_ok = Some(
+                !mine
+                    .iter()
+                    .any(|f| matches!(f.code, Code::V001 | Code::V002)),
+            );
         }
     }
     let overall = if returned != Returned::Yes {

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 
 use super::{BranchView, Ctx};
 use crate::campaign::{Campaign, Phase as PhaseConfig};
-use crate::ingest::schema::SheetKind;
+use crate::finding::Code;
+use crate::model::SheetKind;
 use crate::model::{MeetingKind, Prov};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,14 +57,14 @@ impl PhaseKey {
     }
 
     /// The (overdue, late) codes of the phase.
-    pub fn codes(self) -> (&'static str, &'static str) {
+    pub fn codes(self) -> (Code, Code) {
         match self {
-            PhaseKey::Study => ("T101", "T102"),
-            PhaseKey::Talks => ("T201", "T202"),
-            PhaseKey::Lists => ("T301", "T302"),
-            PhaseKey::Committee => ("T401", "T402"),
-            PhaseKey::General => ("T501", "T502"),
-            PhaseKey::Rectify => ("T601", "T602"),
+            PhaseKey::Study => (Code::T101, Code::T102),
+            PhaseKey::Talks => (Code::T201, Code::T202),
+            PhaseKey::Lists => (Code::T301, Code::T302),
+            PhaseKey::Committee => (Code::T401, Code::T402),
+            PhaseKey::General => (Code::T501, Code::T502),
+            PhaseKey::Rectify => (Code::T601, Code::T602),
         }
     }
 }

@@ -4,10 +4,10 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{Ctx, meeting_of_group};
-use crate::finding::{Finding, Location};
-use crate::ingest::dates::YearMonth;
-use crate::ingest::schema::SheetKind;
+use crate::finding::{Code, Finding, Location};
 use crate::model::MeetingKind;
+use crate::model::SheetKind;
+use crate::model::YearMonth;
 
 fn next(m: YearMonth) -> YearMonth {
     if m.month == 12 {
@@ -79,7 +79,7 @@ pub fn routine(cx: &Ctx, out: &mut Vec<Finding>) {
         for &m in &months {
             if b.has_committee && !held(MeetingKind::Committee, &in_month(m)) {
                 out.push(Finding::new(
-                    "M001",
+                    Code::M001,
                     b.name(),
                     m.to_string(),
                     format!("{m}没有召开支委会的记录；支委会应每月召开一次"),
@@ -94,7 +94,7 @@ pub fn routine(cx: &Ctx, out: &mut Vec<Finding>) {
                 });
                 if !ok {
                     out.push(Finding::new(
-                        "M002",
+                        Code::M002,
                         b.name(),
                         format!("{m} {g}"),
                         format!("{g}{m}没有召开党小组会的记录；党小组会应每月召开一次"),
@@ -108,7 +108,7 @@ pub fn routine(cx: &Ctx, out: &mut Vec<Finding>) {
             let label = format!("{y}年第{q}季度");
             if !held(MeetingKind::General, &in_quarter) {
                 out.push(Finding::new(
-                    "M003",
+                    Code::M003,
                     b.name(),
                     label.clone(),
                     format!("{label}没有召开党员大会的记录；党员大会应每季度召开一次"),
@@ -117,7 +117,7 @@ pub fn routine(cx: &Ctx, out: &mut Vec<Finding>) {
             }
             if !held(MeetingKind::PartyLecture, &in_quarter) {
                 out.push(Finding::new(
-                    "M004",
+                    Code::M004,
                     b.name(),
                     label.clone(),
                     format!("{label}没有上党课的记录；党课应每季度至少一次"),

@@ -5,9 +5,9 @@
 use foldhash::{HashSet, HashSetExt};
 
 use super::{BranchView, Ctx};
-use crate::finding::{Finding, Location, TOWNSHIP};
-use crate::ingest::branch::Matcher;
-use crate::ingest::schema::SheetKind;
+use crate::finding::{Code, Finding, Location, TOWNSHIP};
+use crate::model::SheetKind;
+use crate::model::branch_name::Matcher;
 use crate::model::{Category, Meeting, MeetingKind, Rank};
 
 fn supervised(m: &Meeting) -> bool {
@@ -85,7 +85,7 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
                         format!("支委会、党员大会的督导人员只有{}", seen.join("、"))
                     };
                     out.push(Finding::new(
-                        "V001",
+                        Code::V001,
                         b.name(),
                         "督导",
                         format!(
@@ -106,7 +106,7 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
                 });
                 if !ok {
                     out.push(Finding::new(
-                        "V002",
+                        Code::V002,
                         b.name(),
                         "督导",
                         "支委会、党员大会都没有上级党组织派员指导的记录（督导人员不在督导人员名单中，也没有填写派出单位）；请在会议记录中填写督导人员及其派出单位".to_string(),
@@ -125,7 +125,7 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
                     && m.commented.as_ref().is_none_or(|c| !c.value)
                 {
                     out.push(Finding::new(
-                        "V004",
+                        Code::V004,
                         b.name(),
                         n.to_string(),
                         format!(
@@ -138,7 +138,7 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
                 }
                 if rank.is_none() && leader.is_none() && unknown.insert(n) {
                     out.push(Finding::new(
-                        "V006",
+                        Code::V006,
                         b.name(),
                         n.to_string(),
                         format!("督导人员{n}不在督导人员名单中，会议记录也没有填写其职级，无法判断是否达到督导要求；请补填“督导人员职级”，或由镇里把其补入督导人员名单"),
@@ -157,7 +157,7 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
     {
         if !named.contains(l.name.value.as_str()) {
             out.push(Finding::new(
-                "V003",
+                Code::V003,
                 TOWNSHIP,
                 l.name.value.clone(),
                 format!("镇党委班子成员{}没有参加任何支部的支委会、党员大会或党小组会（会议记录的“督导人员”中没有其名字）；每名班子成员要参加 1 个以上支部的专题组织生活会并点评", l.name.value),
@@ -205,7 +205,7 @@ fn cadre_absent(
     at: crate::model::Prov,
 ) -> Finding {
     Finding::new(
-        "V005",
+        Code::V005,
         b.name(),
         name.to_string(),
         format!(

@@ -3,10 +3,10 @@
 
 use super::Ctx;
 use super::phase::{PhaseKey, Status, state};
-use crate::finding::{Finding, Location};
-use crate::ingest::dates::Deadline;
-use crate::ingest::schema::SheetKind;
+use crate::finding::{Code, Finding, Location};
+use crate::model::Deadline;
 use crate::model::ResultStatus;
+use crate::model::SheetKind;
 
 fn md(d: chrono::NaiveDate) -> String {
     d.format("%-m月%-d日").to_string()
@@ -72,7 +72,7 @@ pub fn phase_order(cx: &Ctx, out: &mut Vec<Finding>) {
             if d1 > d2 {
                 let (n1, n2) = (&k1.config(cx).name, &k2.config(cx).name);
                 out.push(Finding::new(
-                    "T700",
+                    Code::T700,
                     b.name(),
                     format!("{n1}、{n2}"),
                     format!("“{n2}”（{}）早于“{n1}”（{}），环节顺序颠倒；应先完成“{n1}”再“{n2}”，请核对日期或按顺序补开", md(d2), md(d1)),
@@ -105,7 +105,7 @@ pub fn overdue_rectifications(cx: &Ctx, out: &mut Vec<Finding>) {
             };
             if cx.due(due) && !done.contains(&crate::text::fold_name(&r.id.value)) {
                 out.push(Finding::new(
-                    "T800",
+                    Code::T800,
                     b.name(),
                     r.id.value.clone(),
                     format!(

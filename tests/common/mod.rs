@@ -10,7 +10,8 @@ use std::process::Output;
 use chrono::NaiveDate;
 use orglife::campaign::Campaign;
 use orglife::finding::Finding;
-use orglife::ingest::{Options, dates::PDate, ingest};
+use orglife::ingest::{Options, ingest};
+use orglife::model::PDate;
 use orglife::model::{Branch, FileEntry, Model, Prov};
 
 pub fn fixture(rel: &str) -> PathBuf {
@@ -76,8 +77,8 @@ pub fn at(model: &Model, p: Prov) -> String {
 
 pub fn ymd(p: &PDate) -> String {
     match p.precision {
-        orglife::ingest::dates::Precision::Day => p.date.format("%Y-%m-%d").to_string(),
-        orglife::ingest::dates::Precision::Month => p.date.format("%Y-%m").to_string(),
+        orglife::model::Precision::Day => p.date.format("%Y-%m-%d").to_string(),
+        orglife::model::Precision::Month => p.date.format("%Y-%m").to_string(),
     }
 }
 

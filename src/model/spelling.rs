@@ -1,7 +1,7 @@
 //! The many ways branches write the values of a closed vocabulary (SPEC §3, DOMAIN.md §1–2),
 //! mapped to the model's types. `None` means "names none of them": the caller raises D003.
 
-use crate::model::{
+use crate::model::vocab::{
     Category, Gender, MeetingKind, MemberCategory, Rank, ResultStatus, Role, Special, TalkMode,
     TalkTarget,
 };

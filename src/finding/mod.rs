@@ -1,9 +1,13 @@
 //! A finding: one thing a branch (or the township) must look at, with a stable code, a
-//! severity, a Chinese message that says what to do, and where it was seen.
+//! severity, a Chinese message that says what to do, and where it was seen. The lowest floor
+//! above `text`: every stage raises or reads findings, and `catalog` declares their codes.
+
+pub mod catalog;
 
 use std::cmp::Ordering;
 
-use crate::model::{FileEntry, Prov};
+pub use catalog::{CATALOG, Code, CodeDoc};
+
 use crate::text::a1;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -52,19 +56,6 @@ impl Location {
         }
     }
 
-    pub fn at(files: &[FileEntry], p: Prov) -> Self {
-        let file = &files[p.file() as usize];
-        Location {
-            file: file.path.clone(),
-            sheet: file
-                .sheets
-                .get(p.sheet() as usize)
-                .map(|s| s.name.clone())
-                .unwrap_or_default(),
-            cell: Some((p.row(), p.col())),
-        }
-    }
-
     pub fn cell_a1(&self) -> String {
         self.cell.map(|(r, c)| a1(r, c)).unwrap_or_default()
     }
@@ -72,7 +63,7 @@ impl Location {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub branch: String,
     pub subject: String,
@@ -81,19 +72,17 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding with the severity its code carries in the catalog. Unknown codes are a
-    /// programming error caught by the catalog tests, so they fall back to 严重 rather than panic.
+    /// A finding with the severity its code carries in the catalog.
     pub fn new(
-        code: &'static str,
+        code: Code,
         branch: impl Into<String>,
         subject: impl Into<String>,
         message: impl Into<String>,
         loc: Location,
     ) -> Self {
-        let severity = crate::rules::catalog::doc(code).map_or(Severity::Error, |c| c.severity);
         Finding {
             code,
-            severity,
+            severity: code.severity(),
             branch: branch.into(),
             subject: subject.into(),
             message: message.into(),
@@ -105,7 +94,7 @@ impl Finding {
     pub fn sort_key_cmp(&self, other: &Self) -> Ordering {
         self.branch
             .cmp(&other.branch)
-            .then_with(|| self.code.cmp(other.code))
+            .then_with(|| self.code.cmp(&other.code))
             .then_with(|| self.loc.file.cmp(&other.loc.file))
             .then_with(|| self.loc.sheet.cmp(&other.loc.sheet))
             .then_with(|| self.loc.cell.cmp(&other.loc.cell))
@@ -124,10 +113,16 @@ mod tests {
 
     #[test]
     fn severity_comes_from_the_code() {
-        let f = Finding::new("S006", "红星村党支部", "a.xlsx", "m", Location::default());
+        let f = Finding::new(
+            Code::S006,
+            "红星村党支部",
+            "a.xlsx",
+            "m",
+            Location::default(),
+        );
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(
-            Finding::new("S007", "", "", "", Location::default()).severity,
+            Finding::new(Code::S007, "", "", "", Location::default()).severity,
             Severity::Info
         );
     }
