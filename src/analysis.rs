@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::campaign::{Campaign, DEFAULT_TOML};
 use crate::cli::InputArgs;
 use crate::finding::{Finding, sort_findings};
-use crate::ingest::{self, Options, dates};
+use crate::ingest::{self, Options, PlainSheets, dates};
 use crate::model::Model;
 use crate::rules::{self, overview::Overview};
 
@@ -26,6 +26,8 @@ pub struct Analysis {
     pub input: PathBuf,
     /// Per-branch status and coverage, as the rules see them.
     pub overview: Overview,
+    /// Which sheets a feedback copy can keep as they are.
+    pub plain: PlainSheets,
 }
 
 /// `--as-of` as a full date; any date form a branch may write is accepted.
@@ -95,7 +97,11 @@ pub fn analyse(
         on_found: &found,
         on_file: &tick,
     };
-    let (model, mut findings) = ingest::ingest(&opts);
+    let ingest::Ingested {
+        model,
+        mut findings,
+        plain,
+    } = ingest::ingest(&opts);
     progress.finish_and_clear();
     stages.lap("读取");
     let cx = rules::Ctx::new(&model, &campaign, as_of);
@@ -112,6 +118,7 @@ pub fn analyse(
         as_of,
         input: args.input.clone(),
         overview,
+        plain,
     })
 }
 

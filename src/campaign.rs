@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
-use crate::ingest::grid::Limits;
+use crate::model::{Rank, spelling};
 
 /// The default config, commented, exactly as `orglife init` writes it.
 pub const DEFAULT_TOML: &str = include_str!("campaign.toml");
@@ -152,7 +152,7 @@ impl Campaign {
     }
 
     fn validate(&self) -> Result<(), String> {
-        if crate::model::spelling::rank(&self.min_supervisor_rank).is_none() {
+        if spelling::rank(&self.min_supervisor_rank).is_none() {
             return Err(format!(
                 "min_supervisor_rank 的“{}”不是规范职级（如“副科级”）",
                 self.min_supervisor_rank
@@ -194,10 +194,33 @@ impl Campaign {
         }
     }
 
+    /// The lowest rank a supervisor of a 村/社区 branch must hold (checked when loaded).
+    pub fn min_rank(&self) -> Rank {
+        spelling::rank(&self.min_supervisor_rank).unwrap_or(Rank::DeputySection)
+    }
+
     /// The township name used when folding branch names; `None` lets the 镇/乡/街道 rule guess.
     pub fn township(&self) -> Option<&str> {
         let t = self.township.trim();
         (!t.is_empty()).then_some(t)
+    }
+}
+
+/// Limits that keep a hostile file cheap (SPEC §6; configurable in campaign.toml).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_file_bytes: u64,
+    pub max_inflated_bytes: u64,
+    pub max_cells: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 100 << 20,
+            max_inflated_bytes: 256 << 20,
+            max_cells: 2_000_000,
+        }
     }
 }
 

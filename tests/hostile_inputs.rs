@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use orglife::campaign::Campaign;
+use orglife::campaign::Limits;
 use orglife::ingest::file::{ParsedFile, ReadCtx, parse_file};
-use orglife::ingest::grid::Limits;
 use orglife::model::FileEntry;
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {

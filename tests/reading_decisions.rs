@@ -590,7 +590,7 @@ fn a_second_register_is_set_aside_and_register_flag_picks_one() {
         on_found: &found,
         on_file: &noop,
     };
-    let (model, _) = orglife::ingest::ingest(&opts);
+    let model = orglife::ingest::ingest(&opts).model;
     assert_eq!(model.register.branches.len(), 1);
     assert_eq!(branch(&model, "红星村").roster.len(), 2);
     assert!(

@@ -15,7 +15,7 @@ use std::sync::Once;
 use chrono::NaiveDate;
 use orglife::campaign::Campaign;
 use orglife::ingest::file::{ReadCtx, parse_file};
-use orglife::ingest::grid::Limits;
+use orglife::campaign::Limits;
 use orglife::model::FileEntry;
 
 static HOOK: Once = Once::new();

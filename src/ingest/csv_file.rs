@@ -3,7 +3,7 @@
 
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 
-use super::grid::{Grid, ReadError, grid_from_text_rows};
+use super::cell::{Grid, ReadError, grid_from_text_rows};
 
 /// Decode by BOM, else strict UTF-8, else strict GB18030 (a superset of GBK); anything
 /// else is refused rather than read as mojibake.

@@ -4,11 +4,13 @@
 
 use chrono::NaiveDate;
 
-use super::grid::{Grid, Limits, read_grids};
+use super::cell::Grid;
 use super::header::find_header;
 use super::header_index::kind_from_name;
 use super::info::{has_info_only_keys, looks_like_info, read_info};
+use super::read::read_grids;
 use super::rows::{Records, SheetCtx, read_rows};
+use crate::campaign::Limits;
 use crate::finding::{Code, Finding, Location};
 use crate::model::PDate;
 use crate::model::schema::{SheetKind, spec};
@@ -43,6 +45,8 @@ pub struct ParsedFile {
     pub findings: Vec<Finding>,
     /// The file could not be read at all (S002 raised).
     pub unreadable: bool,
+    /// Per sheet of `entry`: see [`super::PlainSheets`].
+    pub plain: Vec<bool>,
 }
 
 /// Parse a file's bytes. `entry` arrives with path, size, hash and time filled in.
@@ -70,10 +74,12 @@ pub fn parse_file(
                 sheets: Vec::new(),
                 findings,
                 unreadable: true,
+                plain: Vec::new(),
             };
         }
     };
     let mut sheets = Vec::new();
+    let mut plain = Vec::new();
     let stem = file_stem(&entry.path);
     for (index, grid) in grids.into_iter().enumerate() {
         let index = index as u16;
@@ -83,9 +89,9 @@ pub fn parse_file(
         } else {
             grid.name.clone()
         };
+        plain.push(grid.xml_plain);
         let mut sheet = SheetEntry {
             name: display_name.clone(),
-            xml_plain: grid.xml_plain,
             ..SheetEntry::default()
         };
         let mut scx = SheetCtx {
@@ -120,6 +126,7 @@ pub fn parse_file(
         sheets,
         findings,
         unreadable: false,
+        plain,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::grid::{Cell, Grid, GridRow};
+use super::cell::{Cell, Grid, GridRow};
 use super::header_index::{HEADER_INDEX, HeaderHit, may_name_column};
 use crate::model::schema::{BRANCH_ALIASES, SEQ_ALIASES, SPECS, SheetKind, spec};
 use crate::text::{fold_header, fold_header_cow, strip_paren_note};
@@ -368,7 +368,7 @@ pub fn find_header(grid: &Grid, known: Option<SheetKind>) -> Option<Header> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::grid::grid_from_text_rows;
+    use crate::ingest::cell::grid_from_text_rows;
 
     fn grid(rows: &[&[&str]]) -> Grid {
         grid_from_text_rows(

@@ -1,8 +1,8 @@
 //! 基本情况: either a key/value sheet (项目 | 内容, possibly several pairs per row, or
 //! `支部名称：XX` in one cell) or a table with one data row (SPEC §3.2).
 
+use super::cell::{Cell, Grid, GridRow, number_text};
 use super::dates;
-use super::grid::{Cell, Grid, GridRow, number_text};
 use super::header_index::HEADER_INDEX;
 use super::rows::{DateNeed, DateRead, SheetCtx, Tally, cell_date};
 use crate::finding::Code;
@@ -240,7 +240,7 @@ fn period(cell: &Cell, cx: &mut SheetCtx, at: (u32, u32)) -> Option<YearMonth> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::grid::grid_from_text_rows;
+    use crate::ingest::cell::grid_from_text_rows;
     use chrono::NaiveDate;
 
     fn read(rows: &[&[&str]]) -> (BranchInfo, Tally, Vec<crate::finding::Finding>) {

@@ -2,15 +2,16 @@
 //! assemble the register, the branches and the row accounting into one immutable model.
 
 pub mod assemble;
+pub mod cell;
 pub mod csv_file;
 pub mod dates;
 pub mod file;
-pub mod grid;
 pub mod header;
 pub mod header_index;
 pub mod idcard;
 pub mod info;
 pub mod ods_guard;
+pub mod read;
 pub mod rows;
 pub mod xls_guard;
 mod xlsx_fast;
@@ -158,6 +159,7 @@ fn read_one(found: &Found, id: FileId, cx: ReadCtx) -> ParsedFile {
             sheets: Vec::new(),
             findings: vec![f],
             unreadable: true,
+            plain: Vec::new(),
         }
     };
     let meta = match std::fs::metadata(&found.path) {
@@ -191,6 +193,7 @@ fn read_one(found: &Found, id: FileId, cx: ReadCtx) -> ParsedFile {
             sheets: Vec::new(),
             findings: vec![f],
             unreadable: false,
+            plain: Vec::new(),
         };
     }
     if entry.size > cx.limits.max_file_bytes {
@@ -233,9 +236,34 @@ fn read_one(found: &Found, id: FileId, cx: ReadCtx) -> ParsedFile {
     }
 }
 
+/// What reading produced: the model, the findings raised while reading, and what the feedback
+/// writer may reuse of the files as they were read.
+pub struct Ingested {
+    pub model: Model,
+    /// Sorted.
+    pub findings: Vec<Finding>,
+    pub plain: PlainSheets,
+}
+
+/// Per file (by [`FileId`]) and sheet: xlsx only, the sheet's XML holds nothing that could be
+/// an ID or a phone and it is not the selected tab, so a feedback copy of the file needs no
+/// change there unless a cell of it is flagged. Not part of the model: no rule reads it.
+#[derive(Debug, Default)]
+pub struct PlainSheets(Vec<Vec<bool>>);
+
+impl PlainSheets {
+    pub fn get(&self, file: FileId, sheet: usize) -> bool {
+        self.0
+            .get(file as usize)
+            .and_then(|s| s.get(sheet))
+            .copied()
+            .unwrap_or(false)
+    }
+}
+
 /// Read everything and build the model. Deterministic whatever the thread count: files are
 /// read in parallel but kept in path order, and findings are sorted at the end.
-pub fn ingest(opts: &Options) -> (Model, Vec<Finding>) {
+pub fn ingest(opts: &Options) -> Ingested {
     let mut findings = Vec::new();
     let mut found = discover(opts.input, &opts.exclude, &mut findings);
     let mut register_path = None;
@@ -260,7 +288,7 @@ pub fn ingest(opts: &Options) -> (Model, Vec<Finding>) {
         as_of: opts.as_of,
         limits: &limits,
     };
-    let parsed: Vec<ParsedFile> = found
+    let mut parsed: Vec<ParsedFile> = found
         .par_iter()
         .enumerate()
         .map(|(i, f)| {
@@ -269,6 +297,13 @@ pub fn ingest(opts: &Options) -> (Model, Vec<Finding>) {
             p
         })
         .collect();
+    // In file order, as `assemble` keeps the files.
+    let plain = PlainSheets(
+        parsed
+            .iter_mut()
+            .map(|p| std::mem::take(&mut p.plain))
+            .collect(),
+    );
     let acx = AssembleCtx {
         campaign: opts.campaign,
         as_of: opts.as_of,
@@ -277,5 +312,9 @@ pub fn ingest(opts: &Options) -> (Model, Vec<Finding>) {
     let (model, more) = assemble(parsed, &acx);
     findings.extend(more);
     crate::finding::sort_findings(&mut findings);
-    (model, findings)
+    Ingested {
+        model,
+        findings,
+        plain,
+    }
 }

@@ -430,7 +430,7 @@ mod tests {
             panic!()
         };
         assert_eq!(cells, 6000 * 16384);
-        assert!(cells > crate::ingest::grid::MAX_SHEET_RANGE);
+        assert!(cells > crate::ingest::cell::MAX_SHEET_RANGE);
     }
 
     #[test]

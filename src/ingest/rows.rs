@@ -6,8 +6,8 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
+use super::cell::{Cell, Grid, GridRow, number_compact, number_text};
 use super::dates::{self, DateNote};
-use super::grid::{Cell, Grid, GridRow, number_compact, number_text};
 use super::header::{Header, MAX_LABEL_BYTES};
 use super::idcard::{self, IdStatus};
 use crate::finding::{Code, Finding, Location};

@@ -15,7 +15,7 @@
 //! sheet's records are left to calamine: its errors, and its panics through the per-file
 //! catch_unwind in `ingest`, cost only the file (S002).
 
-use super::grid::MAX_SHEET_RANGE;
+use super::cell::MAX_SHEET_RANGE;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
@@ -397,7 +397,8 @@ pub fn check(bytes: &[u8]) -> Result<(), Refusal> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::grid::{Limits, read_grids};
+    use crate::campaign::Limits;
+    use crate::ingest::read::read_grids;
 
     fn fixture(name: &str) -> Vec<u8> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

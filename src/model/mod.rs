@@ -368,9 +368,6 @@ pub struct SheetEntry {
     pub columns: Vec<(&'static str, u32)>,
     /// A note for 输入文件 (空表已略过, 未识别, 缺少列…).
     pub note: String,
-    /// xlsx only: the sheet's XML holds nothing that could be an ID or a phone and it is not
-    /// the selected tab, so its feedback copy needs no change unless a cell of it is flagged.
-    pub xml_plain: bool,
 }
 
 impl SheetEntry {

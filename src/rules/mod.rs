@@ -18,7 +18,6 @@ use chrono::NaiveDate;
 
 use crate::campaign::Campaign;
 use crate::finding::{Finding, Location};
-use crate::model::spelling;
 use crate::model::*;
 use crate::text::fold_name;
 
@@ -157,7 +156,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|l| (l.name.value.to_string(), l))
             .collect();
-        let min_rank = spelling::rank(&campaign.min_supervisor_rank).unwrap_or(Rank::DeputySection);
+        let min_rank = campaign.min_rank();
         let branches = model
             .branches
             .par_iter()

@@ -40,7 +40,8 @@ pub fn ingest_with(input: &Path, as_of: &str, campaign: &Campaign) -> (Model, Ve
         on_found: &found,
         on_file: &noop,
     };
-    ingest(&opts)
+    let read = ingest(&opts);
+    (read.model, read.findings)
 }
 
 pub fn branch<'a>(model: &'a Model, key: &str) -> &'a Branch {

@@ -38,8 +38,9 @@ use std::io::{Cursor, Read, Seek};
 
 use memchr::memmem;
 
-use super::grid::{CellBudget, Grid, GridBuilder, Limits, ReadError};
+use super::cell::{CellBudget, Grid, GridBuilder, ReadError};
 use super::xlsx_merges;
+use crate::campaign::Limits;
 use crate::text::may_hold_id_digits;
 use meta::Book;
 use values::scan_sheet;

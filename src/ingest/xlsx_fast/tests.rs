@@ -1,8 +1,8 @@
 use super::meta::{Format, builtin_format, custom_format};
 use super::scanner::{Attrs, RawAttrs, is_space_byte, push_unescaped};
 use super::*;
-use crate::ingest::grid::Cell;
-use crate::ingest::grid::{Format as FileFormat, declared_shared_strings, sniff};
+use crate::ingest::cell::Cell;
+use crate::ingest::read::{Format as FileFormat, declared_shared_strings, sniff};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -25,7 +25,7 @@ fn both(bytes: &[u8]) -> Option<Both> {
         return None;
     }
     let fast = read(bytes, &Limits::default(), &mut budget());
-    let old = super::super::grid::read_xlsx_calamine(bytes, &mut budget());
+    let old = crate::ingest::read::read_xlsx_calamine(bytes, &mut budget());
     Some((fast, old))
 }
 
@@ -388,7 +388,7 @@ fn a_fallback_leaves_the_budget_whole_and_a_refusal_matches() {
     let fast = read(&bytes, &Limits::default(), &mut CellBudget::new(2))
         .unwrap()
         .unwrap_err();
-    let old = super::super::grid::read_xlsx_calamine(&bytes, &mut CellBudget::new(2)).unwrap_err();
+    let old = crate::ingest::read::read_xlsx_calamine(&bytes, &mut CellBudget::new(2)).unwrap_err();
     assert_eq!(fast.to_string(), old.to_string());
 }
 

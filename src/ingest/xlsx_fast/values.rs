@@ -12,7 +12,7 @@ use super::scanner::{
     raw_attr_value,
 };
 use super::{Fast, OrFallback, Stop};
-use crate::ingest::grid::{Cell, CellBudget, GridBuilder, convert};
+use crate::ingest::cell::{Cell, CellBudget, GridBuilder, convert};
 
 /// A cell type (`t=`) this reader knows.
 #[derive(Clone, Copy, PartialEq)]

@@ -105,10 +105,10 @@ fn workbook(
     let readable: Vec<_> = b
         .files
         .iter()
-        .map(|&f| &a.model.files[f as usize])
-        .filter(|e| e.error.is_empty())
+        .map(|&f| (f, &a.model.files[f as usize]))
+        .filter(|(_, e)| e.error.is_empty())
         .collect();
-    if let [entry] = readable[..] {
+    if let [(id, entry)] = readable[..] {
         let path = entry.source_in(&a.input);
         let xlsx = path
             .extension()
@@ -123,8 +123,9 @@ fn workbook(
             let plain: HashSet<String> = entry
                 .sheets
                 .iter()
-                .filter(|s| same && s.xml_plain)
-                .map(|s| s.name.clone())
+                .enumerate()
+                .filter(|(i, _)| same && a.plain.get(id, *i))
+                .map(|(_, s)| s.name.clone())
                 .collect();
             let patch = Patch {
                 first: &first,

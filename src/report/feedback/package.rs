@@ -681,7 +681,7 @@ mod tests {
         match d {
             Data::String(s) => mask_text(s).into_owned(),
             Data::Float(f) => crate::report::mask::mask_number(*f)
-                .unwrap_or_else(|| crate::ingest::grid::number_text(*f)),
+                .unwrap_or_else(|| crate::ingest::cell::number_text(*f)),
             Data::Int(i) => crate::report::mask::mask_number(*i as f64).unwrap_or(i.to_string()),
             other => other.to_string(),
         }

@@ -9,7 +9,8 @@ use anyhow::{Result, anyhow};
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use crate::analysis::Analysis;
-use crate::ingest::grid::{Cell, Grid, number_text, read_grids};
+use crate::ingest::cell::{Cell, Grid, number_text};
+use crate::ingest::read::read_grids;
 use crate::model::Branch;
 use crate::report::mask::{Pii, mask_number};
 use crate::report::xlsx_style::{Out, Widths, base, print_setup};
