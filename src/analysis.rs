@@ -8,11 +8,28 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::campaign::{Campaign, DEFAULT_TOML};
-use crate::cli::InputArgs;
 use crate::finding::{Finding, sort_findings};
-use crate::ingest::{self, Options, PlainSheets, dates};
+use crate::ingest::{self, PlainSheets, dates};
 use crate::model::Model;
 use crate::rules::{self, overview::Overview};
+
+/// What a run reads and how: plain values, whatever face (the command line, a test) gave them.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The returns folder (or one file).
+    pub input: PathBuf,
+    /// `campaign.toml`; `None` is the embedded 2024 campaign.
+    pub config: Option<PathBuf>,
+    /// The township register, when not found in the input.
+    pub register: Option<PathBuf>,
+    /// `--as-of` as typed; `None` is `default_as_of`.
+    pub as_of: Option<String>,
+    pub default_as_of: NaiveDate,
+    /// Reading threads; `None` is one per CPU.
+    pub jobs: Option<usize>,
+    /// Folders never read (the output folder, when it lies inside the input).
+    pub exclude: Vec<PathBuf>,
+}
 
 /// Everything a report needs.
 pub struct Analysis {
@@ -48,18 +65,12 @@ pub fn load_campaign(config: Option<&Path>) -> Result<(Campaign, String)> {
     })
 }
 
-/// Read and judge the input. `exclude` lists folders never read (the output folder).
-/// `default_as_of` applies when `--as-of` is not given.
-pub fn analyse(
-    args: &InputArgs,
-    exclude: Vec<PathBuf>,
-    default_as_of: NaiveDate,
-    stages: &mut Stages,
-) -> Result<Analysis> {
+/// Read and judge the input.
+pub fn analyse(args: &Options, stages: &mut Stages) -> Result<Analysis> {
     let (campaign, campaign_text) = load_campaign(args.config.as_deref())?;
     let as_of = match &args.as_of {
         Some(t) => parse_as_of(t, campaign.year)?,
-        None => default_as_of,
+        None => args.default_as_of,
     };
     if !args.input.exists() {
         bail!("输入文件夹 {} 不存在；请检查路径", args.input.display());
@@ -88,10 +99,10 @@ pub fn analyse(
     let progress = progress_bar();
     let tick = || progress.inc(1);
     let found = |n: usize| progress.set_length(n as u64);
-    let opts = Options {
+    let opts = ingest::Options {
         input: &args.input,
         register: args.register.as_deref(),
-        exclude,
+        exclude: args.exclude.clone(),
         as_of,
         campaign: &campaign,
         on_found: &found,

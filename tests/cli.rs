@@ -220,6 +220,36 @@ fn rules_lists_every_code_and_explains_one() {
     assert!(stderr(&o).contains("X999"));
 }
 
+/// `orglife rules` as a clerk sees it: every code of SPEC §4 in its order, with its severity,
+/// title and when it is due. The declarations in `src/finding/catalog.rs` are the only list of
+/// codes; this file holds what they print. After adding or changing a rule, regenerate it with
+/// `ORGLIFE_BLESS=1 cargo test --test cli rules_table` and read the diff.
+#[test]
+fn rules_table_is_the_spec_table() {
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/rules.txt");
+    let o = run(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    if std::env::var_os("ORGLIFE_BLESS").is_some() {
+        std::fs::write(&golden, &o.stdout).unwrap();
+    }
+    let want = std::fs::read_to_string(&golden).unwrap();
+    let got = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        got,
+        want,
+        "`orglife rules` differs from {}",
+        golden.display()
+    );
+    assert_eq!(
+        got.lines()
+            .filter(|l| l.len() > 4
+                && l.as_bytes()[4] == b' '
+                && l.starts_with(|c: char| c.is_ascii_uppercase()))
+            .count(),
+        54
+    );
+}
+
 #[test]
 fn quick_writes_only_findings() {
     let (full_out, full_dir) = check(&fixture("township"), &["--as-of", "2024-09-10"]);

@@ -8,9 +8,9 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
 
-use crate::analysis::{Analysis, Stages, analyse};
+use crate::analysis::{self, Analysis, Stages, analyse};
 use crate::campaign::io_reason;
-use crate::cli::{ArchiveArgs, InputArgs};
+use crate::cli::ArchiveArgs;
 use crate::model::FileEntry;
 use crate::report::archive::{
     self as arch, InputFacts, MANIFEST, Manifest, ManifestFile, ORIGINALS, RECORDS, Role,
@@ -80,20 +80,16 @@ fn build(args: &ArchiveArgs) -> Result<u8> {
 
     let mut stages = Stages::default();
     let today = chrono::Local::now().date_naive();
-    let input_args = InputArgs {
+    let options = analysis::Options {
         input: input.clone(),
         config: args.config.clone(),
         register: args.register.clone(),
         as_of: args.as_of.clone(),
+        default_as_of: today.min(year_end),
         jobs: args.jobs,
-        show_pii: args.show_pii,
+        exclude: vec![out.clone()],
     };
-    let a = analyse(
-        &input_args,
-        vec![out.clone()],
-        today.min(year_end),
-        &mut stages,
-    )?;
+    let a = analyse(&options, &mut stages)?;
     if a.campaign.year != year {
         eprintln!(
             "orglife：注意：归档年度 {year} 与活动配置的年度 {} 不同，请确认 --year 和 --config",

@@ -1,27 +1,16 @@
 //! `orglife check`: read and judge the input folder, then write every output into --out:
 //! findings.csv, 汇总.xlsx, 反馈/ (one workbook per branch) and 催办/ (reminder notices).
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
-use crate::analysis::{Analysis, Stages, analyse};
+use crate::analysis::{Analysis, Stages};
 use crate::cli::CheckArgs;
 use crate::finding::{Code, Severity};
-use crate::report::{self, mask::Pii};
+use crate::report;
 
 pub fn run(args: &CheckArgs) -> Result<u8> {
     let mut stages = Stages::default();
-    let today = chrono::Local::now().date_naive();
-    let a = analyse(&args.input, vec![args.out.clone()], today, &mut stages)?;
-    // Only once the input is known to be there, so that a typo leaves no empty folder.
-    std::fs::create_dir_all(&args.out).with_context(|| {
-        format!(
-            "无法创建输出文件夹 {}（没有权限或路径有误）",
-            args.out.display()
-        )
-    })?;
-    let pii = Pii {
-        show: args.input.show_pii,
-    };
+    let (a, pii) = super::analyse_into(&args.input, &args.out, &mut stages)?;
     let written = if args.quick {
         report::write_quick(&a, &args.out, pii, &mut stages)?
     } else {

@@ -7,3 +7,42 @@ pub mod init;
 pub mod remind;
 pub mod rules;
 pub mod template;
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+
+use crate::analysis::{self, Analysis, Stages, analyse};
+use crate::cli::InputArgs;
+use crate::report::mask::Pii;
+
+/// The run the command line asks for. `out` is never read as input; `default_as_of` applies
+/// when `--as-of` is not given.
+pub fn options(args: &InputArgs, out: &Path, default_as_of: NaiveDate) -> analysis::Options {
+    analysis::Options {
+        input: args.input.clone(),
+        config: args.config.clone(),
+        register: args.register.clone(),
+        as_of: args.as_of.clone(),
+        default_as_of,
+        jobs: args.jobs,
+        exclude: vec![out.to_path_buf()],
+    }
+}
+
+/// What `check` and `remind` share: read and judge the input as of today (unless `--as-of`),
+/// then make the output folder.
+pub fn analyse_into(args: &InputArgs, out: &Path, stages: &mut Stages) -> Result<(Analysis, Pii)> {
+    let today = chrono::Local::now().date_naive();
+    let a = analyse(&options(args, out, today), stages)?;
+    // Only once the input is known to be there, so that a typo leaves no empty folder.
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("无法创建输出文件夹 {}（没有权限或路径有误）", out.display()))?;
+    Ok((
+        a,
+        Pii {
+            show: args.show_pii,
+        },
+    ))
+}

@@ -11,7 +11,9 @@ use super::phase::{PhaseState, Status, states};
 use super::{BranchView, Ctx, TalkIndex, pair};
 use crate::finding::{Code, Finding, Severity};
 use crate::model::SheetKind;
-use crate::model::{Branch, Category, MeetingKind, Role};
+use crate::model::{Branch, Category, MeetingKind, Rectification, ResultStatus, Role};
+use crate::text::fold_name;
+use foldhash::{HashMap, HashSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Returned {
@@ -93,6 +95,33 @@ pub struct BranchOverview {
     pub counts: [usize; 3],
     pub overall: Overall,
     pub lags: Vec<Lag>,
+    /// Per item of the branch's 整改项目清单, in its order.
+    pub rectifications: Vec<RectState>,
+}
+
+/// Where one rectification item stands, as 三张清单汇总 shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RectState {
+    /// Past its 整改时限 with no 已完成 result (T800).
+    Overdue,
+    Done,
+    Ongoing,
+    /// A result other than 已完成 or 长期坚持 (基本完成, 推进中, 未完成).
+    InProgress,
+    /// No 落实结果 names it.
+    NoResult,
+}
+
+impl RectState {
+    pub fn label(self) -> &'static str {
+        match self {
+            RectState::Overdue => "逾期未完成",
+            RectState::Done => "已完成",
+            RectState::Ongoing => "长期坚持",
+            RectState::InProgress => "推进中",
+            RectState::NoResult => "未登记结果",
+        }
+    }
 }
 
 /// One supervisor's visits: branch name → meeting kinds and whether each was commented.
@@ -299,7 +328,39 @@ fn branch_overview(
         counts,
         overall,
         lags: lag,
+        rectifications: rect_states(cx, b, view),
     }
+}
+
+/// Each rectification item's state: overdue as T800 judges it, else by its last result (the
+/// last row of the 落实结果清单 naming it, whatever its date).
+fn rect_states(cx: &Ctx, b: &Branch, view: Option<&BranchView>) -> Vec<RectState> {
+    let overdue: HashSet<*const Rectification> = view
+        .map(|v| {
+            super::timing::overdue(cx, v)
+                .into_iter()
+                .map(|(r, _)| r as *const Rectification)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut last_result: HashMap<String, ResultStatus> = HashMap::default();
+    for x in &b.results {
+        last_result.insert(fold_name(&x.rect_id.value), x.status.value);
+    }
+    b.rectifications
+        .iter()
+        .map(|r| {
+            if overdue.contains(&(r as *const Rectification)) {
+                return RectState::Overdue;
+            }
+            match last_result.get(&fold_name(&r.id.value)) {
+                Some(ResultStatus::Done) => RectState::Done,
+                Some(ResultStatus::Ongoing) => RectState::Ongoing,
+                Some(_) => RectState::InProgress,
+                None => RectState::NoResult,
+            }
+        })
+        .collect()
 }
 
 /// Supervisors × branches: the register's cadres first (in its order), then anyone else

@@ -1,12 +1,12 @@
 //! T rules: each phase done by its deadline (T101–T602), in order (T700), and each
 //! rectification item done by its own 整改时限 (T800).
 
-use super::Ctx;
+use chrono::NaiveDate;
+
 use super::phase::{PhaseKey, Status, state};
+use super::{BranchView, Ctx};
 use crate::finding::{Code, Finding, Location};
-use crate::model::Deadline;
-use crate::model::ResultStatus;
-use crate::model::SheetKind;
+use crate::model::{Deadline, Rectification, ResultStatus, SheetKind};
 
 fn md(d: chrono::NaiveDate) -> String {
     d.format("%-m月%-d日").to_string()
@@ -83,41 +83,52 @@ pub fn phase_order(cx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// T800: a rectification item past its 整改时限 with no 已完成 result. 立行立改 is due with the
-/// rectification list itself; 长期坚持 never. Completing late raises nothing.
-pub fn overdue_rectifications(cx: &Ctx, out: &mut Vec<Finding>) {
+/// The rectification items of a branch past their 整改时限 with no 已完成 result, each with
+/// the date it was due. 立行立改 is due with the rectification list itself; 长期坚持 never.
+/// Judged only when both lists came.
+pub fn overdue<'a>(cx: &Ctx, b: &BranchView<'a>) -> Vec<(&'a Rectification, NaiveDate)> {
+    if !b.present(SheetKind::Rectifications) || !b.present(SheetKind::Results) {
+        return Vec::new();
+    }
     let list_deadline = cx.campaign.phases.rectify.deadline;
-    for b in &cx.branches {
-        if !b.present(SheetKind::Rectifications) || !b.present(SheetKind::Results) {
-            continue;
-        }
-        let done: std::collections::HashSet<String> = b
-            .results
-            .iter()
-            .filter(|r| r.status.value == ResultStatus::Done)
-            .map(|r| crate::text::fold_name(&r.rect_id.value))
-            .collect();
-        for r in &b.b.rectifications {
+    let done: std::collections::HashSet<String> = b
+        .results
+        .iter()
+        .filter(|r| r.status.value == ResultStatus::Done)
+        .map(|r| crate::text::fold_name(&r.rect_id.value))
+        .collect();
+    b.b.rectifications
+        .iter()
+        .filter_map(|r| {
             let due = match r.deadline.value {
                 Deadline::Date(d) => d,
                 Deadline::AtOnce => list_deadline,
-                Deadline::Ongoing => continue,
+                Deadline::Ongoing => return None,
             };
-            if cx.due(due) && !done.contains(&crate::text::fold_name(&r.id.value)) {
-                out.push(Finding::new(
-                    Code::T800,
-                    b.name(),
-                    r.id.value.clone(),
-                    format!(
-                        "整改事项“{}”（{}）的整改时限为 {}，已过 {} 天，落实结果清单中仍没有“已完成”的记录；请抓紧整改，完成后在落实结果清单登记完成情况和完成日期",
-                        r.id.value,
-                        short(&r.item.value),
-                        due.format("%Y-%m-%d"),
-                        (cx.as_of - due).num_days()
-                    ),
-                    cx.at(r.deadline.at),
-                ));
-            }
+            (cx.due(due) && !done.contains(&crate::text::fold_name(&r.id.value)))
+                .then_some((r, due))
+        })
+        .collect()
+}
+
+/// T800: a rectification item past its 整改时限 with no 已完成 result ([`overdue`]).
+/// Completing late raises nothing.
+pub fn overdue_rectifications(cx: &Ctx, out: &mut Vec<Finding>) {
+    for b in &cx.branches {
+        for (r, due) in overdue(cx, b) {
+            out.push(Finding::new(
+                Code::T800,
+                b.name(),
+                r.id.value.clone(),
+                format!(
+                    "整改事项“{}”（{}）的整改时限为 {}，已过 {} 天，落实结果清单中仍没有“已完成”的记录；请抓紧整改，完成后在落实结果清单登记完成情况和完成日期",
+                    r.id.value,
+                    short(&r.item.value),
+                    due.format("%Y-%m-%d"),
+                    (cx.as_of - due).num_days()
+                ),
+                cx.at(r.deadline.at),
+            ));
         }
     }
 }
