@@ -15,8 +15,8 @@ use common::*;
 use orglife::campaign::Campaign;
 use orglife::model::schema::{SheetKind, spec};
 use orglife::report::template::{
-    BRANCH_FILE, BranchFill, FillRows, GUIDE_SHEET, INFO_ITEMS, REGISTER_FILE, RegisterFill,
-    branch_workbook, header_texts, register_workbook, title_text,
+    BRANCH_FILE, BranchFill, FillRows, GUIDE_SHEET, REGISTER_FILE, RegisterFill, branch_workbook,
+    header_texts, info_items, register_workbook, title_text,
 };
 
 const BRANCH_SHEETS: [&str; 8] = [
@@ -136,7 +136,7 @@ fn blank_templates_read_back_with_the_readers_names() {
     );
     // 基本情况 is key/value: 项目 | 内容, one item a row, 支部名称 marked.
     assert_eq!(row_texts(&branch, "基本情况", 1), ["项目", "内容"]);
-    let items: Vec<String> = (2..2 + INFO_ITEMS.len() as u32)
+    let items: Vec<String> = (2..2 + info_items().count() as u32)
         .map(|r| row_texts(&branch, "基本情况", r)[0].clone())
         .collect();
     assert_eq!(

@@ -48,15 +48,10 @@ pub fn looks_like_info(grid: &Grid) -> bool {
     seen.len() >= 2
 }
 
-/// Items only 基本情况 has (a 支部名册 has 支部名称 and 支部类别 too).
-const INFO_ONLY: &[&str] = &[
-    "填报人",
-    "填报日期",
-    "报送月份",
-    "公示日期",
-    "公示范围",
-    "备案日期",
-];
+/// Is an item of 基本情况 one only it has (a 支部名册 has 支部名称 and 支部类别 too)?
+fn info_only(name: &str) -> bool {
+    spec(SheetKind::Branches).column(name).is_none()
+}
 
 /// Does a sheet whose header reads as a 支部名册 carry items only 基本情况 has?
 pub fn has_info_only_keys(grid: &Grid) -> bool {
@@ -68,8 +63,7 @@ pub fn has_info_only_keys(grid: &Grid) -> bool {
             let Cell::Text(t) = c else { return false };
             let t = crate::text::nfkc(t);
             let key = t.split(':').next().unwrap_or(&t);
-            info_key(key)
-                .is_some_and(|k| INFO_ONLY.contains(&spec(SheetKind::Info).columns[k].name))
+            info_key(key).is_some_and(|k| info_only(spec(SheetKind::Info).columns[k].name))
         })
 }
 

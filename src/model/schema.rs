@@ -1,6 +1,11 @@
 //! The sheet kinds a return can hold, their columns and the aliases real returns use for
 //! them (SPEC §3, DOMAIN.md §1). Pure data: the reader builds its lookups from it
-//! (`ingest::header_index`).
+//! (`ingest::header_index`), the template its sheets, the archive its CSV headers.
+
+use super::vocab::{
+    Category, Gender, MeetingKind, MemberCategory, Rank, ResultStatus, Role, Special, TalkMode,
+    TalkTarget, YES_NO,
+};
 
 /// What a sheet holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -47,12 +52,60 @@ impl SheetKind {
     }
 }
 
-/// One column of a sheet kind.
+/// One column of a sheet kind: everything the project knows about it, declared once. The
+/// reader finds it by `name` and `aliases` and requires it when `required`; the template
+/// formats, validates and explains it from `value`, `choices` and `hint`; the archive's CSVs
+/// and the summary name it by `name`.
 pub struct Column {
     /// The standard header; also the field's identifier in code.
     pub name: &'static str,
     pub aliases: &'static [&'static str],
     pub required: bool,
+    /// What a cell holds.
+    pub value: Value,
+    /// The closed vocabulary a cell is written in, if any (the template's dropdown).
+    pub choices: Option<Choices>,
+    /// 填写说明 shown on the template's column; `{party_group_threshold}` is the campaign's.
+    pub hint: Option<&'static str>,
+    /// Typed by the branch. `false` for the 基本情况 items the register already holds
+    /// (类别, 书记, 党员人数, 联系电话): read when a return carries them, not asked for.
+    pub in_template: bool,
+}
+
+/// What a column's cells hold: how the template formats and validates them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value {
+    Text,
+    /// Long free text (contents, measures): wrapped.
+    Long,
+    /// A date (a day, or a month where the column allows it).
+    Date,
+    /// A month (报送月份).
+    Month,
+    /// A whole number of people.
+    Count,
+    /// Digits that must stay text (联系电话).
+    Digits,
+    /// 身份证号: 18 characters, text.
+    IdNumber,
+}
+
+/// A closed vocabulary: its standard labels and how strictly the template holds to them.
+#[derive(Clone, Copy, Debug)]
+pub struct Choices {
+    pub labels: &'static [&'static str],
+    pub enforce: Enforce,
+}
+
+/// How strictly a dropdown holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Enforce {
+    /// Only the listed values.
+    Stop,
+    /// Other values after a confirmation (ranks written as 四级主任科员, 党员大会、党课).
+    Warn,
+    /// The list is a suggestion; anything may be typed (several values joined with 、).
+    Hint,
 }
 
 pub struct KindSpec {
@@ -62,18 +115,74 @@ pub struct KindSpec {
     pub columns: &'static [Column],
 }
 
+impl KindSpec {
+    /// The column named `name` (a standard name).
+    pub fn column(&self, name: &str) -> Option<&'static Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
 const fn req(name: &'static str, aliases: &'static [&'static str]) -> Column {
     Column {
         name,
         aliases,
         required: true,
+        value: Value::Text,
+        choices: None,
+        hint: None,
+        in_template: true,
     }
 }
+
 const fn opt(name: &'static str, aliases: &'static [&'static str]) -> Column {
     Column {
-        name,
-        aliases,
         required: false,
+        ..req(name, aliases)
+    }
+}
+
+/// The rest of a column's declaration, chained after [`req`] or [`opt`].
+impl Column {
+    const fn valued(self, value: Value) -> Column {
+        Column { value, ..self }
+    }
+    const fn long(self) -> Column {
+        self.valued(Value::Long)
+    }
+    const fn date(self) -> Column {
+        self.valued(Value::Date)
+    }
+    const fn month(self) -> Column {
+        self.valued(Value::Month)
+    }
+    const fn count(self) -> Column {
+        self.valued(Value::Count)
+    }
+    const fn id_number(self) -> Column {
+        self.valued(Value::IdNumber)
+    }
+    /// 联系电话, the same everywhere.
+    const fn phone(self) -> Column {
+        self.valued(Value::Digits)
+            .hint("文本格式：手机号11位，固定电话带区号")
+    }
+    const fn choose(self, labels: &'static [&'static str], enforce: Enforce) -> Column {
+        Column {
+            choices: Some(Choices { labels, enforce }),
+            ..self
+        }
+    }
+    const fn hint(self, hint: &'static str) -> Column {
+        Column {
+            hint: Some(hint),
+            ..self
+        }
+    }
+    const fn from_register(self) -> Column {
+        Column {
+            in_template: false,
+            ..self
+        }
     }
 }
 
@@ -107,15 +216,16 @@ pub static SPECS: [KindSpec; 9] = [
             req(
                 "支部名称",
                 &["党支部名称", "党组织名称", "支部", "支部全称", "党组织全称"],
-            ),
+            ).hint("写全称，如“青林镇红星村党支部”；各支部报表「基本情况」中的支部名称须与此一致"),
             req(
                 "支部类别",
                 &["类别", "组织类别", "单位类型", "党组织类别", "支部类型"],
-            ),
-            opt("设支委会", &["是否设支委会", "支委会", "是否设立支委会"]),
+            ).choose(Category::LABELS, Enforce::Stop),
+            opt("设支委会", &["是否设支委会", "支委会", "是否设立支委会"]).choose(YES_NO, Enforce::Stop)
+                .hint("正式党员7人以上设支委会的填“是”，只设书记的填“否”；不填按“是”处理"),
             opt("书记", &["支部书记", "党支部书记"]),
-            opt("党员人数", &["党员数", "党员总数", "党员人数(人)"]),
-            opt("联系电话", &["电话", "手机号", "联系方式"]),
+            opt("党员人数", &["党员数", "党员总数", "党员人数(人)"]).count().hint("花名册上的党员人数（含预备党员）"),
+            opt("联系电话", &["电话", "手机号", "联系方式"]).phone(),
         ],
     },
     KindSpec {
@@ -131,13 +241,15 @@ pub static SPECS: [KindSpec; 9] = [
         ],
         columns: &[
             req("姓名", &["督导人员", "督导人姓名", "领导姓名"]),
-            opt("职务", &["现任职务"]),
-            req("职级", &["级别", "职务层次", "职级(待遇)"]),
+            opt("职务", &["现任职务"]).hint("如“镇党委副书记”“组织委员”"),
+            req("职级", &["级别", "职务层次", "职级(待遇)"]).choose(Rank::LABELS, Enforce::Warn)
+                .hint("请从下拉中选择；不要只写职务（如“副镇长”）"),
             opt(
                 "镇党委班子成员",
                 &["是否镇党委班子成员", "班子成员", "是否班子成员"],
-            ),
-            opt("所在支部", &["所在党支部", "所属党支部", "所属支部"]),
+            ).choose(YES_NO, Enforce::Stop)
+                .hint("镇党委班子成员每人至少到一个支部督导；不填按“否”处理"),
+            opt("所在支部", &["所在党支部", "所属党支部", "所属支部"]).hint("本人以普通党员身份参加组织生活的支部（双重组织生活）"),
         ],
     },
     KindSpec {
@@ -161,20 +273,20 @@ pub static SPECS: [KindSpec; 9] = [
                     "填报单位",
                     "报送单位",
                 ],
-            ),
+            ).hint("须与镇级支部名册中的支部名称一致，如“青林镇红星村党支部”"),
             opt("填报人", &["填表人"]),
-            opt("填报日期", &["填表日期", "报送日期"]),
+            opt("填报日期", &["填表日期", "报送日期"]).date().hint("本次报送的日期；同一支部报送两次的，以填报日期晚的为准"),
             opt(
                 "报送月份",
                 &["所属月份", "报送期间", "所属期间", "报送月度"],
-            ),
-            opt("公示日期", &["整改清单公示日期", "公示时间"]),
-            opt("公示范围", &["公示方式"]),
-            opt("备案日期", &["上级备案日期", "报备日期", "备案时间"]),
-            opt("支部类别", &["党组织类别", "组织类别"]),
-            opt("书记", &["支部书记", "党支部书记"]),
-            opt("党员人数", &["党员总数", "党员数"]),
-            opt("联系电话", &["电话"]),
+            ).month().hint("按月报送时填写，如“2024年8月”；一次报送全部台账的可不填"),
+            opt("公示日期", &["整改清单公示日期", "公示时间"]).date().hint("整改清单公示的日期"),
+            opt("公示范围", &["公示方式"]).hint("如“村务公开栏”“党员微信群”"),
+            opt("备案日期", &["上级备案日期", "报备日期", "备案时间"]).date().hint("整改清单报上级党组织备案的日期"),
+            opt("支部类别", &["党组织类别", "组织类别"]).from_register(),
+            opt("书记", &["支部书记", "党支部书记"]).from_register(),
+            opt("党员人数", &["党员总数", "党员数"]).count().from_register(),
+            opt("联系电话", &["电话"]).phone().from_register(),
         ],
     },
     KindSpec {
@@ -189,28 +301,31 @@ pub static SPECS: [KindSpec; 9] = [
             "党员信息表",
         ],
         columns: &[
-            req("姓名", &["党员姓名"]),
-            opt("性别", &[]),
-            opt("出生日期", &["出生年月", "出生年月日"]),
+            req("姓名", &["党员姓名"]).hint("与花名册、会议和谈话记录中的写法一致"),
+            opt("性别", &[]).choose(Gender::LABELS, Enforce::Stop),
+            opt("出生日期", &["出生年月", "出生年月日"]).date().hint("如 1972-03-15；只知道年月的写 1972年3月"),
             opt(
                 "入党日期",
                 &["入党时间", "入党年月", "加入党组织日期", "接收预备党员日期"],
-            ),
+            ).date().hint("如 1995-07-01；只知道年月的写 1995年7月"),
             opt(
                 "党员类别",
                 &["人员类别(正式/预备)", "党员身份", "党籍状态", "政治面貌"],
-            ),
-            opt("党内职务", &["职务", "支部职务", "现任党内职务"]),
+            ).choose(MemberCategory::LABELS, Enforce::Stop),
+            opt("党内职务", &["职务", "支部职务", "现任党内职务"]).choose(Role::LABELS, Enforce::Stop)
+                .hint("支部班子成员选所任职务，其他党员选“党员”"),
             opt(
                 "特殊情况",
                 &["人员状态", "党员状态", "备注类别", "特殊类别"],
-            ),
-            opt("党小组", &["所在党小组"]),
+            ).choose(Special::LABELS, Enforce::Hint)
+                .hint("可从下拉中选；几项同时有的手工填写，用“、”分隔（如：流动党员、困难党员）；没有就空着"),
+            opt("党小组", &["所在党小组"]).hint("党员超过{party_group_threshold}人、分党小组开展批评的，填所在党小组"),
             opt(
                 "身份证号",
                 &["公民身份号码", "身份证号码", "公民身份证号码", "证件号码"],
-            ),
-            opt("联系电话", &["手机号", "电话", "手机号码", "联系方式"]),
+            ).id_number()
+                .hint("请先把本列设为文本（本模板已设好）；18位，末位X大写"),
+            opt("联系电话", &["手机号", "电话", "手机号码", "联系方式"]).phone(),
         ],
     },
     KindSpec {
@@ -225,18 +340,19 @@ pub static SPECS: [KindSpec; 9] = [
             "会议登记表",
         ],
         columns: &[
-            req("会议类型", &["类型", "会议名称", "会议类别"]),
+            req("会议类型", &["类型", "会议名称", "会议类别"]).choose(MeetingKind::WRITTEN, Enforce::Warn)
+                .hint("请从下拉中选择；一次会议兼两种类型的，可写“党员大会、党课”"),
             req(
                 "会议日期",
                 &["日期", "时间", "会议时间", "召开时间", "召开日期"],
-            ),
-            opt("应到人数", &["应到"]),
-            opt("实到人数", &["实到", "出席人数"]),
+            ).date().hint("如 2024-08-12"),
+            opt("应到人数", &["应到"]).count(),
+            opt("实到人数", &["实到", "出席人数"]).count(),
             opt("主持人", &[]),
             opt(
                 "参会人员",
                 &["参会党员", "出席人员", "到会人员", "参加人员"],
-            ),
+            ).long().hint("参会党员姓名，用“、”分隔；党员大会请写全"),
             opt(
                 "学习内容",
                 &[
@@ -248,7 +364,8 @@ pub static SPECS: [KindSpec; 9] = [
                     "会议主题",
                     "议题",
                 ],
-            ),
+            ).long()
+                .hint("集中学习写明所学材料；党员大会写明议程：通报整改落实情况、通报支委会情况、批评和自我批评"),
             opt(
                 "督导人员",
                 &[
@@ -260,11 +377,12 @@ pub static SPECS: [KindSpec; 9] = [
                     "到会指导的上级领导",
                     "点评人",
                 ],
-            ),
-            opt("督导人员职级", &["督导职级", "指导人员职级"]),
-            opt("派出单位", &["督导单位"]),
-            opt("是否点评", &["点评"]),
-            opt("党小组", &[]),
+            ).hint("到会指导的上级人员姓名，多人用“、”分隔"),
+            opt("督导人员职级", &["督导职级", "指导人员职级"]).choose(Rank::LABELS, Enforce::Warn)
+                .hint("督导人员的职级；多名督导人员的，按姓名顺序用“、”分隔"),
+            opt("派出单位", &["督导单位"]).hint("督导人员所在的上级组织，如“青林镇党委”"),
+            opt("是否点评", &["点评"]).choose(YES_NO, Enforce::Stop).hint("督导人员是否作了点评"),
+            opt("党小组", &[]).hint("党小组会填开会的党小组"),
         ],
     },
     KindSpec {
@@ -278,12 +396,13 @@ pub static SPECS: [KindSpec; 9] = [
             "谈心谈话记录表",
         ],
         columns: &[
-            req("谈话日期", &["日期", "时间", "谈话时间"]),
+            req("谈话日期", &["日期", "时间", "谈话时间"]).date().hint("如 2024-07-15"),
             req("谈话人", &["谈话发起人", "谈话实施人"]),
-            req("谈话对象", &["被谈话人"]),
-            opt("对象类别", &["谈话对象类别"]),
-            opt("谈话方式", &["方式", "形式"]),
-            opt("主要内容", &["谈话内容", "意见建议"]),
+            req("谈话对象", &["被谈话人"]).hint("可填多人，用“、”分隔；征求群众意见的可写“村民代表”"),
+            opt("对象类别", &["谈话对象类别"]).choose(TalkTarget::LABELS, Enforce::Stop)
+                .hint("征求群众意见的选“群众”或“服务对象”"),
+            opt("谈话方式", &["方式", "形式"]).choose(TalkMode::LABELS, Enforce::Stop),
+            opt("主要内容", &["谈话内容", "意见建议"]).long(),
         ],
     },
     KindSpec {
@@ -291,11 +410,11 @@ pub static SPECS: [KindSpec; 9] = [
         label: "查摆问题清单",
         sheet_aliases: &["查摆问题清单", "问题清单", "查摆问题"],
         columns: &[
-            req("编号", &["问题编号", "序号"]),
-            req("责任主体", &["查摆对象", "责任人"]),
+            req("编号", &["问题编号", "序号"]).hint("本表内不重复，如 P1、P2"),
+            req("责任主体", &["查摆对象", "责任人"]).hint("填“支部班子”或党员姓名（与花名册一致）"),
             opt("问题类别", &["类别", "方面"]),
-            req("问题描述", &["问题", "存在问题", "具体问题", "问题表现"]),
-            req("查摆日期", &["日期"]),
+            req("问题描述", &["问题", "存在问题", "具体问题", "问题表现"]).long(),
+            req("查摆日期", &["日期"]).date().hint("如 2024-07-20"),
         ],
     },
     KindSpec {
@@ -303,12 +422,12 @@ pub static SPECS: [KindSpec; 9] = [
         label: "整改项目清单",
         sheet_aliases: &["整改项目清单", "整改清单", "整改台账", "整改项目"],
         columns: &[
-            req("编号", &["整改编号"]),
-            req("问题编号", &["对应问题编号", "对应问题"]),
-            req("整改事项", &["整改内容"]),
-            req("整改措施", &["具体措施"]),
-            req("责任人", &["整改责任人", "责任领导"]),
-            req("整改时限", &["完成时限", "时限", "完成时间节点"]),
+            req("编号", &["整改编号"]).hint("本表内不重复，如 R1、R2"),
+            req("问题编号", &["对应问题编号", "对应问题"]).hint("对应查摆问题清单的编号，多个用“、”分隔"),
+            req("整改事项", &["整改内容"]).long(),
+            req("整改措施", &["具体措施"]).long(),
+            req("责任人", &["整改责任人", "责任领导"]).hint("党员姓名，或“支部班子”"),
+            req("整改时限", &["完成时限", "时限", "完成时间节点"]).hint("填日期（如 2024-09-30），或“立行立改”“长期坚持”“X月底前”"),
         ],
     },
     KindSpec {
@@ -316,10 +435,10 @@ pub static SPECS: [KindSpec; 9] = [
         label: "落实结果清单",
         sheet_aliases: &["落实结果清单", "落实清单", "整改落实情况", "落实结果"],
         columns: &[
-            req("整改编号", &["编号", "对应整改编号"]),
-            req("完成情况", &["落实情况", "状态", "整改进展"]),
-            opt("完成日期", &["完成时间"]),
-            opt("是否公示", &["公示"]),
+            req("整改编号", &["编号", "对应整改编号"]).hint("对应整改项目清单的编号"),
+            req("完成情况", &["落实情况", "状态", "整改进展"]).choose(ResultStatus::LABELS, Enforce::Stop),
+            opt("完成日期", &["完成时间"]).date().hint("完成情况为“已完成”的必须填写，如 2024-08-30"),
+            opt("是否公示", &["公示"]).choose(YES_NO, Enforce::Stop),
         ],
     },
 ];

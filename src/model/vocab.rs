@@ -8,6 +8,8 @@ macro_rules! vocab {
         pub enum $name { $($variant),+ }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The standard labels, in [`Self::ALL`]'s order.
+            pub const LABELS: &'static [&'static str] = &[$($label),+];
             pub fn label(self) -> &'static str {
                 match self { $($name::$variant => $label),+ }
             }
@@ -61,6 +63,16 @@ vocab!(
                   Other => "其他" }
 );
 
+impl MeetingKind {
+    /// The types a branch writes: every label but 其他 (the last).
+    pub const WRITTEN: &'static [&'static str] = MeetingKind::LABELS
+        .split_at(MeetingKind::LABELS.len() - 1)
+        .0;
+}
+
+/// 是/否 as the template offers them.
+pub const YES_NO: &[&str] = &["是", "否"];
+
 vocab!(
     /// 谈话对象类别
     TalkTarget { Committee => "班子成员", Member => "党员", Migrant => "流动党员",
@@ -93,3 +105,19 @@ vocab!(
            Section => "正科级", DeputyDivision => "副处级", Division => "正处级",
            DeputyBureau => "副厅级", Bureau => "正厅级" }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_follow_the_variants() {
+        assert_eq!(
+            Category::LABELS,
+            Category::ALL.iter().map(|c| c.label()).collect::<Vec<_>>()
+        );
+        assert_eq!(Rank::LABELS.first(), Some(&"办事员"));
+        assert_eq!(MeetingKind::WRITTEN.len(), MeetingKind::ALL.len() - 1);
+        assert!(!MeetingKind::WRITTEN.contains(&MeetingKind::Other.label()));
+    }
+}

@@ -15,6 +15,7 @@ use crate::analysis::Analysis;
 use crate::campaign::io_reason;
 use crate::finding::{Severity, TOWNSHIP};
 use crate::model::PDate;
+use crate::model::schema::{SheetKind, spec};
 use crate::model::{Model, Names, Prov, Text, Val};
 
 /// The manifest's file name, at the archive's root; it is the one file it does not list.
@@ -26,6 +27,22 @@ pub const RECORDS: &str = "记录";
 
 /// The provenance columns closing every record row.
 const PROV_HEADER: [&str; 3] = ["来源文件", "工作表", "单元格"];
+
+/// A records CSV's columns before the provenance: 支部 (the canonical branch), then the kind's
+/// columns as the column table names them, in its order; the register's own 支部名称 is that
+/// 支部, and 基本情况 keeps the items no column names in 其他事项.
+pub fn header(kind: SheetKind) -> Vec<&'static str> {
+    let columns = spec(kind)
+        .columns
+        .iter()
+        .map(|c| c.name)
+        .filter(move |n| !(kind == SheetKind::Branches && *n == "支部名称"));
+    let mut header: Vec<&str> = std::iter::once("支部").chain(columns).collect();
+    if kind == SheetKind::Info {
+        header.push("其他事项");
+    }
+    header
+}
 
 /// One normalised CSV: its file name (without `.csv`) and its bytes.
 pub struct RecordFile {
@@ -106,14 +123,11 @@ impl Records<'_> {
         [file.unwrap_or_default(), sheet.unwrap_or_default(), at.a1()]
     }
 
-    /// The CSV: BOM (so Excel/WPS open it as UTF-8), CRLF, the Chinese header, then the
-    /// rows with every data cell passed through the PII mask; the provenance is left as is.
-    fn csv(
-        &self,
-        kind: &'static str,
-        header: &[&str],
-        rows: Vec<(Vec<String>, Prov)>,
-    ) -> RecordFile {
+    /// The CSV: BOM (so Excel/WPS open it as UTF-8), CRLF, the Chinese header ([`header`]),
+    /// then the rows with every data cell passed through the PII mask; the provenance is left
+    /// as is.
+    fn csv(&self, kind: SheetKind, rows: Vec<(Vec<String>, Prov)>) -> RecordFile {
+        let header = header(kind);
         let mut bytes = b"\xEF\xBB\xBF".to_vec();
         {
             let mut w = csv::WriterBuilder::new()
@@ -122,6 +136,7 @@ impl Records<'_> {
             // Writing into a Vec cannot fail.
             let _ = w.write_record(header.iter().chain(PROV_HEADER.iter()));
             for (cells, at) in rows {
+                debug_assert_eq!(cells.len(), header.len(), "{}", kind.label());
                 let mut row: Vec<String> = cells
                     .iter()
                     .map(|c| self.pii.text(c).into_owned())
@@ -131,18 +146,13 @@ impl Records<'_> {
             }
             let _ = w.flush();
         }
-        RecordFile { kind, bytes }
+        RecordFile {
+            kind: kind.label(),
+            bytes,
+        }
     }
 
     fn register_branches(&self) -> RecordFile {
-        let header = [
-            "支部",
-            "支部类别",
-            "设支委会",
-            "书记",
-            "党员人数",
-            "联系电话",
-        ];
         let rows = self
             .model
             .register
@@ -160,13 +170,12 @@ impl Records<'_> {
                 (cells, b.name.at)
             })
             .collect();
-        self.csv("支部名册", &header, rows)
+        self.csv(SheetKind::Branches, rows)
     }
 
     /// 督导人员 belong to the township, not to a branch: their 支部 is 全镇, as for findings
     /// about the register; the branch where a cadre is a member is 所在支部.
     fn leaders(&self) -> RecordFile {
-        let header = ["支部", "姓名", "职务", "职级", "镇党委班子成员", "所在支部"];
         let rows = self
             .model
             .register
@@ -184,27 +193,12 @@ impl Records<'_> {
                 (cells, l.name.at)
             })
             .collect();
-        self.csv("督导人员", &header, rows)
+        self.csv(SheetKind::Leaders, rows)
     }
 
     /// One row per branch that sent a 基本情况; items the tool has no column for are kept in
     /// 其他事项 as `项目：内容`, separated by `；` (values may themselves hold 、).
     fn infos(&self) -> RecordFile {
-        let header = [
-            "支部",
-            "支部名称",
-            "填报人",
-            "填报日期",
-            "报送月份",
-            "公示日期",
-            "公示范围",
-            "备案日期",
-            "支部类别",
-            "书记",
-            "党员人数",
-            "联系电话",
-            "其他事项",
-        ];
         let mut rows = Vec::new();
         for b in &self.model.branches {
             let Some(i) = &b.info else { continue };
@@ -255,23 +249,10 @@ impl Records<'_> {
             ];
             rows.push((cells, at));
         }
-        self.csv("基本情况", &header, rows)
+        self.csv(SheetKind::Info, rows)
     }
 
     fn roster(&self) -> RecordFile {
-        let header = [
-            "支部",
-            "姓名",
-            "性别",
-            "出生日期",
-            "入党日期",
-            "党员类别",
-            "党内职务",
-            "特殊情况",
-            "党小组",
-            "身份证号",
-            "联系电话",
-        ];
         let mut rows = Vec::new();
         for b in &self.model.branches {
             for m in &b.roster {
@@ -297,25 +278,10 @@ impl Records<'_> {
                 rows.push((cells, m.name.at));
             }
         }
-        self.csv("党员花名册", &header, rows)
+        self.csv(SheetKind::Roster, rows)
     }
 
     fn meetings(&self) -> RecordFile {
-        let header = [
-            "支部",
-            "会议类型",
-            "会议日期",
-            "应到人数",
-            "实到人数",
-            "主持人",
-            "参会人员",
-            "学习内容",
-            "督导人员",
-            "督导人员职级",
-            "派出单位",
-            "是否点评",
-            "党小组",
-        ];
         let mut rows = Vec::new();
         for b in &self.model.branches {
             for m in &b.meetings {
@@ -350,19 +316,10 @@ impl Records<'_> {
                 rows.push((cells, m.kind.at));
             }
         }
-        self.csv("会议记录", &header, rows)
+        self.csv(SheetKind::Meetings, rows)
     }
 
     fn talks(&self) -> RecordFile {
-        let header = [
-            "支部",
-            "谈话日期",
-            "谈话人",
-            "谈话对象",
-            "对象类别",
-            "谈话方式",
-            "主要内容",
-        ];
         let mut rows = Vec::new();
         for b in &self.model.branches {
             for t in &b.talks {
@@ -378,18 +335,10 @@ impl Records<'_> {
                 rows.push((cells, t.date.at));
             }
         }
-        self.csv("谈心谈话记录", &header, rows)
+        self.csv(SheetKind::Talks, rows)
     }
 
     fn problems(&self) -> RecordFile {
-        let header = [
-            "支部",
-            "编号",
-            "责任主体",
-            "问题类别",
-            "问题描述",
-            "查摆日期",
-        ];
         let mut rows = Vec::new();
         for b in &self.model.branches {
             for p in &b.problems {
@@ -404,19 +353,10 @@ impl Records<'_> {
                 rows.push((cells, p.id.at));
             }
         }
-        self.csv("查摆问题清单", &header, rows)
+        self.csv(SheetKind::Problems, rows)
     }
 
     fn rectifications(&self) -> RecordFile {
-        let header = [
-            "支部",
-            "编号",
-            "问题编号",
-            "整改事项",
-            "整改措施",
-            "责任人",
-            "整改时限",
-        ];
         let mut rows = Vec::new();
         for b in &self.model.branches {
             for r in &b.rectifications {
@@ -433,11 +373,10 @@ impl Records<'_> {
                 rows.push((cells, r.id.at));
             }
         }
-        self.csv("整改项目清单", &header, rows)
+        self.csv(SheetKind::Rectifications, rows)
     }
 
     fn results(&self) -> RecordFile {
-        let header = ["支部", "整改编号", "完成情况", "完成日期", "是否公示"];
         let mut rows = Vec::new();
         for b in &self.model.branches {
             for r in &b.results {
@@ -451,7 +390,7 @@ impl Records<'_> {
                 rows.push((cells, r.rect_id.at));
             }
         }
-        self.csv("落实结果清单", &header, rows)
+        self.csv(SheetKind::Results, rows)
     }
 
     fn phone(&self, v: &Option<Val<Text>>) -> String {

@@ -13,11 +13,7 @@ use rust_xlsxwriter::{
 
 use super::xlsx_style::{base, display_width, header, print_setup, title, wrap};
 use crate::campaign::Campaign;
-use crate::model::schema::{SheetKind, spec};
-use crate::model::{
-    Category, Gender, MeetingKind, MemberCategory, Rank, ResultStatus, Role, Special, TalkMode,
-    TalkTarget,
-};
+use crate::model::schema::{Choices, Column, Enforce, SheetKind, Value, spec};
 
 /// File names `orglife template` writes.
 pub const BRANCH_FILE: &str = "支部报表模板.xlsx";
@@ -34,16 +30,14 @@ const FIRST_DATA_ROW: u32 = 2;
 /// The first column of every table sheet: a row number for the branch's own use.
 pub const SEQ_COLUMN: &str = "序号";
 
-/// The 基本情况 items, in the order the template lists them (项目 | 内容).
-pub const INFO_ITEMS: [&str; 7] = [
-    "支部名称",
-    "填报人",
-    "填报日期",
-    "报送月份",
-    "公示日期",
-    "公示范围",
-    "备案日期",
-];
+/// The 基本情况 items the template lists (项目 | 内容), in the column table's order: those a
+/// branch types (the register holds the others).
+pub fn info_items() -> impl Iterator<Item = &'static Column> {
+    spec(SheetKind::Info)
+        .columns
+        .iter()
+        .filter(|c| c.in_template)
+}
 
 /// The table sheets of a branch return, after 基本情况.
 pub const BRANCH_TABLES: [SheetKind; 6] = [
@@ -66,7 +60,7 @@ pub struct FillRows {
 /// What a branch typed into its return.
 #[derive(Clone, Debug, Default)]
 pub struct BranchFill {
-    /// 基本情况 as (项目, 内容); 项目 is one of [`INFO_ITEMS`].
+    /// 基本情况 as (项目, 内容); 项目 is an item the template lists.
     pub info: Vec<(String, String)>,
     pub roster: FillRows,
     pub meetings: FillRows,
@@ -97,43 +91,11 @@ pub struct RegisterFill {
     pub leaders: FillRows,
 }
 
-/// How a cell of a column is entered, formatted and validated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Input {
-    Text,
-    /// Long free text: wrapped.
-    Long,
-    /// A date, validated between 1900 and 2100.
-    Date,
-    /// A month (报送月份): shown as 2024年8月, not validated.
-    Month,
-    /// A whole number of people.
-    Count,
-    /// Digits that must stay text (身份证号, 联系电话): the column is formatted `@`.
-    Digits,
-    /// 身份证号: text, 18 characters.
-    IdNumber,
-}
-
-/// How strictly a dropdown holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Enforce {
-    /// Only the listed values.
-    Stop,
-    /// Other values after a confirmation (ranks written as 四级主任科员, 党员大会、党课).
-    Warn,
-    /// The list is a suggestion; anything may be typed (several values joined with 、).
-    Hint,
-}
-
-/// A dropdown: its values and how strictly they hold.
-type Choices = Option<(Vec<&'static str>, Enforce)>;
-
 struct ColPlan {
     name: &'static str,
     required: bool,
-    input: Input,
-    choices: Choices,
+    input: Value,
+    choices: Option<Choices>,
     hint: Option<String>,
     width: f64,
 }
@@ -148,213 +110,34 @@ impl ColPlan {
     }
 }
 
-fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|v| label(*v)).collect()
-}
-
-const YES_NO: [&str; 2] = ["是", "否"];
-
-/// The template's plan for one column of `kind`: input kind, dropdown, hint and width.
-fn plan_column(
-    kind: SheetKind,
-    name: &'static str,
-    required: bool,
-    campaign: &Campaign,
-) -> ColPlan {
-    use Enforce::*;
-    use Input::*;
-    let (input, choices, hint): (Input, Choices, Option<String>) =
-        match (kind, name) {
-            (SheetKind::Branches, "支部名称") => (
-                Text,
-                None,
-                Some("写全称，如“青林镇红星村党支部”；各支部报表「基本情况」中的支部名称须与此一致".into()),
-            ),
-            (SheetKind::Branches, "支部类别") => (Text, Some((labels(Category::ALL, Category::label), Stop)), None),
-            (SheetKind::Branches, "设支委会") => (
-                Text,
-                Some((YES_NO.to_vec(), Stop)),
-                Some("正式党员7人以上设支委会的填“是”，只设书记的填“否”；不填按“是”处理".into()),
-            ),
-            (SheetKind::Branches, "党员人数") => (Count, None, Some("花名册上的党员人数（含预备党员）".into())),
-            (SheetKind::Leaders, "职务") => (Text, None, Some("如“镇党委副书记”“组织委员”".into())),
-            (SheetKind::Leaders, "职级") => (
-                Text,
-                Some((labels(Rank::ALL, Rank::label), Warn)),
-                Some("请从下拉中选择；不要只写职务（如“副镇长”）".into()),
-            ),
-            (SheetKind::Leaders, "镇党委班子成员") => (
-                Text,
-                Some((YES_NO.to_vec(), Stop)),
-                Some("镇党委班子成员每人至少到一个支部督导；不填按“否”处理".into()),
-            ),
-            (SheetKind::Leaders, "所在支部") => (
-                Text,
-                None,
-                Some("本人以普通党员身份参加组织生活的支部（双重组织生活）".into()),
-            ),
-            (SheetKind::Roster, "姓名") => (Text, None, Some("与花名册、会议和谈话记录中的写法一致".into())),
-            (SheetKind::Roster, "性别") => (Text, Some((labels(Gender::ALL, Gender::label), Stop)), None),
-            (SheetKind::Roster, "出生日期") => (Date, None, Some("如 1972-03-15；只知道年月的写 1972年3月".into())),
-            (SheetKind::Roster, "入党日期") => (Date, None, Some("如 1995-07-01；只知道年月的写 1995年7月".into())),
-            (SheetKind::Roster, "党员类别") => (
-                Text,
-                Some((labels(MemberCategory::ALL, MemberCategory::label), Stop)),
-                None,
-            ),
-            (SheetKind::Roster, "党内职务") => (
-                Text,
-                Some((labels(Role::ALL, Role::label), Stop)),
-                Some("支部班子成员选所任职务，其他党员选“党员”".into()),
-            ),
-            (SheetKind::Roster, "特殊情况") => (
-                Text,
-                Some((labels(Special::ALL, Special::label), Hint)),
-                Some("可从下拉中选；几项同时有的手工填写，用“、”分隔（如：流动党员、困难党员）；没有就空着".into()),
-            ),
-            (SheetKind::Roster, "党小组") => (
-                Text,
-                None,
-                Some(format!(
-                    "党员超过{}人、分党小组开展批评的，填所在党小组",
-                    campaign.party_group_threshold
-                )),
-            ),
-            (SheetKind::Roster, "身份证号") => (
-                IdNumber,
-                None,
-                Some("请先把本列设为文本（本模板已设好）；18位，末位X大写".into()),
-            ),
-            (_, "联系电话") => (Digits, None, Some("文本格式：手机号11位，固定电话带区号".into())),
-            (SheetKind::Meetings, "会议类型") => (
-                Text,
-                Some((
-                    labels(MeetingKind::ALL, MeetingKind::label)
-                        .into_iter()
-                        .filter(|l| *l != MeetingKind::Other.label())
-                        .collect(),
-                    Warn,
-                )),
-                Some("请从下拉中选择；一次会议兼两种类型的，可写“党员大会、党课”".into()),
-            ),
-            (SheetKind::Meetings, "会议日期") => (Date, None, Some("如 2024-08-12".into())),
-            (SheetKind::Meetings, "应到人数" | "实到人数") => (Count, None, None),
-            (SheetKind::Meetings, "参会人员") => (
-                Long,
-                None,
-                Some("参会党员姓名，用“、”分隔；党员大会请写全".into()),
-            ),
-            (SheetKind::Meetings, "学习内容") => (
-                Long,
-                None,
-                Some("集中学习写明所学材料；党员大会写明议程：通报整改落实情况、通报支委会情况、批评和自我批评".into()),
-            ),
-            (SheetKind::Meetings, "督导人员") => (
-                Text,
-                None,
-                Some("到会指导的上级人员姓名，多人用“、”分隔".into()),
-            ),
-            (SheetKind::Meetings, "督导人员职级") => (
-                Text,
-                Some((labels(Rank::ALL, Rank::label), Warn)),
-                Some("督导人员的职级；多名督导人员的，按姓名顺序用“、”分隔".into()),
-            ),
-            (SheetKind::Meetings, "派出单位") => (
-                Text,
-                None,
-                Some("督导人员所在的上级组织，如“青林镇党委”".into()),
-            ),
-            (SheetKind::Meetings, "是否点评") => (
-                Text,
-                Some((YES_NO.to_vec(), Stop)),
-                Some("督导人员是否作了点评".into()),
-            ),
-            (SheetKind::Meetings, "党小组") => (Text, None, Some("党小组会填开会的党小组".into())),
-            (SheetKind::Talks, "谈话日期") => (Date, None, Some("如 2024-07-15".into())),
-            (SheetKind::Talks, "谈话对象") => (
-                Text,
-                None,
-                Some("可填多人，用“、”分隔；征求群众意见的可写“村民代表”".into()),
-            ),
-            (SheetKind::Talks, "对象类别") => (
-                Text,
-                Some((labels(TalkTarget::ALL, TalkTarget::label), Stop)),
-                Some("征求群众意见的选“群众”或“服务对象”".into()),
-            ),
-            (SheetKind::Talks, "谈话方式") => (Text, Some((labels(TalkMode::ALL, TalkMode::label), Stop)), None),
-            (SheetKind::Talks, "主要内容") => (Long, None, None),
-            (SheetKind::Problems, "编号") => (Text, None, Some("本表内不重复，如 P1、P2".into())),
-            (SheetKind::Problems, "责任主体") => (
-                Text,
-                None,
-                Some("填“支部班子”或党员姓名（与花名册一致）".into()),
-            ),
-            (SheetKind::Problems, "问题描述") => (Long, None, None),
-            (SheetKind::Problems, "查摆日期") => (Date, None, Some("如 2024-07-20".into())),
-            (SheetKind::Rectifications, "编号") => (Text, None, Some("本表内不重复，如 R1、R2".into())),
-            (SheetKind::Rectifications, "问题编号") => (
-                Text,
-                None,
-                Some("对应查摆问题清单的编号，多个用“、”分隔".into()),
-            ),
-            (SheetKind::Rectifications, "整改事项" | "整改措施") => (Long, None, None),
-            (SheetKind::Rectifications, "责任人") => (Text, None, Some("党员姓名，或“支部班子”".into())),
-            (SheetKind::Rectifications, "整改时限") => (
-                Text,
-                None,
-                Some("填日期（如 2024-09-30），或“立行立改”“长期坚持”“X月底前”".into()),
-            ),
-            (SheetKind::Results, "整改编号") => (Text, None, Some("对应整改项目清单的编号".into())),
-            (SheetKind::Results, "完成情况") => (
-                Text,
-                Some((labels(ResultStatus::ALL, ResultStatus::label), Stop)),
-                None,
-            ),
-            (SheetKind::Results, "完成日期") => (
-                Date,
-                None,
-                Some("完成情况为“已完成”的必须填写，如 2024-08-30".into()),
-            ),
-            (SheetKind::Results, "是否公示") => (Text, Some((YES_NO.to_vec(), Stop)), None),
-            (SheetKind::Info, "支部名称") => (
-                Text,
-                None,
-                Some("须与镇级支部名册中的支部名称一致，如“青林镇红星村党支部”".into()),
-            ),
-            (SheetKind::Info, "填报日期") => (
-                Date,
-                None,
-                Some("本次报送的日期；同一支部报送两次的，以填报日期晚的为准".into()),
-            ),
-            (SheetKind::Info, "报送月份") => (
-                Month,
-                None,
-                Some("按月报送时填写，如“2024年8月”；一次报送全部台账的可不填".into()),
-            ),
-            (SheetKind::Info, "公示日期") => (Date, None, Some("整改清单公示的日期".into())),
-            (SheetKind::Info, "公示范围") => (Text, None, Some("如“村务公开栏”“党员微信群”".into())),
-            (SheetKind::Info, "备案日期") => (Date, None, Some("整改清单报上级党组织备案的日期".into())),
-            _ => (Text, None, None),
-        };
-    let width = match input {
-        Long => 36.0,
-        Date | Month => 13.0,
-        IdNumber => 22.0,
-        Digits => 15.0,
-        Count => 10.0,
-        Text => {
-            let widest = choices
-                .as_ref()
-                .and_then(|(v, _)| v.iter().map(|s| display_width(s)).max())
+/// The template's plan for one column, from the column table: its hint with the campaign's
+/// numbers filled in, and a width that fits its kind of value.
+fn plan_column(c: &Column, required: bool, campaign: &Campaign) -> ColPlan {
+    let hint = c.hint.map(|h| {
+        h.replace(
+            "{party_group_threshold}",
+            &campaign.party_group_threshold.to_string(),
+        )
+    });
+    let width = match c.value {
+        Value::Long => 36.0,
+        Value::Date | Value::Month => 13.0,
+        Value::IdNumber => 22.0,
+        Value::Digits => 15.0,
+        Value::Count => 10.0,
+        Value::Text => {
+            let widest = c
+                .choices
+                .and_then(|ch| ch.labels.iter().map(|s| display_width(s)).max())
                 .unwrap_or(8);
-            (display_width(name) + 2).max(widest).max(10) as f64 + 2.0
+            (display_width(c.name) + 2).max(widest).max(10) as f64 + 2.0
         }
     };
     ColPlan {
-        name,
+        name: c.name,
         required,
-        input,
-        choices,
+        input: c.value,
+        choices: c.choices,
         hint,
         width,
     }
@@ -365,7 +148,7 @@ fn plan(kind: SheetKind, campaign: &Campaign) -> Vec<ColPlan> {
     spec(kind)
         .columns
         .iter()
-        .map(|c| plan_column(kind, c.name, c.required, campaign))
+        .map(|c| plan_column(c, c.required, campaign))
         .collect()
 }
 
@@ -434,14 +217,14 @@ pub fn register_workbook(
 }
 
 /// The cell format of a column's data cells.
-fn column_format(input: Input) -> Format {
+fn column_format(input: Value) -> Format {
     match input {
-        Input::Date => base().set_num_format("yyyy-mm-dd"),
-        Input::Month => base().set_num_format("yyyy\"年\"m\"月\""),
+        Value::Date => base().set_num_format("yyyy-mm-dd"),
+        Value::Month => base().set_num_format("yyyy\"年\"m\"月\""),
         // Excel's built-in 49 is the text format `@`, the one its own "文本" button sets.
-        Input::Digits | Input::IdNumber => base().set_num_format_index(49),
-        Input::Long => base().set_text_wrap(),
-        Input::Text | Input::Count => base(),
+        Value::Digits | Value::IdNumber => base().set_num_format_index(49),
+        Value::Long => base().set_text_wrap(),
+        Value::Text | Value::Count => base(),
     }
 }
 
@@ -453,9 +236,9 @@ fn required_header() -> Format {
 /// column's hint as its input message; `None` for a plain column without a hint.
 fn validation(col: &ColPlan) -> Result<Option<DataValidation>, XlsxError> {
     let mut dv = match (&col.choices, col.input) {
-        (Some((values, enforce)), _) => {
-            let dv = DataValidation::new().allow_list_strings(values)?;
-            let listed = values.join("、");
+        (Some(Choices { labels, enforce }), _) => {
+            let dv = DataValidation::new().allow_list_strings(labels)?;
+            let listed = labels.join("、");
             match enforce {
                 Enforce::Stop => dv
                     .set_error_title("请从下拉列表中选择")?
@@ -470,7 +253,7 @@ fn validation(col: &ColPlan) -> Result<Option<DataValidation>, XlsxError> {
                 Enforce::Hint => dv.show_error_message(false),
             }
         }
-        (None, Input::Date) => DataValidation::new()
+        (None, Value::Date) => DataValidation::new()
             .allow_date(DataValidationRule::Between(
                 ExcelDateTime::from_ymd(1900, 1, 1)?,
                 ExcelDateTime::from_ymd(2100, 12, 31)?,
@@ -480,11 +263,11 @@ fn validation(col: &ColPlan) -> Result<Option<DataValidation>, XlsxError> {
                 "「{}」请填写 1900-01-01 至 2100-12-31 之间的日期，如 2024-07-31 或 2024/7/31；只到月的写 2024年7月。不要写成 2024.7.31 或在日期后加文字",
                 col.name
             ))?,
-        (None, Input::Count) => DataValidation::new()
+        (None, Value::Count) => DataValidation::new()
             .allow_whole_number(DataValidationRule::Between(0, 100_000))
             .set_error_title("请填写整数")?
             .set_error_message(format!("「{}」请填写人数（整数），如 12", col.name))?,
-        (None, Input::IdNumber) => DataValidation::new()
+        (None, Value::IdNumber) => DataValidation::new()
             .allow_text_length(DataValidationRule::EqualTo(18))
             .set_error_style(DataValidationErrorStyle::Warning)
             .set_error_title("身份证号应为18位")?
@@ -506,7 +289,7 @@ fn write_value(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
-    input: Input,
+    input: Value,
     value: &str,
     fmt: &Format,
 ) -> Result<(), XlsxError> {
@@ -515,7 +298,7 @@ fn write_value(
         return Ok(());
     }
     match input {
-        Input::Date => {
+        Value::Date => {
             if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d")
                 && let (Ok(y), Ok(m), Ok(dd)) = (
                     u16::try_from(d.year()),
@@ -527,7 +310,7 @@ fn write_value(
                 return Ok(());
             }
         }
-        Input::Count => {
+        Value::Count => {
             if let Ok(n) = v.parse::<u32>() {
                 ws.write_number_with_format(row, col, f64::from(n), fmt)?;
                 return Ok(());
@@ -620,11 +403,12 @@ fn info_sheet(
         .set_background_color(Color::RGB(0xF2F2F2))
         .set_border(FormatBorder::Thin);
     let label_required = label.clone().set_font_color(Color::RGB(0xC00000));
-    for (i, item) in INFO_ITEMS.iter().enumerate() {
+    for (i, column) in info_items().enumerate() {
         let row = FIRST_DATA_ROW + i as u32;
+        let item = column.name;
         // 支部名称 is what ties a return to its branch: the template asks for it.
-        let required = *item == "支部名称";
-        let c = plan_column(SheetKind::Info, item, required, campaign);
+        let required = item == "支部名称";
+        let c = plan_column(column, required, campaign);
         let fmt = if required { &label_required } else { &label };
         ws.write_string_with_format(row, 0, c.header_text(), fmt)?;
         let value_format = column_format(c.input).set_border(FormatBorder::Thin);
@@ -632,7 +416,7 @@ fn info_sheet(
         ws.write_blank(row, 1, &value_format)?;
         if let Some((_, v)) = fill
             .iter()
-            .find(|(k, _)| k.trim().trim_end_matches('*') == *item)
+            .find(|(k, _)| k.trim().trim_end_matches('*') == item)
         {
             write_value(ws, row, 1, c.input, v, &value_format)?;
         }
@@ -641,10 +425,10 @@ fn info_sheet(
         }
         ws.set_row_height(row, 20)?;
     }
-    if let Some((k, _)) = fill
-        .iter()
-        .find(|(k, _)| !INFO_ITEMS.contains(&k.trim().trim_end_matches('*')))
-    {
+    if let Some((k, _)) = fill.iter().find(|(k, _)| {
+        let k = k.trim().trim_end_matches('*');
+        !info_items().any(|c| c.name == k)
+    }) {
         return Err(unknown_column(SheetKind::Info.label(), k));
     }
     ws.set_freeze_panes(FIRST_DATA_ROW, 0)?;
@@ -677,7 +461,7 @@ fn sheet_guide(kind: SheetKind, campaign: &Campaign, purpose: &str) -> String {
     if !lists.is_empty() {
         text.push_str(&format!("\n下拉选择：{lists}。"));
     }
-    let dates = names(&|c| c.input == Input::Date);
+    let dates = names(&|c| c.input == Value::Date);
     if !dates.is_empty() {
         text.push_str(&format!("\n日期列：{dates}。"));
     }
