@@ -410,6 +410,17 @@ struct Cand<T> {
     rows: T,
 }
 
+/// The rows of one variant of [`Records`] (for [`BranchMerge::rows`]); `None` for any other
+/// variant, which makes the sheet unusable.
+macro_rules! rows_of {
+    ($variant:ident) => {
+        |r| match r {
+            Records::$variant(v) => Some(v),
+            _ => None,
+        }
+    };
+}
+
 fn merge_branch(
     model: &mut Model,
     b: usize,
@@ -436,109 +447,20 @@ fn merge_branch(
         }
         return;
     }
-    macro_rules! gather {
-        ($variant:ident, $kind:expr) => {{
-            let mut cands: Vec<Cand<Vec<_>>> = Vec::new();
-            let mut unusable = false;
-            for &f in &readable {
-                let mut rows = Vec::new();
-                let mut idx = Vec::new();
-                for s in sheets_by_file[f as usize]
-                    .iter_mut()
-                    .filter(|s| s.kind == $kind)
-                {
-                    match s.records.take() {
-                        Some(Records::$variant(r)) => {
-                            if rows.is_empty() {
-                                rows = r;
-                            } else {
-                                rows.extend(r);
-                            }
-                            idx.push(s.index);
-                        }
-                        _ => unusable = true,
-                    }
-                }
-                if !idx.is_empty() {
-                    cands.push(cand(&model.files[f as usize], f, idx, rows));
-                }
-            }
-            (cands, unusable)
-        }};
-    }
-    let mut presence = std::array::from_fn(|_| Presence::Missing);
-    let mut set_presence = |kind: SheetKind, got: bool, unusable: bool| {
-        let i = SheetKind::RETURN_KINDS
-            .iter()
-            .position(|k| *k == kind)
-            .unwrap_or(0);
-        presence[i] = if got {
-            Presence::Present
-        } else if unusable {
-            Presence::Unusable
-        } else {
-            Presence::Missing
-        };
+    let mut m = BranchMerge {
+        branch: &branch_name,
+        readable: &readable,
+        sheets_by_file,
+        presence: std::array::from_fn(|_| Presence::Missing),
     };
 
-    // 基本情况: one value per item, the latest period's first.
-    let mut infos: Vec<Cand<BranchInfo>> = Vec::new();
-    for &f in &readable {
-        for s in sheets_by_file[f as usize]
-            .iter_mut()
-            .filter(|s| s.kind == SheetKind::Info)
-        {
-            if let Some(Records::Info(i)) = s.records.take() {
-                infos.push(cand(&model.files[f as usize], f, vec![s.index], *i));
-            }
-        }
+    if let Some(info) = m.info(model, findings) {
+        model.branches[b].info = Some(info);
     }
-    set_presence(SheetKind::Info, !infos.is_empty(), false);
-    let infos = supersede(infos, SheetKind::Info, &branch_name, model, findings);
-    if !infos.is_empty() {
-        let mut merged = BranchInfo::default();
-        for c in infos.into_iter().rev() {
-            merge_info(&mut merged, c.rows);
-        }
-        model.branches[b].info = Some(merged);
-    }
-
-    let (c, u) = gather!(Roster, SheetKind::Roster);
-    set_presence(SheetKind::Roster, !c.is_empty(), u);
-    let roster = combine(supersede(
-        c,
-        SheetKind::Roster,
-        &branch_name,
-        model,
-        findings,
-    ));
-    let (c, u) = gather!(Meetings, SheetKind::Meetings);
-    set_presence(SheetKind::Meetings, !c.is_empty(), u);
-    let meetings = combine(supersede(
-        c,
-        SheetKind::Meetings,
-        &branch_name,
-        model,
-        findings,
-    ));
-    let (c, u) = gather!(Talks, SheetKind::Talks);
-    set_presence(SheetKind::Talks, !c.is_empty(), u);
-    let talks = combine(supersede(
-        c,
-        SheetKind::Talks,
-        &branch_name,
-        model,
-        findings,
-    ));
-    let (c, u) = gather!(Problems, SheetKind::Problems);
-    set_presence(SheetKind::Problems, !c.is_empty(), u);
-    let problems = combine(supersede(
-        c,
-        SheetKind::Problems,
-        &branch_name,
-        model,
-        findings,
-    ));
+    let roster = m.rows(SheetKind::Roster, rows_of!(Roster), model, findings);
+    let meetings = m.rows(SheetKind::Meetings, rows_of!(Meetings), model, findings);
+    let talks = m.rows(SheetKind::Talks, rows_of!(Talks), model, findings);
+    let problems = m.rows(SheetKind::Problems, rows_of!(Problems), model, findings);
     let problems = unique_ids(
         problems,
         |p| &p.id,
@@ -547,15 +469,12 @@ fn merge_branch(
         model,
         findings,
     );
-    let (c, u) = gather!(Rectifications, SheetKind::Rectifications);
-    set_presence(SheetKind::Rectifications, !c.is_empty(), u);
-    let rects = combine(supersede(
-        c,
+    let rects = m.rows(
         SheetKind::Rectifications,
-        &branch_name,
+        rows_of!(Rectifications),
         model,
         findings,
-    ));
+    );
     let rects = unique_ids(
         rects,
         |r| &r.id,
@@ -564,15 +483,8 @@ fn merge_branch(
         model,
         findings,
     );
-    let (c, u) = gather!(Results, SheetKind::Results);
-    set_presence(SheetKind::Results, !c.is_empty(), u);
-    let results = combine(supersede(
-        c,
-        SheetKind::Results,
-        &branch_name,
-        model,
-        findings,
-    ));
+    let results = m.rows(SheetKind::Results, rows_of!(Results), model, findings);
+    let presence = m.presence;
 
     if !readable.is_empty() {
         missing_sheets(&presence, &branch_name, cx, findings);
@@ -592,6 +504,108 @@ fn merge_branch(
     br.results = tight(results);
     br.presence = presence;
     br.periods = periods;
+}
+
+/// One branch's readable returns while they are merged, kind by kind, and which kinds they
+/// held.
+struct BranchMerge<'a> {
+    branch: &'a str,
+    readable: &'a [FileId],
+    sheets_by_file: &'a mut [Vec<ParsedSheet>],
+    presence: [Presence; 7],
+}
+
+impl BranchMerge<'_> {
+    /// Whether the returns held `kind`: present, present but unusable, or missing.
+    fn set_presence(&mut self, kind: SheetKind, got: bool, unusable: bool) {
+        let i = SheetKind::RETURN_KINDS
+            .iter()
+            .position(|k| *k == kind)
+            .unwrap_or(0);
+        self.presence[i] = if got {
+            Presence::Present
+        } else if unusable {
+            Presence::Unusable
+        } else {
+            Presence::Missing
+        };
+    }
+
+    /// 基本情况: one value per item, the latest period's first.
+    fn info(&mut self, model: &mut Model, findings: &mut Vec<Finding>) -> Option<BranchInfo> {
+        let mut infos: Vec<Cand<BranchInfo>> = Vec::new();
+        for &f in self.readable {
+            for s in self.sheets_by_file[f as usize]
+                .iter_mut()
+                .filter(|s| s.kind == SheetKind::Info)
+            {
+                if let Some(Records::Info(i)) = s.records.take() {
+                    infos.push(cand(&model.files[f as usize], f, vec![s.index], *i));
+                }
+            }
+        }
+        self.set_presence(SheetKind::Info, !infos.is_empty(), false);
+        let infos = supersede(infos, SheetKind::Info, self.branch, model, findings);
+        if infos.is_empty() {
+            return None;
+        }
+        let mut merged = BranchInfo::default();
+        for c in infos.into_iter().rev() {
+            merge_info(&mut merged, c.rows);
+        }
+        Some(merged)
+    }
+
+    /// One kind's rows: its sheets gathered from the returns, its presence noted, the returns
+    /// of one period superseded by the latest (S006), and the winners' rows combined.
+    fn rows<T: Rec>(
+        &mut self,
+        kind: SheetKind,
+        take: impl Fn(Records) -> Option<Vec<T>>,
+        model: &mut Model,
+        findings: &mut Vec<Finding>,
+    ) -> Vec<T> {
+        let (c, u) = self.gather(kind, take, &model.files);
+        self.set_presence(kind, !c.is_empty(), u);
+        combine(supersede(c, kind, self.branch, model, findings))
+    }
+
+    /// The sheets of `kind` in each readable return, one candidate per return; `true` besides
+    /// when a sheet of that kind had no records to give (S005: no header, or required columns
+    /// missing).
+    fn gather<T>(
+        &mut self,
+        kind: SheetKind,
+        take: impl Fn(Records) -> Option<Vec<T>>,
+        files: &[FileEntry],
+    ) -> (Vec<Cand<Vec<T>>>, bool) {
+        let mut cands: Vec<Cand<Vec<T>>> = Vec::new();
+        let mut unusable = false;
+        for &f in self.readable {
+            let mut rows = Vec::new();
+            let mut idx = Vec::new();
+            for s in self.sheets_by_file[f as usize]
+                .iter_mut()
+                .filter(|s| s.kind == kind)
+            {
+                match s.records.take().and_then(&take) {
+                    Some(r) => {
+                        if rows.is_empty() {
+                            rows = r;
+                        } else {
+                            rows.extend(r);
+                        }
+                        idx.push(s.index);
+                    }
+                    None => unusable = true,
+                }
+            }
+            if !idx.is_empty() {
+                cands.push(cand(&files[f as usize], f, idx, rows));
+            }
+        }
+        (cands, unusable)
+    }
 }
 
 fn tight<T>(mut v: Vec<T>) -> Vec<T> {

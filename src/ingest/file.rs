@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::cell::Grid;
-use super::header::find_header;
+use super::header::{Header, find_header};
 use super::header_index::kind_from_name;
 use super::info::{has_info_only_keys, looks_like_info, read_info};
 use super::read::read_grids;
@@ -166,81 +166,109 @@ fn parse_sheet(
     if by_name == Some(SheetKind::Info)
         || (by_name.is_none() && header.is_none() && looks_like_info(grid))
     {
-        let (info, tally, header_rows) = read_info(grid, cx);
-        sheet.kind = Some(SheetKind::Info);
-        sheet.header_rows = header_rows;
-        sheet.read = tally.read;
-        sheet.accepted = tally.accepted;
-        sheet.skipped = tally.skipped;
-        return Some(ParsedSheet {
-            index,
-            kind: SheetKind::Info,
-            records: Some(Records::Info(Box::new(info))),
-            title: None,
-            branch_names: Vec::new(),
-            footer_date: None,
-        });
+        return Some(info_sheet(grid, sheet, cx, index));
     }
     let Some(header) = header else {
-        match by_name {
-            Some(kind) => {
-                // Named as a known kind, but no column of it can be found.
-                sheet.kind = Some(kind);
-                let rows = grid.rows.len();
-                sheet.read = rows as u32;
-                sheet.reject_sheet(Code::S005, "找不到表头".to_string());
-                let required: Vec<&str> = spec(kind)
-                    .columns
-                    .iter()
-                    .filter(|c| c.required)
-                    .map(|c| c.name)
-                    .collect();
-                let msg = format!(
-                    "工作表名是“{}”，但找不到表头（应包含：{}），本表 {} 行均未读入；请按模板补上表头行",
-                    kind.label(),
-                    required.join("、"),
-                    rows
-                );
-                cx.findings.push(Finding::new(
-                    Code::S005,
-                    "",
-                    kind.label(),
-                    msg,
-                    Location::sheet(cx.path, cx.sheet),
-                ));
-                return Some(ParsedSheet {
-                    index,
-                    kind,
-                    records: None,
-                    title: None,
-                    branch_names: Vec::new(),
-                    footer_date: None,
-                });
-            }
-            // The instructions sheet of our own template (and of most others).
-            None if matches!(
-                crate::text::fold_header(&grid.name).as_str(),
-                "填表说明" | "使用说明"
-            ) =>
-            {
-                sheet.note = "填表说明，已略过".to_string();
-                sheet.skipped = grid.rows.len() as u32;
-                return None;
-            }
-            None => {
-                sheet.note = "未识别，已略过".to_string();
-                sheet.skipped = grid.rows.len() as u32;
-                cx.findings.push(Finding::new(
-                    Code::S007,
-                    "",
-                    cx.sheet,
-                    format!("工作表“{}”不是规定的任何一种表（表名和表头都对不上），未读取；如其中有台账内容，请改用模板的表名和表头", cx.sheet),
-                    Location::sheet(cx.path, cx.sheet),
-                ));
-                return None;
-            }
-        }
+        return headerless_sheet(grid, sheet, cx, index, by_name);
     };
+    Some(table_sheet(grid, sheet, cx, index, &header))
+}
+
+/// A 基本情况 sheet, read as items and values.
+fn info_sheet(grid: &Grid, sheet: &mut SheetEntry, cx: &mut SheetCtx, index: u16) -> ParsedSheet {
+    let (info, tally, header_rows) = read_info(grid, cx);
+    sheet.kind = Some(SheetKind::Info);
+    sheet.header_rows = header_rows;
+    sheet.read = tally.read;
+    sheet.accepted = tally.accepted;
+    sheet.skipped = tally.skipped;
+    ParsedSheet {
+        index,
+        kind: SheetKind::Info,
+        records: Some(Records::Info(Box::new(info))),
+        title: None,
+        branch_names: Vec::new(),
+        footer_date: None,
+    }
+}
+
+/// A sheet without a header: named as a known kind (S005), our instructions sheet, or not a
+/// sheet of any kind (S007).
+fn headerless_sheet(
+    grid: &Grid,
+    sheet: &mut SheetEntry,
+    cx: &mut SheetCtx,
+    index: u16,
+    by_name: Option<SheetKind>,
+) -> Option<ParsedSheet> {
+    match by_name {
+        Some(kind) => {
+            // Named as a known kind, but no column of it can be found.
+            sheet.kind = Some(kind);
+            let rows = grid.rows.len();
+            sheet.read = rows as u32;
+            sheet.reject_sheet(Code::S005, "找不到表头".to_string());
+            let required: Vec<&str> = spec(kind)
+                .columns
+                .iter()
+                .filter(|c| c.required)
+                .map(|c| c.name)
+                .collect();
+            let msg = format!(
+                "工作表名是“{}”，但找不到表头（应包含：{}），本表 {} 行均未读入；请按模板补上表头行",
+                kind.label(),
+                required.join("、"),
+                rows
+            );
+            cx.findings.push(Finding::new(
+                Code::S005,
+                "",
+                kind.label(),
+                msg,
+                Location::sheet(cx.path, cx.sheet),
+            ));
+            Some(ParsedSheet {
+                index,
+                kind,
+                records: None,
+                title: None,
+                branch_names: Vec::new(),
+                footer_date: None,
+            })
+        }
+        // The instructions sheet of our own template (and of most others).
+        None if matches!(
+            crate::text::fold_header(&grid.name).as_str(),
+            "填表说明" | "使用说明"
+        ) =>
+        {
+            sheet.note = "填表说明，已略过".to_string();
+            sheet.skipped = grid.rows.len() as u32;
+            None
+        }
+        None => {
+            sheet.note = "未识别，已略过".to_string();
+            sheet.skipped = grid.rows.len() as u32;
+            cx.findings.push(Finding::new(
+                Code::S007,
+                "",
+                cx.sheet,
+                format!("工作表“{}”不是规定的任何一种表（表名和表头都对不上），未读取；如其中有台账内容，请改用模板的表名和表头", cx.sheet),
+                Location::sheet(cx.path, cx.sheet),
+            ));
+            None
+        }
+    }
+}
+
+/// A sheet with a header: its rows read into records, unless a required column is missing.
+fn table_sheet(
+    grid: &Grid,
+    sheet: &mut SheetEntry,
+    cx: &mut SheetCtx,
+    index: u16,
+    header: &Header,
+) -> ParsedSheet {
     let kind = header.kind;
     sheet.kind = Some(kind);
     sheet.header_rows = Some(header.rows);
@@ -259,56 +287,68 @@ fn parse_sheet(
         .next();
     let missing = header.missing_required();
     if !missing.is_empty() {
-        let rows: Vec<u32> = grid
-            .rows
-            .iter()
-            .filter(|r| r.row > header.rows.1)
-            .map(|r| r.row)
-            .collect();
-        sheet.read = rows.len() as u32;
-        sheet.reject_sheet(Code::S005, format!("缺少列：{}", missing.join("、")));
-        let span = match (rows.first(), rows.last()) {
-            (Some(a), Some(b)) => format!("第{}至{}行共 {} 行", a + 1, b + 1, rows.len()),
-            _ => "（无数据行）".to_string(),
-        };
-        let msg = format!(
-            "{}缺少必填列“{}”（表头在第{}行），本表数据{}均未读入；请补上该列后重新报送",
-            kind.label(),
-            missing.join("”“"),
-            header.rows.1 + 1,
-            span
-        );
-        let loc = Location {
-            file: cx.path.to_string(),
-            sheet: cx.sheet.to_string(),
-            cell: Some((header.rows.0, 0)),
-        };
-        cx.findings
-            .push(Finding::new(Code::S005, "", kind.label(), msg, loc));
-        return Some(ParsedSheet {
+        reject_missing_columns(grid, sheet, cx, header, &missing);
+        return ParsedSheet {
             index,
             kind,
             records: None,
             title,
             branch_names: Vec::new(),
             footer_date: None,
-        });
+        };
     }
-    let (records, tally) = read_rows(grid, &header, cx);
+    let (records, tally) = read_rows(grid, header, cx);
     sheet.read = tally.read;
     sheet.accepted = tally.accepted;
     sheet.rejected = tally.rejected_rows.len() as u32;
     sheet.rejected_rows = tally.rejected_rows;
     let above_header = grid.rows.iter().filter(|r| r.row < header.rows.0).count() as u32;
     sheet.skipped = above_header + tally.skipped;
-    Some(ParsedSheet {
+    ParsedSheet {
         index,
         kind,
         records: Some(records),
         title,
         branch_names: tally.branch_names,
         footer_date: tally.footer_date,
-    })
+    }
+}
+
+/// S005 for a header without some required column: none of the sheet's rows is read.
+fn reject_missing_columns(
+    grid: &Grid,
+    sheet: &mut SheetEntry,
+    cx: &mut SheetCtx,
+    header: &Header,
+    missing: &[&str],
+) {
+    let kind = header.kind;
+    let rows: Vec<u32> = grid
+        .rows
+        .iter()
+        .filter(|r| r.row > header.rows.1)
+        .map(|r| r.row)
+        .collect();
+    sheet.read = rows.len() as u32;
+    sheet.reject_sheet(Code::S005, format!("缺少列：{}", missing.join("、")));
+    let span = match (rows.first(), rows.last()) {
+        (Some(a), Some(b)) => format!("第{}至{}行共 {} 行", a + 1, b + 1, rows.len()),
+        _ => "（无数据行）".to_string(),
+    };
+    let msg = format!(
+        "{}缺少必填列“{}”（表头在第{}行），本表数据{}均未读入；请补上该列后重新报送",
+        kind.label(),
+        missing.join("”“"),
+        header.rows.1 + 1,
+        span
+    );
+    let loc = Location {
+        file: cx.path.to_string(),
+        sheet: cx.sheet.to_string(),
+        cell: Some((header.rows.0, 0)),
+    };
+    cx.findings
+        .push(Finding::new(Code::S005, "", kind.label(), msg, loc));
 }
 
 /// The file name without folders and extension.

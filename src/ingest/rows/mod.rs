@@ -2,20 +2,31 @@
 //! cannot be used becomes a D-finding at its A1 cell; a row missing a required value is
 //! rejected (D001/D002) and counted, never dropped silently (SPEC §6 "Reading").
 
+mod classify;
+mod lists;
+mod meetings;
+mod register;
+mod roster;
+mod talks;
+
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
 use super::cell::{Cell, Grid, GridRow, number_compact, number_text};
 use super::dates::{self, DateNote};
-use super::header::{Header, MAX_LABEL_BYTES};
-use super::idcard::{self, IdStatus};
+use super::header::Header;
 use crate::finding::{Code, Finding, Location};
 use crate::model::SheetKind;
-use crate::model::spelling;
 use crate::model::*;
-use crate::model::{Deadline, PDate, Precision};
-use crate::text::{clean_cow, clean_value, fold_name_cow, split_names, split_values};
+use crate::model::{PDate, Precision};
+use crate::text::{clean_cow, clean_value, fold_name_cow, split_names};
+use classify::{RowClass, classify};
+use lists::{problem, rectification, result};
+use meetings::meetings;
+use register::{leader, reg_branch};
+use roster::member;
+use talks::talk;
 
 /// What every row of one sheet shares.
 pub struct SheetCtx<'a> {
@@ -89,34 +100,6 @@ pub struct Tally {
     /// Values of a 支部 column (the branch the rows say they belong to).
     pub branch_names: Vec<String>,
 }
-
-/// Words that open a footer or note row below the data (DOMAIN.md §0).
-/// (At most [`FOOTER_HEAD_CHARS`] characters each.)
-const FOOTER_PREFIXES: &[&str] = &[
-    "合计",
-    "小计",
-    "总计",
-    "填表人",
-    "填报人",
-    "审核人",
-    "审核",
-    "填表日期",
-    "填报日期",
-    "制表人",
-    "制表",
-    "负责人",
-    "注:",
-    "注:",
-    "说明:",
-    "备注:",
-    "填表说明",
-    "单位负责人",
-    "联系人",
-];
-
-/// The longest of [`FOOTER_PREFIXES`], in characters.
-const FOOTER_HEAD_CHARS: usize = 5;
-
 fn is_ditto(s: &str) -> bool {
     matches!(s.trim(), "同上" | "〃" | "\"" | "''" | "々")
 }
@@ -134,11 +117,13 @@ struct Row<'r> {
 }
 
 impl<'r> Row<'r> {
+    #[inline]
     fn subject(&self) -> &str {
         self.subject.get_or_init(|| subject(self, self.header.kind))
     }
 
     /// The cell under a field; `同上`/`〃` take the cell above (DOMAIN.md §4.5).
+    #[inline]
     fn cell(&self, field: &str) -> Option<(&'r Cell, u32)> {
         let col = self.header.col(field)?;
         let cell = self.cells.get(col)?;
@@ -150,11 +135,13 @@ impl<'r> Row<'r> {
         Some((cell, col))
     }
 
+    #[inline]
     fn col(&self, field: &str) -> u32 {
         self.header.col(field).unwrap_or(0)
     }
 
     /// A cell's cleaned text; formula errors are reported (D003) and read as empty.
+    #[inline]
     fn text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         let (cell, col) = self.cell(field)?;
         let text: Text = match cell {
@@ -175,6 +162,7 @@ impl<'r> Row<'r> {
         Some(Val::new(text, cx.prov(self.row, col)))
     }
 
+    #[inline]
     fn name(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         self.text(cx, field)
             .map(|v| match fold_name_cow(&v.value) {
@@ -184,6 +172,7 @@ impl<'r> Row<'r> {
             .filter(|v| !v.value.is_empty())
     }
 
+    #[inline]
     fn missing(&mut self, cx: &mut SheetCtx, field: &str, what: &str) {
         self.rejected = true;
         let col = self.col(field);
@@ -198,6 +187,7 @@ impl<'r> Row<'r> {
 
     /// Free text (学习内容, 问题描述…) kept as written, full-width punctuation and all: it is
     /// shown back to people, and rules fold it themselves when they search it.
+    #[inline]
     fn free_text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         match self.cell(field)? {
             (Cell::Text(t), col) => {
@@ -212,6 +202,7 @@ impl<'r> Row<'r> {
         }
     }
 
+    #[inline]
     fn required_free_text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         let v = self.free_text(cx, field);
         if v.is_none() {
@@ -220,6 +211,7 @@ impl<'r> Row<'r> {
         v
     }
 
+    #[inline]
     fn required_text(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         let v = self.text(cx, field);
         if v.is_none() {
@@ -228,6 +220,7 @@ impl<'r> Row<'r> {
         v
     }
 
+    #[inline]
     fn required_name(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Text>> {
         let v = self.name(cx, field);
         if v.is_none() {
@@ -237,6 +230,7 @@ impl<'r> Row<'r> {
     }
 
     /// A date. `month_ok` for 出生/入党 dates; `event` dates after `--as-of` raise D007.
+    #[inline]
     fn date(
         &mut self,
         cx: &mut SheetCtx,
@@ -300,6 +294,7 @@ impl<'r> Row<'r> {
         }
     }
 
+    #[inline]
     fn count(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<u32>> {
         let v = self.text(cx, field)?;
         let digits = v.value.trim_end_matches(['人', '名']).trim();
@@ -321,6 +316,7 @@ impl<'r> Row<'r> {
         }
     }
 
+    #[inline]
     fn names(&mut self, cx: &mut SheetCtx, field: &str) -> Option<Val<Names>> {
         let v = self.text(cx, field)?;
         let list: Names = split_names(&v.value).into_iter().collect();
@@ -544,114 +540,6 @@ fn text_date(t: &str, cx: &SheetCtx) -> Option<dates::ParsedDate> {
     }
     Some(p)
 }
-
-/// How a row under the header is classified before it is read.
-enum RowClass {
-    Data,
-    Skip,
-    Footer(Option<PDate>),
-}
-
-fn classify(grid: &Grid, header: &Header, row: &GridRow, year: i32) -> RowClass {
-    // Runs on every row: nothing is allocated for an ordinary data row.
-    let content = || row.cells.iter().filter(|(c, _)| Some(*c) != header.seq_col);
-    let mut cells = content();
-    let Some((first_col, first)) = cells.next() else {
-        // Blank, or holding nothing but a 序号 (SPEC §6).
-        return RowClass::Skip;
-    };
-    let single = cells.next().is_none();
-    // Only text can open a footer or a subtitle (numbers, dates and 是/否 never do).
-    let first_text = match first {
-        Cell::Text(t) => Some(t.as_str()),
-        _ => None,
-    };
-    let head = first_text.map(|t| crate::text::folded_head(t, FOOTER_HEAD_CHARS));
-    let seq = header.seq_col.and_then(|c| match row.get(c) {
-        Some(Cell::Text(t)) => Some(crate::text::nfkc(t)),
-        _ => None,
-    });
-    if FOOTER_PREFIXES.iter().any(|p| {
-        head.as_ref().is_some_and(|h| h.starts_with(p))
-            || seq.as_ref().is_some_and(|s| s.starts_with(p))
-    }) {
-        let date = footer_date(
-            &row.cells
-                .iter()
-                .map(|(_, c)| c.display())
-                .collect::<Vec<_>>()
-                .join(" "),
-            year,
-        );
-        return RowClass::Footer(date);
-    }
-    // A group subtitle: one merged cell across the row, or one short cell such as
-    // `一、正式党员` / `第一党小组`.
-    if let Some(m) = grid.horizontal_merge_at(row.row, *first_col)
-        && content().all(|(c, _)| (m.start.1..=m.end.1).contains(c))
-    {
-        return RowClass::Skip;
-    }
-    if single && let Some(t) = first_text {
-        let folded: String = crate::text::nfkc(t)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if is_subtitle(&folded) {
-            return RowClass::Skip;
-        }
-    }
-    // The header repeated (printed pages): mapped columns hold their own header texts. The
-    // first mapped column decides cheaply for ordinary rows.
-    let first_mapped = header
-        .columns
-        .iter()
-        .zip(&header.texts)
-        .find_map(|(c, t)| Some((row.get((*c)?), t.as_ref()?)));
-    // A cell longer than any header label (see `header::row_labels`) repeats no header.
-    let maybe_header = match first_mapped {
-        Some((Some(Cell::Text(t)), h)) => {
-            t.len() <= MAX_LABEL_BYTES && crate::text::fold_header_cow(t) == h.as_str()
-        }
-        _ => false,
-    };
-    if !maybe_header {
-        return RowClass::Data;
-    }
-    let repeats = header
-        .columns
-        .iter()
-        .zip(&header.texts)
-        .filter_map(|(c, t)| Some((row.get((*c)?)?, t.as_ref()?)))
-        .filter(|(cell, t)| crate::text::fold_header(&cell.display()) == **t)
-        .count();
-    if repeats >= 2 {
-        return RowClass::Skip;
-    }
-    RowClass::Data
-}
-
-fn is_subtitle(s: &str) -> bool {
-    let mut chars = s.chars();
-    let first = chars.next().unwrap_or(' ');
-    let numbered = "一二三四五六七八九十".contains(first) && s.contains(['、', '.']);
-    let group =
-        s.starts_with('第') && (s.ends_with("党小组") || s.ends_with("小组") || s.ends_with('组'));
-    numbered || group
-}
-
-fn footer_date(text: &str, year: i32) -> Option<PDate> {
-    let text = crate::text::nfkc(text);
-    let i = text.find("填表日期").or_else(|| text.find("填报日期"))?;
-    let rest = text[i + "填表日期".len()..].trim_start_matches([':', ' ']);
-    // The date ends where the next label (审核人…) begins.
-    let end = rest
-        .char_indices()
-        .find(|(_, c)| crate::text::is_han(*c) && !"年月日号〇零一二三四五六七八九十".contains(*c))
-        .map_or(rest.len(), |(i, _)| i);
-    dates::parse_date_text(rest[..end].trim(), year).map(|p| p.value)
-}
-
 /// Read every row under `header`; returns the records and the sheet's tally.
 pub fn read_rows(grid: &Grid, header: &Header, cx: &mut SheetCtx) -> (Records, Tally) {
     let mut tally = Tally::default();
@@ -759,440 +647,4 @@ fn subject(row: &Row, kind: SheetKind) -> String {
         (_, Some(t)) => t,
         (_, None) => format!("第{}行", row.row + 1),
     }
-}
-
-fn reg_branch(row: &mut Row, cx: &mut SheetCtx) -> Option<RegBranch> {
-    let name = row.required_text(cx, "支部名称");
-    let category_text = row.required_text(cx, "支部类别");
-    let category = category_text.and_then(|v| match spelling::category(&v.value) {
-        Some(c) => Some(Val::new(c, v.at)),
-        None => {
-            cx.find(Code::D003, row.subject(), format!("「支部类别」的“{}”不在规定范围内（应为：村、社区、机关、事业单位、非公企业、社会组织），该支部的督导要求无法判断；请改为其中之一", v.value), v.at.row(), v.at.col());
-            None
-        }
-    });
-    let has_committee = row
-        .vocab(cx, "设支委会", spelling::yes_no, "是、否", "已按“是”处理")
-        .is_none_or(|v| v.value);
-    let secretary = row.name(cx, "书记");
-    let member_count = row.count(cx, "党员人数");
-    let phone = row.text(cx, "联系电话");
-    let name = name?;
-    let key = String::new();
-    (!row.rejected).then_some(RegBranch {
-        name,
-        key,
-        category,
-        has_committee,
-        secretary,
-        member_count,
-        phone,
-    })
-}
-
-fn leader(row: &mut Row, cx: &mut SheetCtx) -> Option<Leader> {
-    let name = row.required_name(cx, "姓名");
-    let title = row.text(cx, "职务");
-    let rank_text = row.required_text(cx, "职级");
-    let rank = rank_text.and_then(|v| match spelling::rank(&v.value) {
-        Some(r) => Some(Val::new(r, v.at)),
-        None => {
-            cx.find(Code::D003, row.subject(), format!("「职级」的“{}”不在职级序列中（办事员、科员、副科级、正科级、副处级、正处级、副厅级、正厅级或对应职级），无法判断是否达到督导要求；请改为规范职级", v.value), v.at.row(), v.at.col());
-            None
-        }
-    });
-    let town_committee = row
-        .vocab(
-            cx,
-            "镇党委班子成员",
-            spelling::yes_no,
-            "是、否",
-            "已按“否”处理",
-        )
-        .is_some_and(|v| v.value);
-    let home_branch = row.text(cx, "所在支部");
-    let name = name?;
-    (!row.rejected).then_some(Leader {
-        name,
-        title,
-        rank,
-        town_committee,
-        home_branch,
-    })
-}
-
-fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
-    let fp = row.fingerprint();
-    let name = row.required_name(cx, "姓名");
-    let gender = row.vocab(cx, "性别", spelling::gender, "男、女", "已按空值处理");
-    let birth = row.date(cx, "出生日期", false, true, true);
-    let joined = row.date(cx, "入党日期", false, true, true);
-    let category = row.vocab(
-        cx,
-        "党员类别",
-        spelling::member_category,
-        "正式党员、预备党员",
-        "已按空值处理；入党申请人、积极分子、发展对象不应列入党员花名册",
-    );
-    let role = match row.vocab(
-        cx,
-        "党内职务",
-        spelling::role,
-        "书记、副书记、组织委员、宣传委员、纪检委员、青年委员、委员、党员",
-        "已按“党员”处理",
-    ) {
-        Some(r) => r,
-        None => Val::new(
-            Role::Member,
-            cx.prov(
-                row.row,
-                row.header
-                    .col("党内职务")
-                    .or(row.header.col("姓名"))
-                    .unwrap_or(0),
-            ),
-        ),
-    };
-    let mut special = Vec::new();
-    if let Some(v) = row.text(cx, "特殊情况") {
-        for piece in split_values(&v.value) {
-            match spelling::special(&piece) {
-                Some(Some(s)) => special.push(Val::new(s, v.at)),
-                Some(None) => {}
-                None => cx.find(Code::D003, row.subject(), format!("「特殊情况」的“{piece}”不在规定范围内（应为：流动党员、困难党员、年老体弱党员），已忽略"), v.at.row(), v.at.col()),
-            }
-        }
-    }
-    let group = row.name(cx, "党小组");
-    let (id_number, id_valid) = match row.cell("身份证号") {
-        None => (None, false),
-        Some((cell, col)) => {
-            let (text, status) = match cell {
-                Cell::Number(n) => idcard::id_from_number(*n),
-                other => {
-                    let t = idcard::normalize_id(&other.display());
-                    let s = idcard::check_id(&t);
-                    (t, s)
-                }
-            };
-            if text.is_empty() || clean_value(&text).is_none() {
-                (None, false)
-            } else {
-                if status != IdStatus::Valid {
-                    let why = match status {
-                        IdStatus::DigitsLost => "以数字形式保存，后几位已被 Excel 丢失，无法恢复；请把该列设为“文本”格式后重新录入".to_string(),
-                        IdStatus::BadChecksum => "校验位不正确，可能有数字录错；请对照身份证核对".to_string(),
-                        IdStatus::BadBirthDate => "其中的出生日期不存在；请对照身份证核对".to_string(),
-                        IdStatus::BadLength => "位数不对（应为18位）；请对照身份证核对".to_string(),
-                        _ => "含有不应出现的字符；请对照身份证核对".to_string(),
-                    };
-                    cx.find(
-                        Code::D006,
-                        row.subject(),
-                        format!("身份证号“{text}”{why}"),
-                        row.row,
-                        col,
-                    );
-                }
-                (
-                    Some(Val::new(Text::from(text), cx.prov(row.row, col))),
-                    status == IdStatus::Valid,
-                )
-            }
-        }
-    };
-    let phone = phone(row, cx);
-    let name = name?;
-    (!row.rejected).then_some(Member {
-        name,
-        gender,
-        birth,
-        joined,
-        category,
-        role,
-        special,
-        group,
-        id_number,
-        id_valid,
-        phone,
-        fp,
-    })
-}
-
-fn phone(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Text>> {
-    let (cell, col) = row.cell("联系电话")?;
-    let text = match cell {
-        Cell::Number(n) => idcard::phone_from_number(*n),
-        other => idcard::normalize_phone(&clean_value(&other.display())?),
-    };
-    if !idcard::phone_ok(&text) {
-        cx.find(
-            Code::D003,
-            row.subject(),
-            format!("「联系电话」“{text}”不是有效的手机号或固定电话，请核对"),
-            row.row,
-            col,
-        );
-    }
-    Some(Val::new(Text::from(text), cx.prov(row.row, col)))
-}
-
-/// A row may name several types (`党员大会、党课`): one meeting per type, same cells.
-fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>> {
-    let fp = row.fingerprint();
-    let kind_text = row.required_text(cx, "会议类型");
-    let date = row.date(cx, "会议日期", true, false, true);
-    let expected = row.count(cx, "应到人数");
-    let present = row.count(cx, "实到人数");
-    let host = row.name(cx, "主持人");
-    let attendees = row.names(cx, "参会人员");
-    let content = row.free_text(cx, "学习内容");
-    let supervisors = row.names(cx, "督导人员");
-    let supervisor_ranks = row.text(cx, "督导人员职级").map(|v| {
-        let ranks = split_values(&v.value)
-            .iter()
-            .map(|piece| {
-                let r = spelling::rank(piece);
-                if r.is_none() {
-                    cx.find(Code::D003, row.subject(), format!("「督导人员职级」的“{piece}”不在职级序列中，无法判断督导人员职级；请改为规范职级（如“副科级”“四级主任科员”）"), v.at.row(), v.at.col());
-                }
-                r
-            })
-            .collect();
-        Val::new(ranks, v.at)
-    });
-    let sent_by = row.text(cx, "派出单位");
-    let commented = row.vocab(
-        cx,
-        "是否点评",
-        spelling::commented,
-        "是、否",
-        "已按“未点评”处理",
-    );
-    let group = row.name(cx, "党小组");
-    let kind_text = kind_text?;
-    let date = date?;
-    let mut kinds = Vec::new();
-    for piece in split_values(&kind_text.value) {
-        match spelling::meeting_kind(&piece) {
-            Some(k) if !kinds.contains(&k) => kinds.push(k),
-            Some(_) => {}
-            None => {
-                let hint = if piece.contains("民主生活会") {
-                    "民主生活会是领导班子的会议，支部应填“党员大会”或“支委会”"
-                } else {
-                    "如是专题组织生活会，请注明召开的是“支委会”还是“党员大会”"
-                };
-                cx.find(Code::D003, row.subject(), format!("「会议类型」的“{piece}”不在规定范围内（应为：集中学习、主题党日、党课、支委会、党员大会、党小组会），本条不计入任何环节；{hint}"), kind_text.at.row(), kind_text.at.col());
-                if !kinds.contains(&MeetingKind::Other) {
-                    kinds.push(MeetingKind::Other);
-                }
-            }
-        }
-    }
-    if kinds.is_empty() {
-        kinds.push(MeetingKind::Other);
-    }
-    if row.rejected {
-        return None;
-    }
-    Some(
-        kinds
-            .into_iter()
-            .map(|k| Meeting {
-                kind: Val::new(k, kind_text.at),
-                date: date.clone(),
-                expected: expected.clone(),
-                present: present.clone(),
-                host: host.clone(),
-                attendees: attendees.clone(),
-                content: content.clone(),
-                supervisors: supervisors.clone(),
-                supervisor_ranks: supervisor_ranks.clone(),
-                sent_by: sent_by.clone(),
-                commented: commented.clone(),
-                group: group.clone(),
-                fp,
-            })
-            .collect(),
-    )
-}
-
-fn talk(row: &mut Row, cx: &mut SheetCtx) -> Option<Talk> {
-    let fp = row.fingerprint();
-    let date = row.date(cx, "谈话日期", true, false, true);
-    let talker = row.required_name(cx, "谈话人");
-    let partners = row.names(cx, "谈话对象");
-    if partners.is_none() {
-        row.missing(cx, "谈话对象", "谈话对象");
-    }
-    let target = row.vocab(
-        cx,
-        "对象类别",
-        spelling::talk_target,
-        "班子成员、党员、流动党员、困难党员、年老体弱党员、群众、服务对象",
-        "已按空值处理",
-    );
-    let mode = row.vocab(
-        cx,
-        "谈话方式",
-        spelling::talk_mode,
-        "面谈、电话、视频、上门走访",
-        "已按空值处理",
-    );
-    let content = row.free_text(cx, "主要内容");
-    let (date, talker, partners) = (date?, talker?, partners?);
-    (!row.rejected).then_some(Talk {
-        date,
-        talker,
-        partners,
-        target,
-        mode,
-        content,
-        fp,
-    })
-}
-
-fn problem(row: &mut Row, cx: &mut SheetCtx) -> Option<Problem> {
-    let fp = row.fingerprint();
-    let id = row.required_text(cx, "编号");
-    let owner = row.required_name(cx, "责任主体");
-    let category = row.free_text(cx, "问题类别");
-    let description = row.required_free_text(cx, "问题描述");
-    let date = row.date(cx, "查摆日期", true, false, true);
-    let (id, owner, description, date) = (id?, owner?, description?, date?);
-    (!row.rejected).then_some(Problem {
-        id,
-        owner,
-        category,
-        description,
-        date,
-        fp,
-    })
-}
-
-fn rectification(row: &mut Row, cx: &mut SheetCtx) -> Option<Rectification> {
-    let fp = row.fingerprint();
-    let id = row.required_text(cx, "编号");
-    let problem_ids = row.required_text(cx, "问题编号").map(|v| {
-        let ids = split_values(&v.value).into_iter().map(Text::from).collect();
-        Val::new(ids, v.at)
-    });
-    let item = row.required_free_text(cx, "整改事项");
-    let measure = row.required_free_text(cx, "整改措施");
-    let owner = row.required_name(cx, "责任人");
-    let deadline = deadline(row, cx);
-    let (id, problem_ids, item, measure, owner, deadline) =
-        (id?, problem_ids?, item?, measure?, owner?, deadline?);
-    (!row.rejected).then_some(Rectification {
-        id,
-        problem_ids,
-        item,
-        measure,
-        owner,
-        deadline,
-        fp,
-    })
-}
-
-/// 整改时限: a date, `X月底前`, 立行立改 or 长期坚持.
-fn deadline(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Deadline>> {
-    let field = "整改时限";
-    let Some((cell, col)) = row.cell(field) else {
-        row.missing(cx, field, field);
-        return None;
-    };
-    let number = |n: f64| {
-        dates::parse_date_number(n, cx.is_1904, cx.year)
-            .filter(|p| p.value.precision == Precision::Day && p.value.date >= EARLIEST_DATE)
-            .map(|p| (Deadline::Date(p.value.date), p.note))
-    };
-    let parsed = match cell {
-        Cell::Date(d) => Some((Deadline::Date(*d), None)),
-        Cell::Number(n) => number(*n),
-        other => {
-            let Some(t) = clean_value(&other.display()) else {
-                row.missing(cx, field, field);
-                return None;
-            };
-            // A whole number as text (a CSV's 45565 or 20240930) reads as the number it
-            // shows, as in every other date column.
-            let whole = t.bytes().all(|b| b.is_ascii_digit());
-            whole
-                .then(|| t.parse::<f64>().ok().and_then(number))
-                .flatten()
-                .or_else(|| dates::parse_deadline_text(&t, cx.year))
-        }
-    };
-    let Some((d, note)) = parsed else {
-        row.rejected = true;
-        cx.find(Code::D002, row.subject(), format!("「整改时限」的“{}”无法识别，本行未读入；请写具体日期、“X月底前”、“立行立改”或“长期坚持”", cell.display()), row.row, col);
-        return None;
-    };
-    if note == Some(DateNote::YearAssumed) {
-        cx.find(
-            Code::D003,
-            row.subject(),
-            format!(
-                "「整改时限」的“{}”没有写年份，已按{}年计；请补全年份",
-                cell.display(),
-                cx.year
-            ),
-            row.row,
-            col,
-        );
-    }
-    Some(Val::new(d, cx.prov(row.row, col)))
-}
-
-fn result(row: &mut Row, cx: &mut SheetCtx) -> Option<RectResult> {
-    let fp = row.fingerprint();
-    let rect_id = row.required_text(cx, "整改编号");
-    let status = row.required_text(cx, "完成情况").map(|v| match spelling::result_status(&v.value) {
-        Some(s) => Val::new(s, v.at),
-        None => {
-            cx.find(
-                Code::D003,
-                row.subject(),
-                format!("「完成情况」的“{}”不在规定范围内（应为：已完成、基本完成、推进中、长期坚持、未完成），已按“未完成”处理；请改为其中之一", v.value),
-                v.at.row(),
-                v.at.col(),
-            );
-            Val::new(ResultStatus::NotDone, v.at)
-        }
-    });
-    // 已完成 needs its date (SPEC §6): missing, D001; unreadable, D002; either rejects the row.
-    let finished = status
-        .as_ref()
-        .is_some_and(|s| s.value == ResultStatus::Done);
-    let blank = row
-        .cell("完成日期")
-        .is_none_or(|(c, _)| clean_value(&c.display()).is_none());
-    let done = if finished && blank {
-        row.rejected = true;
-        let col = row
-            .header
-            .col("完成日期")
-            .or(status.as_ref().map(|s| s.at.col()))
-            .unwrap_or(0);
-        cx.find(
-            Code::D001,
-            row.subject(),
-            "「完成情况」为已完成，但「完成日期」未填写，本行未读入；请补填完成日期".to_string(),
-            row.row,
-            col,
-        );
-        None
-    } else {
-        row.date(cx, "完成日期", finished, false, true)
-    };
-    let publicised = row.vocab(cx, "是否公示", spelling::yes_no, "是、否", "已按空值处理");
-    let (rect_id, status) = (rect_id?, status?);
-    (!row.rejected).then_some(RectResult {
-        rect_id,
-        status,
-        done,
-        publicised,
-        fp,
-    })
 }
