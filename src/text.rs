@@ -1,5 +1,6 @@
 //! Text folding shared by every reader: NFKC, white space, the minority-name middle dot and
-//! the conventional "empty" marks. Names are compared only in their folded form.
+//! the conventional "empty" marks, and numbers as Excel shows them. Names are compared only in
+//! their folded form.
 
 use std::borrow::Cow;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
@@ -268,9 +269,54 @@ pub fn a1(row: u32, col: u32) -> String {
     format!("{}{}", col_letters(col), row + 1)
 }
 
+/// A number as Excel's General format would show it: integers without `.0`.
+pub fn number_text(n: f64) -> String {
+    number_compact(n).into_string()
+}
+
+/// [`number_text`] held inline (General format is at most 24 bytes for all but odd values).
+pub fn number_compact(n: f64) -> compact_str::CompactString {
+    use compact_str::ToCompactString;
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        (n as i64).to_compact_string()
+    } else {
+        compact_str::format_compact!("{n}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_numbers_and_dates_print_as_format_does() {
+        for n in [
+            0.0,
+            -0.0,
+            1.0,
+            -7.0,
+            45476.0,
+            2.5,
+            -0.125,
+            1e15,
+            1e16,
+            1e300,
+            1e-7,
+            0.1 + 0.2,
+            f64::NAN,
+            f64::INFINITY,
+            999_999_999_999_999.0,
+            4.2068219900315e17,
+        ] {
+            let want = if n.fract() == 0.0 && n.abs() < 1e15 {
+                format!("{}", n as i64)
+            } else {
+                format!("{n}")
+            };
+            assert_eq!(number_compact(n), want, "{n}");
+            assert_eq!(number_text(n), want, "{n}");
+        }
+    }
 
     #[test]
     fn the_fast_path_agrees_with_nfkc() {

@@ -9,6 +9,7 @@ use calamine::{Data, DataRef, Dimensions};
 use chrono::NaiveDate;
 
 use crate::model::dates::{iso_date_compact, iso_date_text};
+use crate::text::{number_compact, number_text};
 
 /// Excel's own limit on a cell's length (SPEC §6); longer text is cut with a D003.
 pub const MAX_CELL_CHARS: usize = 32_767;
@@ -54,21 +55,6 @@ impl Cell {
             Cell::Date(d) => f(&iso_date_compact(*d)),
             other => f(&other.display()),
         }
-    }
-}
-
-/// A number as Excel's General format would show it: integers without `.0`.
-pub fn number_text(n: f64) -> String {
-    number_compact(n).into_string()
-}
-
-/// [`number_text`] held inline (General format is at most 24 bytes for all but odd values).
-pub fn number_compact(n: f64) -> CompactString {
-    use compact_str::ToCompactString;
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        (n as i64).to_compact_string()
-    } else {
-        compact_str::format_compact!("{n}")
     }
 }
 
@@ -401,36 +387,6 @@ pub fn grid_from_text_rows(name: &str, rows: Vec<Vec<String>>) -> Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn inline_numbers_and_dates_print_as_format_does() {
-        for n in [
-            0.0,
-            -0.0,
-            1.0,
-            -7.0,
-            45476.0,
-            2.5,
-            -0.125,
-            1e15,
-            1e16,
-            1e300,
-            1e-7,
-            0.1 + 0.2,
-            f64::NAN,
-            f64::INFINITY,
-            999_999_999_999_999.0,
-            4.2068219900315e17,
-        ] {
-            let want = if n.fract() == 0.0 && n.abs() < 1e15 {
-                format!("{}", n as i64)
-            } else {
-                format!("{n}")
-            };
-            assert_eq!(number_compact(n), want, "{n}");
-            assert_eq!(number_text(n), want, "{n}");
-        }
-    }
 
     #[test]
     fn backwards_merge_is_not_filled() {

@@ -1,7 +1,7 @@
 //! 基本情况: either a key/value sheet (项目 | 内容, possibly several pairs per row, or
 //! `支部名称：XX` in one cell) or a table with one data row (SPEC §3.2).
 
-use super::cell::{Cell, Grid, GridRow, number_text};
+use super::cell::{Cell, Grid, GridRow};
 use super::dates;
 use super::header_index::HEADER_INDEX;
 use super::rows::{DateNeed, DateRead, SheetCtx, Tally, cell_date};
@@ -9,6 +9,7 @@ use crate::finding::Code;
 use crate::model::YearMonth;
 use crate::model::schema::{SheetKind, spec};
 use crate::model::{BranchInfo, Val};
+use crate::text::number_text;
 use crate::text::{clean_value, fold_header, fold_name, strip_paren_note};
 
 /// The info column a label names, by index into `spec(Info).columns`.

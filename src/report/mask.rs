@@ -40,7 +40,7 @@ pub fn mask_number(n: f64) -> Option<String> {
     if n.fract() != 0.0 || n < 1e10 {
         return None;
     }
-    let digits = crate::ingest::cell::number_text(n);
+    let digits = crate::text::number_text(n);
     Some(if digits.len() == 11 {
         mask_phone(&digits)
     } else {

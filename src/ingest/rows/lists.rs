@@ -112,7 +112,7 @@ pub(super) fn result(row: &mut Row, cx: &mut SheetCtx) -> Option<RectResult> {
             cx.find(
                 Code::D003,
                 row.subject(),
-                format!("「完成情况」的“{}”不在规定范围内（应为：已完成、基本完成、推进中、长期坚持、未完成），已按“未完成”处理；请改为其中之一", v.value),
+                format!("「完成情况」的“{}”不在规定范围内（应为：{}），已按“未完成”处理；请改为其中之一", v.value, row.allowed("完成情况")),
                 v.at.row(),
                 v.at.col(),
             );
@@ -144,7 +144,7 @@ pub(super) fn result(row: &mut Row, cx: &mut SheetCtx) -> Option<RectResult> {
     } else {
         row.date(cx, "完成日期", finished, false, true)
     };
-    let publicised = row.vocab(cx, "是否公示", spelling::yes_no, "是、否", "已按空值处理");
+    let publicised = row.vocab(cx, "是否公示", spelling::yes_no, "已按空值处理");
     let (rect_id, status) = (rect_id?, status?);
     (!row.rejected).then_some(RectResult {
         rect_id,

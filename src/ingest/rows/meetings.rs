@@ -32,13 +32,7 @@ pub(super) fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>>
         Val::new(ranks, v.at)
     });
     let sent_by = row.text(cx, "派出单位");
-    let commented = row.vocab(
-        cx,
-        "是否点评",
-        spelling::commented,
-        "是、否",
-        "已按“未点评”处理",
-    );
+    let commented = row.vocab(cx, "是否点评", spelling::commented, "已按“未点评”处理");
     let group = row.name(cx, "党小组");
     let kind_text = kind_text?;
     let date = date?;
@@ -53,7 +47,7 @@ pub(super) fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>>
                 } else {
                     "如是专题组织生活会，请注明召开的是“支委会”还是“党员大会”"
                 };
-                cx.find(Code::D003, row.subject(), format!("「会议类型」的“{piece}”不在规定范围内（应为：集中学习、主题党日、党课、支委会、党员大会、党小组会），本条不计入任何环节；{hint}"), kind_text.at.row(), kind_text.at.col());
+                cx.find(Code::D003, row.subject(), format!("「会议类型」的“{piece}”不在规定范围内（应为：{}），本条不计入任何环节；{hint}", row.allowed("会议类型")), kind_text.at.row(), kind_text.at.col());
                 if !kinds.contains(&MeetingKind::Other) {
                     kinds.push(MeetingKind::Other);
                 }

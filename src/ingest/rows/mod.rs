@@ -13,14 +13,15 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
-use super::cell::{Cell, Grid, GridRow, number_compact, number_text};
+use super::cell::{Cell, Grid, GridRow};
 use super::dates::{self, DateNote};
 use super::header::Header;
 use crate::finding::{Code, Finding, Location};
-use crate::model::SheetKind;
+use crate::model::schema::{SheetKind, spec};
 use crate::model::*;
 use crate::model::{PDate, Precision};
 use crate::text::{clean_cow, clean_value, fold_name_cow, split_names};
+use crate::text::{number_compact, number_text};
 use classify::{RowClass, classify};
 use lists::{problem, rectification, result};
 use meetings::meetings;
@@ -272,7 +273,6 @@ impl<'r> Row<'r> {
         cx: &mut SheetCtx,
         field: &str,
         parse: fn(&str) -> Option<T>,
-        allowed: &str,
         fallback: &str,
     ) -> Option<Val<T>> {
         let v = self.text(cx, field)?;
@@ -283,8 +283,9 @@ impl<'r> Row<'r> {
                     Code::D003,
                     self.subject(),
                     format!(
-                        "「{field}」的“{}”不在规定范围内（应为：{allowed}），{fallback}",
-                        v.value
+                        "「{field}」的“{}”不在规定范围内（应为：{}），{fallback}",
+                        v.value,
+                        self.allowed(field)
                     ),
                     v.at.row(),
                     v.at.col(),
@@ -292,6 +293,15 @@ impl<'r> Row<'r> {
                 None
             }
         }
+    }
+
+    /// The labels a vocabulary column takes, as a D003 lists them (from the column table).
+    pub(super) fn allowed(&self, field: &str) -> String {
+        spec(self.header.kind)
+            .column(field)
+            .and_then(|c| c.choices)
+            .map(|c| c.labels.join("、"))
+            .unwrap_or_default()
     }
 
     #[inline]

@@ -12,12 +12,12 @@ pub(super) fn reg_branch(row: &mut Row, cx: &mut SheetCtx) -> Option<RegBranch> 
     let category = category_text.and_then(|v| match spelling::category(&v.value) {
         Some(c) => Some(Val::new(c, v.at)),
         None => {
-            cx.find(Code::D003, row.subject(), format!("「支部类别」的“{}”不在规定范围内（应为：村、社区、机关、事业单位、非公企业、社会组织），该支部的督导要求无法判断；请改为其中之一", v.value), v.at.row(), v.at.col());
+            cx.find(Code::D003, row.subject(), format!("「支部类别」的“{}”不在规定范围内（应为：{}），该支部的督导要求无法判断；请改为其中之一", v.value, row.allowed("支部类别")), v.at.row(), v.at.col());
             None
         }
     });
     let has_committee = row
-        .vocab(cx, "设支委会", spelling::yes_no, "是、否", "已按“是”处理")
+        .vocab(cx, "设支委会", spelling::yes_no, "已按“是”处理")
         .is_none_or(|v| v.value);
     let secretary = row.name(cx, "书记");
     let member_count = row.count(cx, "党员人数");
@@ -47,13 +47,7 @@ pub(super) fn leader(row: &mut Row, cx: &mut SheetCtx) -> Option<Leader> {
         }
     });
     let town_committee = row
-        .vocab(
-            cx,
-            "镇党委班子成员",
-            spelling::yes_no,
-            "是、否",
-            "已按“否”处理",
-        )
+        .vocab(cx, "镇党委班子成员", spelling::yes_no, "已按“否”处理")
         .is_some_and(|v| v.value);
     let home_branch = row.text(cx, "所在支部");
     let name = name?;

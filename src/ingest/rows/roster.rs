@@ -12,23 +12,16 @@ use crate::text::{clean_value, split_values};
 pub(super) fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
     let fp = row.fingerprint();
     let name = row.required_name(cx, "姓名");
-    let gender = row.vocab(cx, "性别", spelling::gender, "男、女", "已按空值处理");
+    let gender = row.vocab(cx, "性别", spelling::gender, "已按空值处理");
     let birth = row.date(cx, "出生日期", false, true, true);
     let joined = row.date(cx, "入党日期", false, true, true);
     let category = row.vocab(
         cx,
         "党员类别",
         spelling::member_category,
-        "正式党员、预备党员",
         "已按空值处理；入党申请人、积极分子、发展对象不应列入党员花名册",
     );
-    let role = match row.vocab(
-        cx,
-        "党内职务",
-        spelling::role,
-        "书记、副书记、组织委员、宣传委员、纪检委员、青年委员、委员、党员",
-        "已按“党员”处理",
-    ) {
+    let role = match row.vocab(cx, "党内职务", spelling::role, "已按“党员”处理") {
         Some(r) => r,
         None => Val::new(
             Role::Member,
@@ -47,7 +40,16 @@ pub(super) fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
             match spelling::special(&piece) {
                 Some(Some(s)) => special.push(Val::new(s, v.at)),
                 Some(None) => {}
-                None => cx.find(Code::D003, row.subject(), format!("「特殊情况」的“{piece}”不在规定范围内（应为：流动党员、困难党员、年老体弱党员），已忽略"), v.at.row(), v.at.col()),
+                None => cx.find(
+                    Code::D003,
+                    row.subject(),
+                    format!(
+                        "「特殊情况」的“{piece}”不在规定范围内（应为：{}），已忽略",
+                        row.allowed("特殊情况")
+                    ),
+                    v.at.row(),
+                    v.at.col(),
+                ),
             }
         }
     }

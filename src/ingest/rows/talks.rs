@@ -13,20 +13,8 @@ pub(super) fn talk(row: &mut Row, cx: &mut SheetCtx) -> Option<Talk> {
     if partners.is_none() {
         row.missing(cx, "谈话对象", "谈话对象");
     }
-    let target = row.vocab(
-        cx,
-        "对象类别",
-        spelling::talk_target,
-        "班子成员、党员、流动党员、困难党员、年老体弱党员、群众、服务对象",
-        "已按空值处理",
-    );
-    let mode = row.vocab(
-        cx,
-        "谈话方式",
-        spelling::talk_mode,
-        "面谈、电话、视频、上门走访",
-        "已按空值处理",
-    );
+    let target = row.vocab(cx, "对象类别", spelling::talk_target, "已按空值处理");
+    let mode = row.vocab(cx, "谈话方式", spelling::talk_mode, "已按空值处理");
     let content = row.free_text(cx, "主要内容");
     let (date, talker, partners) = (date?, talker?, partners?);
     (!row.rejected).then_some(Talk {

@@ -680,8 +680,9 @@ mod tests {
     fn shown(d: &Data) -> String {
         match d {
             Data::String(s) => mask_text(s).into_owned(),
-            Data::Float(f) => crate::report::mask::mask_number(*f)
-                .unwrap_or_else(|| crate::ingest::cell::number_text(*f)),
+            Data::Float(f) => {
+                crate::report::mask::mask_number(*f).unwrap_or_else(|| crate::text::number_text(*f))
+            }
             Data::Int(i) => crate::report::mask::mask_number(*i as f64).unwrap_or(i.to_string()),
             other => other.to_string(),
         }

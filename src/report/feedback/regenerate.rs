@@ -9,11 +9,12 @@ use anyhow::{Result, anyhow};
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use crate::analysis::Analysis;
-use crate::ingest::cell::{Cell, Grid, number_text};
+use crate::ingest::cell::{Cell, Grid};
 use crate::ingest::read::read_grids;
 use crate::model::Branch;
 use crate::report::mask::{Pii, mask_number};
 use crate::report::xlsx_style::{Out, Widths, base, print_setup};
+use crate::text::number_text;
 
 /// (file, sheet as read) → the sheet's name in the package.
 pub type SheetNames = HashMap<(String, String), String>;
