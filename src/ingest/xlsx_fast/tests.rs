@@ -107,6 +107,30 @@ fn fixtures_read_as_calamine_reads_them() {
     );
 }
 
+/// The bundled sample township (its openpyxl-written .xlsx returns): every workbook read
+/// fast, cell for cell as calamine reads it. Runs in CI with the fixtures above.
+#[test]
+fn sample_data_reads_as_calamine_reads_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let files = xlsx_under(&root);
+    let (mut fast, mut fell_back) = (0, 0);
+    for p in &files {
+        let bytes = std::fs::read(p).unwrap();
+        match differential(p, &bytes) {
+            Some(true) => fast += 1,
+            _ => {
+                println!("fell back: {}", p.display());
+                fell_back += 1;
+            }
+        }
+    }
+    println!("sample_data: {fast} fast, {fell_back} fell back");
+    assert!(
+        fast >= 15 && fell_back == 0,
+        "{fast} fast, {fell_back} fell back"
+    );
+}
+
 #[test]
 fn benchmark_sample_reads_as_calamine_reads_it() {
     let root = Path::new("/tmp/orglife-bench-200/returns");
