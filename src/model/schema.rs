@@ -178,7 +178,7 @@ impl Column {
             ..self
         }
     }
-    const fn from_register(self) -> Column {
+    const fn held_by_register(self) -> Column {
         Column {
             in_template: false,
             ..self
@@ -283,10 +283,10 @@ pub static SPECS: [KindSpec; 9] = [
             opt("公示日期", &["整改清单公示日期", "公示时间"]).date().hint("整改清单公示的日期"),
             opt("公示范围", &["公示方式"]).hint("如“村务公开栏”“党员微信群”"),
             opt("备案日期", &["上级备案日期", "报备日期", "备案时间"]).date().hint("整改清单报上级党组织备案的日期"),
-            opt("支部类别", &["党组织类别", "组织类别"]).from_register(),
-            opt("书记", &["支部书记", "党支部书记"]).from_register(),
-            opt("党员人数", &["党员总数", "党员数"]).count().from_register(),
-            opt("联系电话", &["电话"]).phone().from_register(),
+            opt("支部类别", &["党组织类别", "组织类别"]).held_by_register(),
+            opt("书记", &["支部书记", "党支部书记"]).held_by_register(),
+            opt("党员人数", &["党员总数", "党员数"]).count().held_by_register(),
+            opt("联系电话", &["电话"]).phone().held_by_register(),
         ],
     },
     KindSpec {
