@@ -13,6 +13,7 @@ use std::io::{Cursor, Read, Write};
 use quick_xml::Reader;
 use quick_xml::escape::escape;
 use quick_xml::events::Event;
+use zip::read::ZipFile;
 use zip::write::SimpleFileOptions;
 
 use super::parts::{StyleBook, comments, findings_names, findings_sheet, vml};
@@ -340,43 +341,105 @@ fn pii_free(text: &str) -> bool {
     !has_pii_in_markup(text)
 }
 
-/// Build the feedback workbook from `package`.
-pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchable> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(package)).map_err(unreadable)?;
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut declared = 0u64;
-    for i in 0..zip.len() {
-        let f = zip.by_index_raw(i).map_err(unreadable)?;
-        if f.is_dir() {
-            continue;
-        }
-        declared = declared.saturating_add(f.size());
-        index.insert(f.name().map_err(unreadable)?.into_owned(), i);
-    }
-    if declared > MAX_INFLATED {
-        return Err(Unpatchable("工作簿太大"));
-    }
-    let mut left = MAX_INFLATED;
-    let mut text =
-        |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Result<String, Unpatchable> {
-            let i = *index.get(name).ok_or(Unpatchable("工作簿缺少必要部分"))?;
-            let f = zip.by_index(i).map_err(unreadable)?;
-            let mut bytes = Vec::with_capacity(f.size().min(left) as usize);
-            f.take(left + 1)
-                .read_to_end(&mut bytes)
-                .map_err(unreadable)?;
-            if bytes.len() as u64 > left {
-                return Err(Unpatchable("工作簿太大"));
-            }
-            left -= bytes.len() as u64;
-            let mut s = String::from_utf8(bytes).map_err(|_| Unpatchable("部件不是UTF-8编码"))?;
-            if s.starts_with('\u{feff}') {
-                s.drain(..3);
-            }
-            Ok(s)
-        };
+/// The branch's package as it is read: its files by name, and how much may still be inflated.
+struct Source<'p> {
+    zip: zip::ZipArchive<Cursor<&'p [u8]>>,
+    index: HashMap<String, usize>,
+    /// All parts read as text together may not inflate past [`MAX_INFLATED`].
+    left: u64,
+}
 
-    let root = relationships(&text(&mut zip, "_rels/.rels")?)?;
+impl<'p> Source<'p> {
+    /// Open `package` and index its files, refused when they declare more than [`MAX_INFLATED`].
+    fn open(package: &'p [u8]) -> Result<Self, Unpatchable> {
+        let mut zip = zip::ZipArchive::new(Cursor::new(package)).map_err(unreadable)?;
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut declared = 0u64;
+        for i in 0..zip.len() {
+            let f = zip.by_index_raw(i).map_err(unreadable)?;
+            if f.is_dir() {
+                continue;
+            }
+            declared = declared.saturating_add(f.size());
+            index.insert(f.name().map_err(unreadable)?.into_owned(), i);
+        }
+        if declared > MAX_INFLATED {
+            return Err(Unpatchable("工作簿太大"));
+        }
+        Ok(Source {
+            zip,
+            index,
+            left: MAX_INFLATED,
+        })
+    }
+
+    /// A part inflated as UTF-8 text (a leading BOM dropped), counted against the budget.
+    fn text(&mut self, name: &str) -> Result<String, Unpatchable> {
+        let i = *self
+            .index
+            .get(name)
+            .ok_or(Unpatchable("工作簿缺少必要部分"))?;
+        let f = self.zip.by_index(i).map_err(unreadable)?;
+        let mut bytes = Vec::with_capacity(f.size().min(self.left) as usize);
+        f.take(self.left + 1)
+            .read_to_end(&mut bytes)
+            .map_err(unreadable)?;
+        if bytes.len() as u64 > self.left {
+            return Err(Unpatchable("工作簿太大"));
+        }
+        self.left -= bytes.len() as u64;
+        let mut s = String::from_utf8(bytes).map_err(|_| Unpatchable("部件不是UTF-8编码"))?;
+        if s.starts_with('\u{feff}') {
+            s.drain(..3);
+        }
+        Ok(s)
+    }
+
+    /// A part still compressed, to be copied as it is.
+    fn raw(&mut self, name: &str) -> Result<ZipFile<'_, Cursor<&'p [u8]>>, Unpatchable> {
+        self.zip.by_index_raw(self.index[name]).map_err(unreadable)
+    }
+}
+
+/// The feedback package as it is written: new and rewritten parts deflated, others copied raw.
+struct Sink {
+    zip: zip::ZipWriter<Cursor<Vec<u8>>>,
+    opts: SimpleFileOptions,
+}
+
+impl Sink {
+    /// An empty package with room for about as much as the branch's own.
+    fn new(size: usize) -> Self {
+        let opts = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(3));
+        Sink {
+            zip: zip::ZipWriter::new(Cursor::new(Vec::with_capacity(size + 16384))),
+            opts,
+        }
+    }
+
+    /// Write the part `name` with `body`.
+    fn put(&mut self, name: &str, body: &str) -> Result<(), Unpatchable> {
+        self.zip.start_file(name, self.opts).map_err(unreadable)?;
+        self.zip.write_all(body.as_bytes()).map_err(unreadable)
+    }
+}
+
+/// The workbook's own parts, as named by its relationships.
+struct WorkbookParts {
+    /// Worksheet part by relationship id.
+    sheets: HashMap<String, String>,
+    styles: String,
+    strings: Option<String>,
+    /// Parts left out of the feedback workbook (the calculation chain).
+    dropped: HashSet<String>,
+}
+
+/// The workbook's relationships, its XML and its sheets, after checking the package's root
+/// points at `xl/workbook.xml`.
+fn read_workbook(src: &mut Source) -> Result<(Vec<Rel>, String, WorkbookInfo), Unpatchable> {
+    let root = relationships(&src.text("_rels/.rels")?)?;
     let office = root
         .iter()
         .find(|r| r.kind.ends_with("/officeDocument"))
@@ -385,16 +448,24 @@ pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchab
     if office.target.trim_start_matches('/') != "xl/workbook.xml" {
         return Err(Unpatchable("工作簿位置不常见"));
     }
-    let mut wb_rels = relationships(&text(&mut zip, "xl/_rels/workbook.xml.rels")?)?;
-    let workbook = text(&mut zip, "xl/workbook.xml")?;
+    let wb_rels = relationships(&src.text("xl/_rels/workbook.xml.rels")?)?;
+    let workbook = src.text("xl/workbook.xml")?;
     let info = workbook_info(&workbook)?;
+    Ok((wb_rels, workbook, info))
+}
 
+/// The workbook's parts by kind, refused when the package holds any part this module does not
+/// understand; the calculation chain's relationship is taken out of `wb_rels`.
+fn workbook_parts(
+    wb_rels: &mut Vec<Rel>,
+    index: &HashMap<String, usize>,
+) -> Result<WorkbookParts, Unpatchable> {
     // Every part must be one this module understands.
     let mut sheet_part: HashMap<String, String> = HashMap::new();
     let mut styles_part = None;
     let mut strings_part = None;
     let mut dropped: HashSet<String> = HashSet::new();
-    for r in &wb_rels {
+    for r in wb_rels.iter() {
         if r.external {
             return Err(Unpatchable("工作簿含外部链接"));
         }
@@ -436,6 +507,19 @@ pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchab
             return Err(Unpatchable("工作簿含批注、图片或其他部件"));
         }
     }
+    Ok(WorkbookParts {
+        sheets: sheet_part,
+        styles: styles_part,
+        strings: strings_part,
+        dropped,
+    })
+}
+
+/// The sheets in workbook order: (name, part).
+fn sheet_order(
+    info: &WorkbookInfo,
+    sheet_part: &HashMap<String, String>,
+) -> Result<Vec<(String, String)>, Unpatchable> {
     let order: Vec<(String, String)> = info
         .sheets
         .iter()
@@ -449,24 +533,29 @@ pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchab
     if order.is_empty() {
         return Err(Unpatchable("工作簿没有工作表"));
     }
+    Ok(order)
+}
 
-    let styles_text = text(&mut zip, &styles_part)?;
-    let mut styles = StyleBook::parse(&styles_text)?;
-    let guard = base == Base::Original && p.mask;
+/// What writing the branch's sheets left for the workbook and the content types.
+struct SheetsWritten {
+    /// Overrides to add to the content types, 问题清单's own first.
+    new_types: Vec<(String, &'static str)>,
+    /// Each sheet's new part name by its old one.
+    renamed: HashMap<String, String>,
+    /// How many sheets got notes.
+    notes: usize,
+}
 
-    // New names: 问题清单 is sheet1.xml, the branch's sheets follow in workbook order.
-    let (own, first_part) = match base {
-        Base::Original => (&order[..], None),
-        Base::Generated => (&order[1..], Some(order[0].1.clone())),
-    };
-    let opts = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(3));
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(package.len() + 16384)));
-    let put = |out: &mut zip::ZipWriter<Cursor<Vec<u8>>>, name: &str, body: &str| {
-        out.start_file(name, opts).map_err(unreadable)?;
-        out.write_all(body.as_bytes()).map_err(unreadable)
-    };
+/// The branch's own sheets, as sheet2.xml on in workbook order: copied still compressed when
+/// nothing changes, else rewritten, each with its notes when it has marks.
+fn write_sheets(
+    src: &mut Source,
+    out: &mut Sink,
+    own: &[(String, String)],
+    p: &Patch,
+    styles: &mut StyleBook,
+    guard: bool,
+) -> Result<SheetsWritten, Unpatchable> {
     // Written at the end, once every part is known; the zip order does not matter to readers.
     let mut new_types: Vec<(String, &str)> =
         vec![("xl/worksheets/sheet1.xml".to_string(), CT_SHEET)];
@@ -479,101 +568,142 @@ pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchab
         new_types.push((new_name.clone(), CT_SHEET));
         let marks = p.marks.get(name).unwrap_or(&no_marks);
         if marks.is_empty() && p.plain.contains(name) {
-            let f = zip.by_index_raw(index[part]).map_err(unreadable)?;
-            out.raw_copy_file_rename(f, &new_name).map_err(unreadable)?;
+            let f = src.raw(part)?;
+            out.zip
+                .raw_copy_file_rename(f, &new_name)
+                .map_err(unreadable)?;
             continue;
         }
-        let xml = text(&mut zip, part)?;
-        let rel = (!marks.is_empty()).then_some("rIdOrglifeNotes");
-        let digits = p.mask && may_hold_id_digits(xml.as_bytes());
-        let selected = xml.contains("tabSelected");
-        let body = if marks.is_empty() && !digits && selected {
-            Some(unselect(&xml))
-        } else if !marks.is_empty() || digits || selected {
-            let edit = SheetEdit {
-                marks,
-                mask: p.mask,
-                notes_rel: rel,
-            };
-            Some(rewrite(&xml, &edit, &mut |s, t| styles.flagged(s, t))?)
-        } else {
-            None
-        };
+        let xml = src.text(part)?;
+        let body = sheet_body(&xml, marks, p.mask, styles)?;
         if guard && !pii_free(body.as_deref().unwrap_or(&xml)) {
             return Err(Unpatchable("工作表中有未能遮蔽的身份证号或手机号"));
         }
         match body {
-            Some(body) => put(&mut out, &new_name, &body)?,
+            Some(body) => out.put(&new_name, &body)?,
             None => {
-                let f = zip.by_index_raw(index[part]).map_err(unreadable)?;
-                out.raw_copy_file_rename(f, &new_name).map_err(unreadable)?;
+                let f = src.raw(part)?;
+                out.zip
+                    .raw_copy_file_rename(f, &new_name)
+                    .map_err(unreadable)?;
             }
         }
         if !marks.is_empty() {
             notes += 1;
-            let c = format!("xl/comments{notes}.xml");
-            let v = format!("xl/drawings/vmlDrawing{notes}.vml");
-            put(&mut out, &c, &comments(marks))?;
-            put(&mut out, &v, &vml(marks, notes))?;
-            new_types.push((c, CT_COMMENTS));
-            let rels = [
-                Rel {
-                    id: "rIdOrglifeNotes".into(),
-                    kind: format!("{NS_REL}/vmlDrawing"),
-                    target: format!("../drawings/vmlDrawing{notes}.vml"),
-                    external: false,
-                },
-                Rel {
-                    id: "rIdOrglifeComments".into(),
-                    kind: format!("{NS_REL}/comments"),
-                    target: format!("../comments{notes}.xml"),
-                    external: false,
-                },
-            ];
-            put(
-                &mut out,
-                &format!("xl/worksheets/_rels/sheet{}.xml.rels", k + 2),
-                &rels_xml(&rels),
-            )?;
+            put_notes(out, marks, notes, k, &mut new_types)?;
         }
     }
-    put(
-        &mut out,
-        "xl/worksheets/sheet1.xml",
-        &findings_sheet(p.first, &styles.first),
-    )?;
+    Ok(SheetsWritten {
+        new_types,
+        renamed,
+        notes,
+    })
+}
 
-    // The shared strings, masked.
-    if let Some(part) = &strings_part {
-        let xml = text(&mut zip, part)?;
-        let masked = if p.mask && may_hold_id_digits(xml.as_bytes()) {
-            mask_shared_strings(&xml)?
-        } else {
-            None
+/// A sheet's new XML (marks coloured, IDs masked, no longer the selected tab), or `None` when
+/// it stays as it is.
+fn sheet_body(
+    xml: &str,
+    marks: &[Mark],
+    mask: bool,
+    styles: &mut StyleBook,
+) -> Result<Option<String>, Unpatchable> {
+    let rel = (!marks.is_empty()).then_some("rIdOrglifeNotes");
+    let digits = mask && may_hold_id_digits(xml.as_bytes());
+    let selected = xml.contains("tabSelected");
+    Ok(if marks.is_empty() && !digits && selected {
+        Some(unselect(xml))
+    } else if !marks.is_empty() || digits || selected {
+        let edit = SheetEdit {
+            marks,
+            mask,
+            notes_rel: rel,
         };
-        if guard && !pii_free(masked.as_deref().unwrap_or(&xml)) {
-            return Err(Unpatchable("共享字符串中有未能遮蔽的身份证号或手机号"));
-        }
-        match masked {
-            Some(body) => put(&mut out, part, &body)?,
-            None => {
-                let f = zip.by_index_raw(index[part]).map_err(unreadable)?;
-                out.raw_copy_file(f).map_err(unreadable)?;
-            }
+        Some(rewrite(xml, &edit, &mut |s, t| styles.flagged(s, t))?)
+    } else {
+        None
+    })
+}
+
+/// The `notes`th sheet's notes (a comments part and its VML drawing) and the relationships
+/// that tie them to sheet `k` + 2.
+fn put_notes(
+    out: &mut Sink,
+    marks: &[Mark],
+    notes: usize,
+    k: usize,
+    new_types: &mut Vec<(String, &'static str)>,
+) -> Result<(), Unpatchable> {
+    let c = format!("xl/comments{notes}.xml");
+    let v = format!("xl/drawings/vmlDrawing{notes}.vml");
+    out.put(&c, &comments(marks))?;
+    out.put(&v, &vml(marks, notes))?;
+    new_types.push((c, CT_COMMENTS));
+    let rels = [
+        Rel {
+            id: "rIdOrglifeNotes".into(),
+            kind: format!("{NS_REL}/vmlDrawing"),
+            target: format!("../drawings/vmlDrawing{notes}.vml"),
+            external: false,
+        },
+        Rel {
+            id: "rIdOrglifeComments".into(),
+            kind: format!("{NS_REL}/comments"),
+            target: format!("../comments{notes}.xml"),
+            external: false,
+        },
+    ];
+    out.put(
+        &format!("xl/worksheets/_rels/sheet{}.xml.rels", k + 2),
+        &rels_xml(&rels),
+    )
+}
+
+/// The shared strings, masked (copied still compressed when nothing changes).
+fn put_shared_strings(
+    src: &mut Source,
+    out: &mut Sink,
+    part: &str,
+    mask: bool,
+    guard: bool,
+) -> Result<(), Unpatchable> {
+    let xml = src.text(part)?;
+    let masked = if mask && may_hold_id_digits(xml.as_bytes()) {
+        mask_shared_strings(&xml)?
+    } else {
+        None
+    };
+    if guard && !pii_free(masked.as_deref().unwrap_or(&xml)) {
+        return Err(Unpatchable("共享字符串中有未能遮蔽的身份证号或手机号"));
+    }
+    match masked {
+        Some(body) => out.put(part, &body)?,
+        None => {
+            let f = src.raw(part)?;
+            out.zip.raw_copy_file(f).map_err(unreadable)?;
         }
     }
+    Ok(())
+}
 
-    // The workbook, its relationships and the content types.
+/// The workbook's relationships pointed at the sheets' new parts, and at 问题清单 when it is
+/// inserted; returns the relationship id 问题清单 gets.
+fn retarget_workbook_rels(
+    wb_rels: &mut Vec<Rel>,
+    renamed: &HashMap<String, String>,
+    first_part: Option<&str>,
+    base: Base,
+) -> String {
     let rel_id = (1..)
         .map(|n| format!("rIdOrglife{n}"))
         .find(|id| !wb_rels.iter().any(|r| &r.id == id))
         .unwrap_or_default();
-    for r in &mut wb_rels {
+    for r in wb_rels.iter_mut() {
         if r.kind.ends_with("/worksheet") {
             let part = part_name(&r.target);
             if let Some(new) = renamed.get(&part) {
                 r.target = new.trim_start_matches("xl/").to_string();
-            } else if first_part.as_deref() == Some(part.as_str()) {
+            } else if first_part == Some(part.as_str()) {
                 r.target = "worksheets/sheet1.xml".to_string();
             }
         }
@@ -586,39 +716,77 @@ pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchab
             external: false,
         });
     }
-    let insert = (base == Base::Original).then(|| (info.max_id + 1, rel_id.as_str()));
-    let wb = edit_workbook(&workbook, insert, &findings_names(p.first))?;
-    put(&mut out, "xl/workbook.xml", &wb)?;
-    put(&mut out, "xl/_rels/workbook.xml.rels", &rels_xml(&wb_rels))?;
-    put(&mut out, &styles_part, &styles.finish())?;
+    rel_id
+}
 
-    let mut drop: HashSet<String> = dropped.clone();
-    drop.extend(order.iter().map(|(_, part)| part.clone()));
-    let types = content_types(
-        &text(&mut zip, "[Content_Types].xml")?,
-        &drop,
-        &new_types,
-        notes > 0,
-    )?;
-    put(&mut out, "[Content_Types].xml", &types)?;
-
-    // Everything else as it was: document properties and the theme.
-    let rest: Vec<String> = index
+/// Everything else as it was: document properties and the theme.
+fn copy_rest(src: &mut Source, out: &mut Sink, guard: bool) -> Result<(), Unpatchable> {
+    let rest: Vec<String> = src
+        .index
         .keys()
         .filter(|n| *n == "_rels/.rels" || n.starts_with("docProps/") || n.starts_with("xl/theme/"))
         .cloned()
         .collect();
     for name in rest {
-        if guard && !pii_free(&text(&mut zip, &name)?) {
+        if guard && !pii_free(&src.text(&name)?) {
             return Err(Unpatchable("文档属性中有身份证号或手机号"));
         }
-        let f = zip.by_index_raw(index[&name]).map_err(unreadable)?;
-        out.raw_copy_file(f).map_err(unreadable)?;
+        let f = src.raw(&name)?;
+        out.zip.raw_copy_file(f).map_err(unreadable)?;
     }
+    Ok(())
+}
+
+/// Build the feedback workbook from `package`.
+pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchable> {
+    let mut src = Source::open(package)?;
+    let (mut wb_rels, workbook, info) = read_workbook(&mut src)?;
+    let parts = workbook_parts(&mut wb_rels, &src.index)?;
+    let order = sheet_order(&info, &parts.sheets)?;
+
+    let styles_text = src.text(&parts.styles)?;
+    let mut styles = StyleBook::parse(&styles_text)?;
+    let guard = base == Base::Original && p.mask;
+
+    // New names: 问题清单 is sheet1.xml, the branch's sheets follow in workbook order.
+    let (own, first_part) = match base {
+        Base::Original => (&order[..], None),
+        Base::Generated => (&order[1..], Some(order[0].1.clone())),
+    };
+    let mut out = Sink::new(package.len());
+    let written = write_sheets(&mut src, &mut out, own, p, &mut styles, guard)?;
+    out.put(
+        "xl/worksheets/sheet1.xml",
+        &findings_sheet(p.first, &styles.first),
+    )?;
+    if let Some(part) = &parts.strings {
+        put_shared_strings(&mut src, &mut out, part, p.mask, guard)?;
+    }
+
+    // The workbook, its relationships and the content types.
+    let rel_id =
+        retarget_workbook_rels(&mut wb_rels, &written.renamed, first_part.as_deref(), base);
+    let insert = (base == Base::Original).then(|| (info.max_id + 1, rel_id.as_str()));
+    let wb = edit_workbook(&workbook, insert, &findings_names(p.first))?;
+    out.put("xl/workbook.xml", &wb)?;
+    out.put("xl/_rels/workbook.xml.rels", &rels_xml(&wb_rels))?;
+    out.put(&parts.styles, &styles.finish())?;
+
+    let mut drop: HashSet<String> = parts.dropped.clone();
+    drop.extend(order.iter().map(|(_, part)| part.clone()));
+    let types = content_types(
+        &src.text("[Content_Types].xml")?,
+        &drop,
+        &written.new_types,
+        written.notes > 0,
+    )?;
+    out.put("[Content_Types].xml", &types)?;
+
+    copy_rest(&mut src, &mut out, guard)?;
     if guard && !pii_free(&workbook) {
         return Err(Unpatchable("工作簿中有未能遮蔽的身份证号或手机号"));
     }
-    out.finish().map(Cursor::into_inner).map_err(unreadable)
+    out.zip.finish().map(Cursor::into_inner).map_err(unreadable)
 }
 
 fn attr_text(a: &quick_xml::events::attributes::Attribute) -> Result<String, Unpatchable> {

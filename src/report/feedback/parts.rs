@@ -80,81 +80,99 @@ fn solid(rgb: u32) -> String {
     )
 }
 
+/// What [`scan`] found in a stylesheet.
+struct Scanned {
+    /// The lists orglife grows, by tag name.
+    sections: HashMap<&'static str, Section>,
+    /// Each `cellXfs` entry's byte range.
+    xf_raw: Vec<(usize, usize)>,
+}
+
+/// Where the stylesheet's lists (`<fonts>`, `<fills>`, `<borders>`, `<cellXfs>`) and each
+/// `cellXfs` entry sit.
+fn scan(src: &str) -> Result<Scanned, Unpatchable> {
+    let mut r = Reader::from_str(src);
+    let mut depth = 0usize;
+    let mut sections: HashMap<&'static str, Section> = HashMap::new();
+    let mut xf_raw = Vec::new();
+    let mut xf_start = None;
+    let mut current: Option<&'static str> = None;
+    loop {
+        let (start, ev, end) = next_event(&mut r, "样式表XML无法解析")?;
+        match ev {
+            Event::Eof => break,
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(ev, Event::Empty(_));
+                let name = e.name();
+                if depth == 0 && name.as_ref() != "styleSheet" {
+                    return Err(Unpatchable("样式表带前缀"));
+                }
+                if depth == 1 {
+                    let key = match name.as_ref() {
+                        "fonts" => Some("fonts"),
+                        "fills" => Some("fills"),
+                        "borders" => Some("borders"),
+                        "cellXfs" => Some("cellXfs"),
+                        _ => None,
+                    };
+                    if let Some(key) = key {
+                        if empty {
+                            return Err(Unpatchable("样式表缺少必要部分"));
+                        }
+                        current = Some(key);
+                        sections.insert(
+                            key,
+                            Section {
+                                open: (start, end),
+                                close: 0,
+                                n: 0,
+                                added: Vec::new(),
+                            },
+                        );
+                    }
+                }
+                if depth == 2 {
+                    if let Some(s) = current.and_then(|k| sections.get_mut(k)) {
+                        s.n += 1;
+                    }
+                    if current == Some("cellXfs") {
+                        if empty {
+                            xf_raw.push((start, end));
+                        } else {
+                            xf_start = Some(start);
+                        }
+                    }
+                }
+                if !empty {
+                    depth += 1;
+                }
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 2
+                    && current == Some("cellXfs")
+                    && let Some(a) = xf_start.take()
+                {
+                    xf_raw.push((a, end));
+                }
+                if depth == 1
+                    && let Some(s) = current.take().and_then(|k| sections.get_mut(k))
+                {
+                    s.close = start;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(Scanned { sections, xf_raw })
+}
+
 impl<'a> StyleBook<'a> {
     pub fn parse(src: &'a str) -> Result<Self, Unpatchable> {
-        let mut r = Reader::from_str(src);
-        let mut depth = 0usize;
-        let mut sections: HashMap<&'static str, Section> = HashMap::new();
-        let mut xf_raw = Vec::new();
-        let mut xf_start = None;
-        let mut current: Option<&'static str> = None;
-        loop {
-            let (start, ev, end) = next_event(&mut r, "样式表XML无法解析")?;
-            match ev {
-                Event::Eof => break,
-                Event::Start(ref e) | Event::Empty(ref e) => {
-                    let empty = matches!(ev, Event::Empty(_));
-                    let name = e.name();
-                    if depth == 0 && name.as_ref() != "styleSheet" {
-                        return Err(Unpatchable("样式表带前缀"));
-                    }
-                    if depth == 1 {
-                        let key = match name.as_ref() {
-                            "fonts" => Some("fonts"),
-                            "fills" => Some("fills"),
-                            "borders" => Some("borders"),
-                            "cellXfs" => Some("cellXfs"),
-                            _ => None,
-                        };
-                        if let Some(key) = key {
-                            if empty {
-                                return Err(Unpatchable("样式表缺少必要部分"));
-                            }
-                            current = Some(key);
-                            sections.insert(
-                                key,
-                                Section {
-                                    open: (start, end),
-                                    close: 0,
-                                    n: 0,
-                                    added: Vec::new(),
-                                },
-                            );
-                        }
-                    }
-                    if depth == 2 {
-                        if let Some(s) = current.and_then(|k| sections.get_mut(k)) {
-                            s.n += 1;
-                        }
-                        if current == Some("cellXfs") {
-                            if empty {
-                                xf_raw.push((start, end));
-                            } else {
-                                xf_start = Some(start);
-                            }
-                        }
-                    }
-                    if !empty {
-                        depth += 1;
-                    }
-                }
-                Event::End(_) => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 2
-                        && current == Some("cellXfs")
-                        && let Some(a) = xf_start.take()
-                    {
-                        xf_raw.push((a, end));
-                    }
-                    if depth == 1
-                        && let Some(s) = current.take().and_then(|k| sections.get_mut(k))
-                    {
-                        s.close = start;
-                    }
-                }
-                _ => {}
-            }
-        }
+        let Scanned {
+            mut sections,
+            xf_raw,
+        } = scan(src)?;
         let mut take = |k| sections.remove(k).ok_or(Unpatchable("样式表缺少必要部分"));
         let (mut fonts, mut fills, mut borders, mut xfs) = (
             take("fonts")?,

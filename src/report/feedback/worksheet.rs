@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use quick_xml::Reader;
 use quick_xml::escape::{escape, unescape};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use super::Mark;
 use super::package::Unpatchable;
@@ -160,6 +160,11 @@ fn inline_cell(r: &str, s: Option<&str>, text: &str) -> String {
     )
 }
 
+/// The `<legacyDrawing>` that points a sheet at its notes.
+fn legacy(rel: &str) -> String {
+    format!("<legacyDrawing xmlns:r=\"{REL_NS}\" r:id=\"{rel}\"/>")
+}
+
 /// Rewrite a worksheet. `xf(original, tone)` gives the format index of a flagged cell.
 pub fn rewrite(
     xml: &str,
@@ -167,206 +172,277 @@ pub fn rewrite(
     xf: &mut dyn FnMut(u32, Tone) -> u32,
 ) -> Result<String, Unpatchable> {
     let mut r = Reader::from_str(xml);
-    let mut ed = Edits::new(xml);
-    let marks = edit.marks;
-    let mut m = 0usize;
-    let mut depth = 0usize;
-    let mut row = 0u32;
-    let mut next_row = 0u32;
-    let mut next_col = 0u32;
-    let mut drawing_done = edit.notes_rel.is_none();
-    let legacy = |rel: &str| format!("<legacyDrawing xmlns:r=\"{REL_NS}\" r:id=\"{rel}\"/>");
-
-    // Empty coloured cells for the marks before `stop` in row `row`.
-    let cells_before =
-        |m: &mut usize, row: u32, stop: u32, xf: &mut dyn FnMut(u32, Tone) -> u32| {
-            let mut s = String::new();
-            while *m < marks.len() && marks[*m].row == row && marks[*m].col < stop {
-                let k = &marks[*m];
-                s.push_str(&format!(
-                    "<c r=\"{}\" s=\"{}\"/>",
-                    a1(k.row, k.col),
-                    xf(0, k.tone)
-                ));
-                *m += 1;
-            }
-            s
-        };
-    // Whole new rows for the marks in rows before `stop`.
-    let rows_before = |m: &mut usize, stop: u32, xf: &mut dyn FnMut(u32, Tone) -> u32| {
-        let mut s = String::new();
-        while *m < marks.len() && marks[*m].row < stop {
-            let rr = marks[*m].row;
-            s.push_str(&format!("<row r=\"{}\">", rr + 1));
-            s.push_str(&cells_before(m, rr, u32::MAX, xf));
-            s.push_str("</row>");
-        }
-        s
+    let mut pass = SheetPass {
+        xml,
+        ed: Edits::new(xml),
+        marks: edit.marks,
+        mask: edit.mask,
+        notes_rel: edit.notes_rel,
+        xf,
+        m: 0,
+        depth: 0,
+        row: 0,
+        next_row: 0,
+        next_col: 0,
+        drawing_done: edit.notes_rel.is_none(),
     };
-
     loop {
         let (start, ev, end) = next_event(&mut r, BAD)?;
         match ev {
             Event::Eof => break,
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(ev, Event::Empty(_));
-                let name = e.name();
-                let name = name.as_ref();
-                if depth == 0 && name != "worksheet" {
-                    return Err(Unpatchable("工作表XML带前缀或根元素不对"));
-                }
-                if depth == 1 && !drawing_done && AFTER_LEGACY_DRAWING.contains(&name) {
-                    ed.insert(start, &legacy(edit.notes_rel.unwrap_or_default()));
-                    drawing_done = true;
-                }
-                if depth == 1 && name == "legacyDrawing" && edit.notes_rel.is_some() {
-                    return Err(Unpatchable("工作表已有批注"));
-                }
-                match name {
-                    "dimension" if depth == 1 && !marks.is_empty() => {
-                        if let Some(d) = attr_str(e, "ref") {
-                            let widened = widen(&d, marks);
-                            if widened != d {
-                                ed.replace(start, end, &tag(e, &[], &[("ref", &widened)], empty));
-                            }
-                        }
+                pass.start_tag(&mut r, e, start, end, empty)?;
+            }
+            Event::End(ref e) => pass.end_tag(e, start),
+            _ => {}
+        }
+    }
+    pass.finish()
+}
+
+/// [`rewrite`]'s state as it reads a sheet once: the edits so far, the next mark to place and
+/// where in the sheet the reader stands.
+struct SheetPass<'a, 'f> {
+    xml: &'a str,
+    ed: Edits<'a>,
+    /// Flagged cells, sorted by (row, col), one per cell.
+    marks: &'a [Mark],
+    mask: bool,
+    notes_rel: Option<&'a str>,
+    xf: &'f mut dyn FnMut(u32, Tone) -> u32,
+    /// The next mark not yet placed.
+    m: usize,
+    depth: usize,
+    row: u32,
+    next_row: u32,
+    next_col: u32,
+    drawing_done: bool,
+}
+
+impl SheetPass<'_, '_> {
+    /// Empty coloured cells for the marks before `stop` in row `row`.
+    fn cells_before(&mut self, row: u32, stop: u32) -> String {
+        let marks = self.marks;
+        let mut s = String::new();
+        while self.m < marks.len() && marks[self.m].row == row && marks[self.m].col < stop {
+            let k = &marks[self.m];
+            s.push_str(&format!(
+                "<c r=\"{}\" s=\"{}\"/>",
+                a1(k.row, k.col),
+                (self.xf)(0, k.tone)
+            ));
+            self.m += 1;
+        }
+        s
+    }
+
+    /// Whole new rows for the marks in rows before `stop`.
+    fn rows_before(&mut self, stop: u32) -> String {
+        let marks = self.marks;
+        let mut s = String::new();
+        while self.m < marks.len() && marks[self.m].row < stop {
+            let rr = marks[self.m].row;
+            s.push_str(&format!("<row r=\"{}\">", rr + 1));
+            s.push_str(&self.cells_before(rr, u32::MAX));
+            s.push_str("</row>");
+        }
+        s
+    }
+
+    /// A start or empty tag: the notes' drawing put before what must follow it, the dimension
+    /// widened to the marks, the tab unselected, and rows and cells handed on.
+    fn start_tag(
+        &mut self,
+        r: &mut Reader<&[u8]>,
+        e: &BytesStart,
+        start: usize,
+        end: usize,
+        empty: bool,
+    ) -> Result<(), Unpatchable> {
+        let marks = self.marks;
+        let name = e.name();
+        let name = name.as_ref();
+        if self.depth == 0 && name != "worksheet" {
+            return Err(Unpatchable("工作表XML带前缀或根元素不对"));
+        }
+        if self.depth == 1 && !self.drawing_done && AFTER_LEGACY_DRAWING.contains(&name) {
+            self.ed
+                .insert(start, &legacy(self.notes_rel.unwrap_or_default()));
+            self.drawing_done = true;
+        }
+        if self.depth == 1 && name == "legacyDrawing" && self.notes_rel.is_some() {
+            return Err(Unpatchable("工作表已有批注"));
+        }
+        match name {
+            "dimension" if self.depth == 1 && !marks.is_empty() => {
+                if let Some(d) = attr_str(e, "ref") {
+                    let widened = widen(&d, marks);
+                    if widened != d {
+                        self.ed
+                            .replace(start, end, &tag(e, &[], &[("ref", &widened)], empty));
                     }
-                    "sheetView" if attr(e, "tabSelected").is_some() => {
-                        ed.replace(start, end, &tag(e, &["tabSelected"], &[], empty));
-                    }
-                    "sheetData" if empty && m < marks.len() => {
-                        let rows = rows_before(&mut m, u32::MAX, xf);
-                        ed.replace(start, end, &format!("<sheetData>{rows}</sheetData>"));
-                    }
-                    "row" if depth == 2 => {
-                        row = row_number(e).unwrap_or(next_row);
-                        next_row = row + 1;
-                        next_col = 0;
-                        let before = rows_before(&mut m, row, xf);
-                        let here = m < marks.len() && marks[m].row == row;
-                        if empty {
-                            let cells = cells_before(&mut m, row, u32::MAX, xf);
-                            let tag_text = if here {
-                                format!("{}{cells}</row>", tag(e, &["spans"], &[], false))
-                            } else {
-                                xml[start..end].to_string()
-                            };
-                            ed.replace(start, end, &format!("{before}{tag_text}"));
-                        } else if here {
-                            // Cells may be added to this row: its `spans` hint would be wrong.
-                            ed.replace(
-                                start,
-                                end,
-                                &format!("{before}{}", tag(e, &["spans"], &[], false)),
-                            );
-                        } else if !before.is_empty() {
-                            ed.insert(start, &before);
-                        }
-                    }
-                    "c" if depth == 3 => {
-                        let (rr, cc) = attr(e, "r")
-                            .and_then(|v| parse_ref(v.as_bytes()))
-                            .unwrap_or((row, next_col));
-                        next_col = cc + 1;
-                        let missing = cells_before(&mut m, rr, cc, xf);
-                        let tone = if m < marks.len() && (marks[m].row, marks[m].col) == (rr, cc) {
-                            m += 1;
-                            Some(marks[m - 1].tone)
-                        } else {
-                            None
-                        };
-                        let orig_s: u32 =
-                            attr_str(e, "s").and_then(|s| s.parse().ok()).unwrap_or(0);
-                        let new_s = tone.map(|t| xf(orig_s, t).to_string());
-                        if empty {
-                            let text = match &new_s {
-                                Some(s) => tag(e, &[], &[("s", s)], true),
-                                None => xml[start..end].to_string(),
-                            };
-                            if new_s.is_some() || !missing.is_empty() {
-                                ed.replace(start, end, &format!("{missing}{text}"));
-                            }
-                        } else {
-                            let cell = read_cell(&mut r)?;
-                            let cell_end = r.buffer_position() as usize;
-                            let t = attr_str(e, "t").unwrap_or_default();
-                            let shown = if edit.mask {
-                                cell.masked_with(xml, &t)
-                            } else {
-                                None
-                            };
-                            let f_text = cell.formula.map(|(a, b)| &xml[a..b]);
-                            // A formula would compute the unmasked value again on opening.
-                            let drop_formula = shown.is_some()
-                                || (edit.mask && f_text.is_some_and(|f| changed(f).is_some()));
-                            let drop_formula = drop_formula && cell.formula.is_some();
-                            if drop_formula && cell.formula_has_ref {
-                                return Err(Unpatchable("共享公式含身份证号"));
-                            }
-                            let s_attr = new_s.clone().or_else(|| attr_str(e, "s"));
-                            let text = if let Some(shown) = shown {
-                                Some(inline_cell(&a1(rr, cc), s_attr.as_deref(), &shown))
-                            } else if drop_formula {
-                                let (a, b) = cell.formula.unwrap_or_default();
-                                let head = match &new_s {
-                                    Some(s) => tag(e, &[], &[("s", s)], false),
-                                    None => xml[start..end].to_string(),
-                                };
-                                Some(format!("{head}{}{}", &xml[end..a], &xml[b..cell_end]))
-                            } else {
-                                new_s.as_ref().map(|s| {
-                                    format!(
-                                        "{}{}",
-                                        tag(e, &[], &[("s", s)], false),
-                                        &xml[end..cell_end]
-                                    )
-                                })
-                            };
-                            match text {
-                                Some(text) => {
-                                    ed.replace(start, cell_end, &format!("{missing}{text}"))
-                                }
-                                None if !missing.is_empty() => ed.insert(start, &missing),
-                                None => {}
-                            }
-                            continue;
-                        }
-                    }
-                    _ => {}
-                }
-                if !empty {
-                    depth += 1;
                 }
             }
-            Event::End(ref e) => {
-                depth = depth.saturating_sub(1);
-                match e.name().into_inner() {
-                    "row" if depth == 2 => {
-                        let cells = cells_before(&mut m, row, u32::MAX, xf);
-                        if !cells.is_empty() {
-                            ed.insert(start, &cells);
-                        }
-                    }
-                    "sheetData" if depth == 1 => {
-                        let rows = rows_before(&mut m, u32::MAX, xf);
-                        if !rows.is_empty() {
-                            ed.insert(start, &rows);
-                        }
-                    }
-                    "worksheet" if depth == 0 && !drawing_done => {
-                        ed.insert(start, &legacy(edit.notes_rel.unwrap_or_default()));
-                        drawing_done = true;
-                    }
-                    _ => {}
+            "sheetView" if attr(e, "tabSelected").is_some() => {
+                self.ed
+                    .replace(start, end, &tag(e, &["tabSelected"], &[], empty));
+            }
+            "sheetData" if empty && self.m < marks.len() => {
+                let rows = self.rows_before(u32::MAX);
+                self.ed
+                    .replace(start, end, &format!("<sheetData>{rows}</sheetData>"));
+            }
+            "row" if self.depth == 2 => self.row_start(e, start, end, empty),
+            // The depth stays: an empty cell has no children, and a full one is read to its
+            // end tag.
+            "c" if self.depth == 3 => return self.cell(r, e, start, end, empty),
+            _ => {}
+        }
+        if !empty {
+            self.depth += 1;
+        }
+        Ok(())
+    }
+
+    /// A `<row>`: the new rows for marks before it go first, and it loses its `spans` when
+    /// marked cells will be added to it.
+    fn row_start(&mut self, e: &BytesStart, start: usize, end: usize, empty: bool) {
+        let marks = self.marks;
+        let row = row_number(e).unwrap_or(self.next_row);
+        self.row = row;
+        self.next_row = row + 1;
+        self.next_col = 0;
+        let before = self.rows_before(row);
+        let here = self.m < marks.len() && marks[self.m].row == row;
+        if empty {
+            let cells = self.cells_before(row, u32::MAX);
+            let tag_text = if here {
+                format!("{}{cells}</row>", tag(e, &["spans"], &[], false))
+            } else {
+                self.xml[start..end].to_string()
+            };
+            self.ed.replace(start, end, &format!("{before}{tag_text}"));
+        } else if here {
+            // Cells may be added to this row: its `spans` hint would be wrong.
+            self.ed.replace(
+                start,
+                end,
+                &format!("{before}{}", tag(e, &["spans"], &[], false)),
+            );
+        } else if !before.is_empty() {
+            self.ed.insert(start, &before);
+        }
+    }
+
+    /// A `<c>`: the empty marked cells before it go first; it gets its mark's format, its
+    /// value masked, and loses a formula that would compute the unmasked value again.
+    fn cell(
+        &mut self,
+        r: &mut Reader<&[u8]>,
+        e: &BytesStart,
+        start: usize,
+        end: usize,
+        empty: bool,
+    ) -> Result<(), Unpatchable> {
+        let (xml, marks) = (self.xml, self.marks);
+        let (rr, cc) = attr(e, "r")
+            .and_then(|v| parse_ref(v.as_bytes()))
+            .unwrap_or((self.row, self.next_col));
+        self.next_col = cc + 1;
+        let missing = self.cells_before(rr, cc);
+        let tone = if self.m < marks.len() && (marks[self.m].row, marks[self.m].col) == (rr, cc) {
+            self.m += 1;
+            Some(marks[self.m - 1].tone)
+        } else {
+            None
+        };
+        let orig_s: u32 = attr_str(e, "s").and_then(|s| s.parse().ok()).unwrap_or(0);
+        let new_s = tone.map(|t| (self.xf)(orig_s, t).to_string());
+        if empty {
+            let text = match &new_s {
+                Some(s) => tag(e, &[], &[("s", s)], true),
+                None => xml[start..end].to_string(),
+            };
+            if new_s.is_some() || !missing.is_empty() {
+                self.ed.replace(start, end, &format!("{missing}{text}"));
+            }
+            return Ok(());
+        }
+        let cell = read_cell(r)?;
+        let cell_end = r.buffer_position() as usize;
+        let t = attr_str(e, "t").unwrap_or_default();
+        let shown = if self.mask {
+            cell.masked_with(xml, &t)
+        } else {
+            None
+        };
+        let f_text = cell.formula.map(|(a, b)| &xml[a..b]);
+        // A formula would compute the unmasked value again on opening.
+        let drop_formula =
+            shown.is_some() || (self.mask && f_text.is_some_and(|f| changed(f).is_some()));
+        let drop_formula = drop_formula && cell.formula.is_some();
+        if drop_formula && cell.formula_has_ref {
+            return Err(Unpatchable("共享公式含身份证号"));
+        }
+        let s_attr = new_s.clone().or_else(|| attr_str(e, "s"));
+        let text = if let Some(shown) = shown {
+            Some(inline_cell(&a1(rr, cc), s_attr.as_deref(), &shown))
+        } else if drop_formula {
+            let (a, b) = cell.formula.unwrap_or_default();
+            let head = match &new_s {
+                Some(s) => tag(e, &[], &[("s", s)], false),
+                None => xml[start..end].to_string(),
+            };
+            Some(format!("{head}{}{}", &xml[end..a], &xml[b..cell_end]))
+        } else {
+            new_s
+                .as_ref()
+                .map(|s| format!("{}{}", tag(e, &[], &[("s", s)], false), &xml[end..cell_end]))
+        };
+        match text {
+            Some(text) => self
+                .ed
+                .replace(start, cell_end, &format!("{missing}{text}")),
+            None if !missing.is_empty() => self.ed.insert(start, &missing),
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// An end tag: the marks left in a row or after the last row added before it closes, and
+    /// the notes' drawing put last when nothing came that must follow it.
+    fn end_tag(&mut self, e: &BytesEnd, start: usize) {
+        self.depth = self.depth.saturating_sub(1);
+        match e.name().into_inner() {
+            "row" if self.depth == 2 => {
+                let cells = self.cells_before(self.row, u32::MAX);
+                if !cells.is_empty() {
+                    self.ed.insert(start, &cells);
                 }
+            }
+            "sheetData" if self.depth == 1 => {
+                let rows = self.rows_before(u32::MAX);
+                if !rows.is_empty() {
+                    self.ed.insert(start, &rows);
+                }
+            }
+            "worksheet" if self.depth == 0 && !self.drawing_done => {
+                self.ed
+                    .insert(start, &legacy(self.notes_rel.unwrap_or_default()));
+                self.drawing_done = true;
             }
             _ => {}
         }
     }
-    if !drawing_done {
-        return Err(Unpatchable("工作表XML不完整"));
+
+    /// The rewritten sheet; refused when the XML ended before its notes' drawing was placed.
+    fn finish(self) -> Result<String, Unpatchable> {
+        if !self.drawing_done {
+            return Err(Unpatchable("工作表XML不完整"));
+        }
+        Ok(self.ed.finish())
     }
-    Ok(ed.finish())
 }
 
 /// Read the children of a `<c>` up to its end tag.

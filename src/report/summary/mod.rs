@@ -1,0 +1,72 @@
+//! 汇总.xlsx, the township summary workbook (SPEC §5): 总览 with a chart, 问题明细, 催办名单,
+//! 督导覆盖, 谈心谈话覆盖, 三张清单汇总, 党员汇总, 输入文件 and 规则说明.
+//!
+//! This module assembles the workbook and holds the helpers its sheets share; each sheet is
+//! written by its own module, named after what the sheet shows.
+
+mod findings;
+mod input_files;
+mod members;
+mod overview;
+mod reminders;
+mod rules_sheet;
+mod supervision;
+mod talks;
+mod three_lists;
+
+use rust_xlsxwriter::{Workbook, XlsxError};
+
+use super::mask::Pii;
+use crate::analysis::Analysis;
+use crate::model::PDate;
+
+pub use reminders::reminders_sheet;
+
+pub fn render(a: &Analysis, pii: Pii) -> Result<Vec<u8>, XlsxError> {
+    build(a, pii)?.save_to_buffer()
+}
+
+/// [`render`] straight into `out`: a county's summary is 100 MB, not worth holding (twice,
+/// while the buffer grows) next to the model.
+pub fn render_to(a: &Analysis, pii: Pii, out: impl std::io::Write + Send) -> Result<(), XlsxError> {
+    build(a, pii)?.save_to_writer(out)
+}
+
+fn build(a: &Analysis, pii: Pii) -> Result<Workbook, XlsxError> {
+    let mut wb = super::xlsx_style::workbook();
+    overview::write(&mut wb, a, pii)?;
+    findings::write(&mut wb, a, pii)?;
+    reminders_sheet(wb.add_worksheet(), a, pii)?;
+    supervision::write(&mut wb, a)?;
+    talks::write(&mut wb, a)?;
+    three_lists::write(&mut wb, a, pii)?;
+    members::write(&mut wb, &a.model, pii)?;
+    input_files::write(&mut wb, &a.model)?;
+    rules_sheet::write(&mut wb)?;
+    Ok(wb)
+}
+
+fn md(d: chrono::NaiveDate) -> String {
+    d.format("%-m月%-d日").to_string()
+}
+
+fn pdate(d: &PDate) -> String {
+    d.iso()
+}
+
+/// An ID as shown: masked unless --show-pii, whatever its shape.
+pub fn id_shown(id: &str, pii: Pii) -> String {
+    if pii.show {
+        id.to_string()
+    } else {
+        super::mask::mask_id(id)
+    }
+}
+
+pub fn phone_shown(p: &str, pii: Pii) -> String {
+    if pii.show {
+        p.to_string()
+    } else {
+        super::mask::mask_phone(p)
+    }
+}

@@ -1,0 +1,41 @@
+//! 规则说明, the rules sheet: every finding code, what it checks, the clause of the notice it
+//! enforces, how to fix it and when it is checked.
+
+use rust_xlsxwriter::{Workbook, XlsxError};
+
+use crate::finding::catalog::CATALOG;
+use crate::report::xlsx_style::{Out, severity_label, severity_tone, table, wrap};
+
+/// 规则说明: every code, what it checks and the clause of the notice it enforces.
+pub(super) fn write(wb: &mut Workbook) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("规则说明")?;
+    let headers = [
+        "代码",
+        "严重程度",
+        "名称",
+        "检查什么",
+        "依据（通知原文）",
+        "怎么改",
+        "何时检查",
+    ];
+    let rows: Vec<Vec<Out>> = CATALOG
+        .iter()
+        .map(|d| {
+            vec![
+                Out::text(d.code.as_str()),
+                Out::toned(severity_label(d.severity), severity_tone(d.severity)),
+                Out::text(d.title),
+                Out::text(d.what),
+                Out::text(d.clause),
+                Out::text(d.fix),
+                Out::text(d.due),
+            ]
+        })
+        .collect();
+    table(ws, 0, &headers, rows, 50)?;
+    for c in 3..=6 {
+        ws.set_column_format(c, &wrap())?;
+    }
+    Ok(())
+}

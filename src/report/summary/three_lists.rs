@@ -1,0 +1,151 @@
+//! 三张清单汇总, the three lists joined: problem → rectification → result, linked by 编号, one
+//! row per link, overdue items marked; streamed to disk branch by branch.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_xlsxwriter::{Workbook, XlsxError};
+
+use super::pdate;
+use crate::analysis::Analysis;
+use crate::finding::Code;
+use crate::model::{Branch, ResultStatus};
+use crate::report::mask::Pii;
+use crate::report::xlsx_style::{Out, Tone, table};
+
+/// 三张清单汇总: problem → rectification → result, linked by 编号; overdue items marked.
+pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> {
+    // Written row by row, streamed to disk: a county's 三张清单汇总 runs to 100,000 rows.
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name("三张清单汇总")?;
+    let headers = [
+        "支部",
+        "问题编号",
+        "责任主体",
+        "问题描述",
+        "查摆日期",
+        "整改编号",
+        "整改事项",
+        "整改措施",
+        "责任人",
+        "整改时限",
+        "完成情况",
+        "完成日期",
+        "状态",
+    ];
+    let overdue: HashSet<(&str, &str)> = a
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::T800)
+        .map(|f| (f.branch.as_str(), f.subject.as_str()))
+        .collect();
+    // Rows are made branch by branch as the sheet is written (never the whole township's at
+    // once), and each branch's links are looked up in maps, not by scanning every pair.
+    let rows = a
+        .model
+        .branches
+        .iter()
+        .flat_map(|b| branch_rows(b, &overdue, pii));
+    table(ws, 0, &headers, rows, 40)?;
+    Ok(())
+}
+
+/// One branch's rows: each problem with each of its rectifications (and that one's last
+/// result), then the rectifications no problem names.
+fn branch_rows(b: &Branch, overdue: &HashSet<(&str, &str)>, pii: Pii) -> Vec<Vec<Out>> {
+    let fold = |s: &str| crate::text::fold_name(s);
+    let mut rows: Vec<Vec<Out>> = Vec::new();
+    let mut last_result: HashMap<String, &crate::model::RectResult> = HashMap::new();
+    for x in &b.results {
+        last_result.insert(fold(&x.rect_id.value), x);
+    }
+    let mut rects_of: HashMap<String, Vec<&crate::model::Rectification>> = HashMap::new();
+    for r in &b.rectifications {
+        let mut seen = HashSet::new();
+        for pid in &r.problem_ids.value {
+            let key = fold(pid);
+            if seen.insert(key.clone()) {
+                rects_of.entry(key).or_default().push(r);
+            }
+        }
+    }
+    let rect_row = |r: &crate::model::Rectification| -> Vec<Out> {
+        let result = last_result.get(&fold(&r.id.value)).copied();
+        let deadline = r.deadline.value.text();
+        let (state, t) = if overdue.contains(&(b.name.as_str(), r.id.value.as_str())) {
+            ("逾期未完成", Tone::Bad)
+        } else {
+            match result.map(|x| x.status.value) {
+                Some(ResultStatus::Done) => ("已完成", Tone::Good),
+                Some(ResultStatus::Ongoing) => ("长期坚持", Tone::Plain),
+                Some(_) => ("推进中", Tone::Plain),
+                None => ("未登记结果", Tone::Neutral),
+            }
+        };
+        vec![
+            Out::text(r.id.value.as_str()),
+            Out::text(pii.text(&r.item.value)),
+            Out::text(pii.text(&r.measure.value)),
+            Out::text(r.owner.value.as_str()),
+            Out::text(deadline),
+            Out::text(result.map_or("", |x| x.status.value.label())),
+            Out::text(
+                result
+                    .and_then(|x| x.done.as_ref())
+                    .map(|d| pdate(&d.value))
+                    .unwrap_or_default(),
+            ),
+            Out::toned(state, t),
+        ]
+    };
+    let mut used = HashSet::new();
+    for p in &b.problems {
+        let head = || {
+            vec![
+                Out::text(&b.name),
+                Out::text(p.id.value.as_str()),
+                Out::text(p.owner.value.as_str()),
+                Out::text(pii.text(&p.description.value)),
+                Out::text(pdate(&p.date.value)),
+            ]
+        };
+        let rects = rects_of
+            .get(&fold(&p.id.value))
+            .map_or(&[][..], |v| v.as_slice());
+        if rects.is_empty() {
+            let mut row = head();
+            row.extend([
+                Out::Empty,
+                Out::Empty,
+                Out::Empty,
+                Out::Empty,
+                Out::Empty,
+                Out::Empty,
+                Out::Empty,
+                Out::toned("无整改事项", Tone::Bad),
+            ]);
+            rows.push(row);
+        }
+        for r in rects {
+            used.insert(r.id.value.as_str());
+            let mut row = head();
+            row.extend(rect_row(r));
+            rows.push(row);
+        }
+    }
+    for r in b
+        .rectifications
+        .iter()
+        .filter(|r| !used.contains(r.id.value.as_str()))
+    {
+        let mut row = vec![
+            Out::text(&b.name),
+            Out::text(r.problem_ids.value.join("、")),
+            Out::Empty,
+            Out::toned("（找不到对应的问题）", Tone::Neutral),
+            Out::Empty,
+        ];
+        row.extend(rect_row(r));
+        rows.push(row);
+    }
+    rows
+}
