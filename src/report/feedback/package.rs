@@ -397,7 +397,11 @@ impl<'p> Source<'p> {
 
     /// A part still compressed, to be copied as it is.
     fn raw(&mut self, name: &str) -> Result<ZipFile<'_, Cursor<&'p [u8]>>, Unpatchable> {
-        self.zip.by_index_raw(self.index[name]).map_err(unreadable)
+        let i = *self
+            .index
+            .get(name)
+            .ok_or(Unpatchable("工作簿缺少工作表的组成部分"))?;
+        self.zip.by_index_raw(i).map_err(unreadable)
     }
 }
 

@@ -7,10 +7,10 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::pdate;
 use crate::analysis::Analysis;
-use crate::finding::Code;
-use crate::model::{Branch, ResultStatus};
+use crate::model::Branch;
 use crate::report::mask::Pii;
 use crate::report::xlsx_style::{Out, Tone, table};
+use crate::rules::overview::RectState;
 
 /// 三张清单汇总: problem → rectification → result, linked by 编号; overdue items marked.
 pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> {
@@ -32,54 +32,49 @@ pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), Xls
         "完成日期",
         "状态",
     ];
-    let overdue: HashSet<(&str, &str)> = a
-        .findings
-        .iter()
-        .filter(|f| f.code == Code::T800)
-        .map(|f| (f.branch.as_str(), f.subject.as_str()))
-        .collect();
     // Rows are made branch by branch as the sheet is written (never the whole township's at
-    // once), and each branch's links are looked up in maps, not by scanning every pair.
+    // once), and each branch's links are looked up in maps, not by scanning every pair. The
+    // overview lists the model's branches in the same order.
     let rows = a
         .model
         .branches
         .iter()
-        .flat_map(|b| branch_rows(b, &overdue, pii));
+        .zip(&a.overview.branches)
+        .flat_map(|(b, o)| branch_rows(b, &o.rectifications, pii));
     table(ws, 0, &headers, rows, 40)?;
     Ok(())
 }
 
 /// One branch's rows: each problem with each of its rectifications (and that one's last
-/// result), then the rectifications no problem names.
-fn branch_rows(b: &Branch, overdue: &HashSet<(&str, &str)>, pii: Pii) -> Vec<Vec<Out>> {
+/// result), then the rectifications no problem names. `states` are the rules' verdicts on
+/// the rectifications, in their order.
+fn branch_rows(b: &Branch, states: &[RectState], pii: Pii) -> Vec<Vec<Out>> {
     let fold = |s: &str| crate::text::fold_name(s);
     let mut rows: Vec<Vec<Out>> = Vec::new();
     let mut last_result: HashMap<String, &crate::model::RectResult> = HashMap::new();
     for x in &b.results {
         last_result.insert(fold(&x.rect_id.value), x);
     }
-    let mut rects_of: HashMap<String, Vec<&crate::model::Rectification>> = HashMap::new();
-    for r in &b.rectifications {
+    let mut rects_of: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in b.rectifications.iter().enumerate() {
         let mut seen = HashSet::new();
         for pid in &r.problem_ids.value {
             let key = fold(pid);
             if seen.insert(key.clone()) {
-                rects_of.entry(key).or_default().push(r);
+                rects_of.entry(key).or_default().push(i);
             }
         }
     }
-    let rect_row = |r: &crate::model::Rectification| -> Vec<Out> {
+    let rect_row = |i: usize| -> Vec<Out> {
+        let r = &b.rectifications[i];
         let result = last_result.get(&fold(&r.id.value)).copied();
         let deadline = r.deadline.value.text();
-        let (state, t) = if overdue.contains(&(b.name.as_str(), r.id.value.as_str())) {
-            ("逾期未完成", Tone::Bad)
-        } else {
-            match result.map(|x| x.status.value) {
-                Some(ResultStatus::Done) => ("已完成", Tone::Good),
-                Some(ResultStatus::Ongoing) => ("长期坚持", Tone::Plain),
-                Some(_) => ("推进中", Tone::Plain),
-                None => ("未登记结果", Tone::Neutral),
-            }
+        let state = states.get(i).copied().unwrap_or(RectState::NoResult);
+        let tone = match state {
+            RectState::Overdue => Tone::Bad,
+            RectState::Done => Tone::Good,
+            RectState::Ongoing | RectState::InProgress => Tone::Plain,
+            RectState::NoResult => Tone::Neutral,
         };
         vec![
             Out::text(r.id.value.as_str()),
@@ -94,7 +89,7 @@ fn branch_rows(b: &Branch, overdue: &HashSet<(&str, &str)>, pii: Pii) -> Vec<Vec
                     .map(|d| pdate(&d.value))
                     .unwrap_or_default(),
             ),
-            Out::toned(state, t),
+            Out::toned(state.label(), tone),
         ]
     };
     let mut used = HashSet::new();
@@ -125,17 +120,18 @@ fn branch_rows(b: &Branch, overdue: &HashSet<(&str, &str)>, pii: Pii) -> Vec<Vec
             ]);
             rows.push(row);
         }
-        for r in rects {
-            used.insert(r.id.value.as_str());
+        for &i in rects {
+            used.insert(b.rectifications[i].id.value.as_str());
             let mut row = head();
-            row.extend(rect_row(r));
+            row.extend(rect_row(i));
             rows.push(row);
         }
     }
-    for r in b
+    for (i, r) in b
         .rectifications
         .iter()
-        .filter(|r| !used.contains(r.id.value.as_str()))
+        .enumerate()
+        .filter(|(_, r)| !used.contains(r.id.value.as_str()))
     {
         let mut row = vec![
             Out::text(&b.name),
@@ -144,7 +140,7 @@ fn branch_rows(b: &Branch, overdue: &HashSet<(&str, &str)>, pii: Pii) -> Vec<Vec
             Out::toned("（找不到对应的问题）", Tone::Neutral),
             Out::Empty,
         ];
-        row.extend(rect_row(r));
+        row.extend(rect_row(i));
         rows.push(row);
     }
     rows
