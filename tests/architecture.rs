@@ -216,33 +216,37 @@ fn blank_comments_and_literals(text: &str) -> String {
     out
 }
 
+/// The last line of the item starting at line `start`: where its braces close, or its `;`
+/// when it has no body.
+fn item_end(lines: &[String], start: usize) -> usize {
+    let (mut depth, mut opened) = (0i32, false);
+    for (j, line) in lines.iter().enumerate().skip(start) {
+        for ch in line.chars() {
+            match ch {
+                '{' => {
+                    depth += 1;
+                    opened = true;
+                }
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+        if (opened && depth == 0) || (!opened && line.trim_end().ends_with(';')) {
+            return j;
+        }
+    }
+    lines.len().saturating_sub(1)
+}
+
 /// Blank every item marked `#[cfg(test)]` (the test module, test helpers): tests may import
 /// what they like.
 fn drop_test_items(lines: &mut [String]) {
     let mut i = 0;
     while i < lines.len() {
         if lines[i].trim() == "#[cfg(test)]" {
-            let mut depth = 0i32;
-            let mut opened = false;
-            let mut j = i;
-            while j < lines.len() {
-                let line = std::mem::take(&mut lines[j]);
-                for ch in line.chars() {
-                    match ch {
-                        '{' => {
-                            depth += 1;
-                            opened = true;
-                        }
-                        '}' => depth -= 1,
-                        _ => {}
-                    }
-                }
-                if (opened && depth == 0) || (!opened && line.trim_end().ends_with(';')) {
-                    break;
-                }
-                j += 1;
-            }
-            i = j + 1;
+            let end = item_end(lines, i);
+            lines[i..=end].iter_mut().for_each(String::clear);
+            i = end + 1;
         } else {
             i += 1;
         }
@@ -587,23 +591,7 @@ fn no_function_passes_150_lines_without_saying_why() {
             if !is_fn || !t.contains("fn ") {
                 continue;
             }
-            let (mut depth, mut opened, mut end) = (0i32, false, i);
-            for (j, l) in f.code.iter().enumerate().skip(i) {
-                for ch in l.chars() {
-                    match ch {
-                        '{' => {
-                            depth += 1;
-                            opened = true;
-                        }
-                        '}' => depth -= 1,
-                        _ => {}
-                    }
-                }
-                end = j;
-                if (opened && depth == 0) || (!opened && l.trim_end().ends_with(';')) {
-                    break;
-                }
-            }
+            let end = item_end(&f.code, i);
             let n = end - i + 1;
             if n <= MAX_FN_LINES {
                 continue;

@@ -40,14 +40,7 @@ pub fn info_items() -> impl Iterator<Item = &'static Column> {
 }
 
 /// The table sheets of a branch return, after 基本情况.
-pub const BRANCH_TABLES: [SheetKind; 6] = [
-    SheetKind::Roster,
-    SheetKind::Meetings,
-    SheetKind::Talks,
-    SheetKind::Problems,
-    SheetKind::Rectifications,
-    SheetKind::Results,
-];
+pub const BRANCH_TABLES: &[SheetKind] = SheetKind::RETURN_KINDS.split_at(1).1;
 
 /// Rows typed into one table sheet: the columns they fill (standard names; a trailing `*` is
 /// allowed) and the values, one `Vec` per row in `columns` order. Empty strings stay empty.
@@ -183,7 +176,7 @@ pub fn branch_workbook(
         campaign,
         fill.map_or(&[][..], |f| &f.info),
     )?;
-    for kind in BRANCH_TABLES {
+    for &kind in BRANCH_TABLES {
         table_sheet(
             wb.add_worksheet(),
             kind,

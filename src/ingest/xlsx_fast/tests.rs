@@ -107,14 +107,10 @@ fn fixtures_read_as_calamine_reads_them() {
     );
 }
 
-/// The bundled sample township (its openpyxl-written .xlsx returns): every workbook read
-/// fast, cell for cell as calamine reads it. Runs in CI with the fixtures above.
-#[test]
-fn sample_data_reads_as_calamine_reads_it() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
-    let files = xlsx_under(&root);
+/// How many of `files` were read fast, as calamine reads them, and how many fell back.
+fn fast_and_fallen_back<'a>(files: impl Iterator<Item = &'a PathBuf>) -> (usize, usize) {
     let (mut fast, mut fell_back) = (0, 0);
-    for p in &files {
+    for p in files {
         let bytes = std::fs::read(p).unwrap();
         match differential(p, &bytes) {
             Some(true) => fast += 1,
@@ -124,6 +120,15 @@ fn sample_data_reads_as_calamine_reads_it() {
             }
         }
     }
+    (fast, fell_back)
+}
+
+/// The bundled sample township (its openpyxl-written .xlsx returns): every workbook read
+/// fast, cell for cell as calamine reads it. Runs in CI with the fixtures above.
+#[test]
+fn sample_data_reads_as_calamine_reads_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let (fast, fell_back) = fast_and_fallen_back(xlsx_under(&root).iter());
     println!("sample_data: {fast} fast, {fell_back} fell back");
     assert!(
         fast >= 15 && fell_back == 0,
@@ -138,18 +143,7 @@ fn benchmark_sample_reads_as_calamine_reads_it() {
         println!("{} absent: skipped", root.display());
         return;
     }
-    let files = xlsx_under(root);
-    let (mut fast, mut fell_back) = (0, 0);
-    for p in files.iter().step_by(8) {
-        let bytes = std::fs::read(p).unwrap();
-        match differential(p, &bytes) {
-            Some(true) => fast += 1,
-            _ => {
-                println!("fell back: {}", p.display());
-                fell_back += 1;
-            }
-        }
-    }
+    let (fast, fell_back) = fast_and_fallen_back(xlsx_under(root).iter().step_by(8));
     println!("benchmark sample: {fast} fast, {fell_back} fell back");
     assert!(
         fast > 0 && fell_back == 0,
