@@ -616,6 +616,55 @@ fn no_function_passes_150_lines_without_saying_why() {
     );
 }
 
+/// The lines of `raw` (1-based) that write a finding code as a string literal (`"T800"`)
+/// outside comments and test code: a code is `finding::Code`, and a string compared with one
+/// would go on compiling after a typo.
+fn string_codes(raw: &str) -> Vec<usize> {
+    let before: Vec<String> = blank_comments_and_literals(raw)
+        .split('\n')
+        .map(str::to_string)
+        .collect();
+    let mut code = before.clone();
+    drop_test_items(&mut code);
+    raw.lines()
+        .enumerate()
+        .filter(|(i, _)| before.get(*i) == code.get(*i))
+        .filter(|(_, line)| {
+            let line = line.split("//").next().unwrap_or("");
+            let b = line.as_bytes();
+            b.windows(6).any(|w| {
+                w[0] == b'"'
+                    && b"SDTCVM".contains(&w[1])
+                    && w[2..5].iter().all(u8::is_ascii_digit)
+                    && w[5] == b'"'
+            })
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+#[test]
+fn finding_codes_are_never_written_as_text() {
+    let mut wrong = Vec::new();
+    for f in read_sources() {
+        let declared = f.module == ["finding", "catalog"];
+        if declared || f.module.last().is_some_and(|m| m == "tests") {
+            continue;
+        }
+        let raw = std::fs::read_to_string(src().join(&f.rel)).unwrap();
+        for line in string_codes(&raw) {
+            wrong.push(format!("{}:{line}", f.rel.display()));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "write finding::Code::X, not its text:\n{}",
+        wrong.join("\n")
+    );
+    let planted = "fn f(x: &Finding) -> bool {\n    x.code == \"T800\" // \"D001\"\n}\n#[cfg(test)]\nmod tests {\n    const C: &str = \"S001\";\n}\n";
+    assert_eq!(string_codes(planted), [2]);
+}
+
 /// The reader of this test is itself tested: a planted import of ingest from a rule is found,
 /// whatever the form it takes, and paths in comments and strings are not.
 #[test]

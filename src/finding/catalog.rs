@@ -625,7 +625,9 @@ impl PartialOrd for Code {
     }
 }
 
-/// A code equals its text, so that a test can say `f.code == "D004"`.
+/// A code equals its text, so that a test can compare findings with what findings.csv says
+/// (`f.code == "D004"`). Source code never does: `tests/architecture.rs` rejects a code written
+/// as text anywhere but here.
 impl PartialEq<&str> for Code {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other

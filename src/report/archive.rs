@@ -78,10 +78,6 @@ struct Records<'a> {
     pii: Pii,
 }
 
-fn pdate(d: &PDate) -> String {
-    d.iso()
-}
-
 fn yes_no(b: bool) -> &'static str {
     if b { "是" } else { "否" }
 }
@@ -93,7 +89,7 @@ fn text<T: AsRef<str>>(v: &Option<Val<T>>) -> String {
 }
 
 fn date(v: &Option<Val<PDate>>) -> String {
-    v.as_ref().map(|v| pdate(&v.value)).unwrap_or_default()
+    v.as_ref().map(|v| v.value.iso()).unwrap_or_default()
 }
 
 fn count(v: &Option<Val<u32>>) -> String {
@@ -301,7 +297,7 @@ impl Records<'_> {
                 let cells = vec![
                     b.name.clone(),
                     m.kind.value.label().to_string(),
-                    pdate(&m.date.value),
+                    m.date.value.iso(),
                     count(&m.expected),
                     count(&m.present),
                     text(&m.host),
@@ -325,7 +321,7 @@ impl Records<'_> {
             for t in &b.talks {
                 let cells = vec![
                     b.name.clone(),
-                    pdate(&t.date.value),
+                    t.date.value.iso(),
                     t.talker.value.to_string(),
                     t.partners.value.join("、"),
                     label(&t.target, |x| x.label()),
@@ -348,7 +344,7 @@ impl Records<'_> {
                     p.owner.value.to_string(),
                     text(&p.category),
                     p.description.value.to_string(),
-                    pdate(&p.date.value),
+                    p.date.value.iso(),
                 ];
                 rows.push((cells, p.id.at));
             }

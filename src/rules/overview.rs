@@ -11,9 +11,9 @@ use super::phase::{PhaseState, Status, states};
 use super::{BranchView, Ctx, TalkIndex, pair};
 use crate::finding::{Code, Finding, Severity};
 use crate::model::SheetKind;
-use crate::model::{Branch, Category, MeetingKind, Rectification, ResultStatus, Role};
+use crate::model::{Branch, Category, MeetingKind, ResultStatus, Role};
 use crate::text::fold_name;
-use foldhash::{HashMap, HashSet};
+use foldhash::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Returned {
@@ -96,10 +96,18 @@ pub struct BranchOverview {
     pub overall: Overall,
     pub lags: Vec<Lag>,
     /// Per item of the branch's 整改项目清单, in its order.
-    pub rectifications: Vec<RectState>,
+    pub rectifications: Vec<RectOverview>,
 }
 
-/// Where one rectification item stands, as 三张清单汇总 shows it.
+/// One rectification item as 三张清单汇总 shows it: where it stands, and the result that says
+/// so (an index into the branch's results).
+#[derive(Clone, Copy, Debug)]
+pub struct RectOverview {
+    pub state: RectState,
+    pub result: Option<usize>,
+}
+
+/// Where one rectification item stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RectState {
     /// Past its 整改时限 with no 已完成 result (T800).
@@ -333,32 +341,36 @@ fn branch_overview(
 }
 
 /// Each rectification item's state: overdue as T800 judges it, else by its last result (the
-/// last row of the 落实结果清单 naming it, whatever its date).
-fn rect_states(cx: &Ctx, b: &Branch, view: Option<&BranchView>) -> Vec<RectState> {
-    let overdue: HashSet<*const Rectification> = view
+/// last row of the 落实结果清单 naming it, whatever its date), with that result.
+fn rect_states(cx: &Ctx, b: &Branch, view: Option<&BranchView>) -> Vec<RectOverview> {
+    let overdue: Vec<usize> = view
         .map(|v| {
             super::timing::overdue(cx, v)
                 .into_iter()
-                .map(|(r, _)| r as *const Rectification)
+                .map(|(i, _)| i)
                 .collect()
         })
         .unwrap_or_default();
-    let mut last_result: HashMap<String, ResultStatus> = HashMap::default();
-    for x in &b.results {
-        last_result.insert(fold_name(&x.rect_id.value), x.status.value);
+    let mut last_result: HashMap<String, usize> = HashMap::default();
+    for (i, x) in b.results.iter().enumerate() {
+        last_result.insert(fold_name(&x.rect_id.value), i);
     }
     b.rectifications
         .iter()
-        .map(|r| {
-            if overdue.contains(&(r as *const Rectification)) {
-                return RectState::Overdue;
-            }
-            match last_result.get(&fold_name(&r.id.value)) {
-                Some(ResultStatus::Done) => RectState::Done,
-                Some(ResultStatus::Ongoing) => RectState::Ongoing,
-                Some(_) => RectState::InProgress,
-                None => RectState::NoResult,
-            }
+        .enumerate()
+        .map(|(i, r)| {
+            let result = last_result.get(&fold_name(&r.id.value)).copied();
+            let state = if overdue.contains(&i) {
+                RectState::Overdue
+            } else {
+                match result.map(|x| b.results[x].status.value) {
+                    Some(ResultStatus::Done) => RectState::Done,
+                    Some(ResultStatus::Ongoing) => RectState::Ongoing,
+                    Some(_) => RectState::InProgress,
+                    None => RectState::NoResult,
+                }
+            };
+            RectOverview { state, result }
         })
         .collect()
 }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::phase::{PhaseKey, Status, state};
 use super::{BranchView, Ctx};
 use crate::finding::{Code, Finding, Location};
-use crate::model::{Deadline, Rectification, ResultStatus, SheetKind};
+use crate::model::{Deadline, ResultStatus, SheetKind};
 
 fn md(d: chrono::NaiveDate) -> String {
     d.format("%-m月%-d日").to_string()
@@ -83,10 +83,10 @@ pub fn phase_order(cx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// The rectification items of a branch past their 整改时限 with no 已完成 result, each with
-/// the date it was due. 立行立改 is due with the rectification list itself; 长期坚持 never.
-/// Judged only when both lists came.
-pub fn overdue<'a>(cx: &Ctx, b: &BranchView<'a>) -> Vec<(&'a Rectification, NaiveDate)> {
+/// The rectification items of a branch (by index in its 整改项目清单) past their 整改时限 with
+/// no 已完成 result, each with the date it was due. 立行立改 is due with the rectification
+/// list itself; 长期坚持 never. Judged only when both lists came.
+pub fn overdue(cx: &Ctx, b: &BranchView) -> Vec<(usize, NaiveDate)> {
     if !b.present(SheetKind::Rectifications) || !b.present(SheetKind::Results) {
         return Vec::new();
     }
@@ -99,14 +99,15 @@ pub fn overdue<'a>(cx: &Ctx, b: &BranchView<'a>) -> Vec<(&'a Rectification, Naiv
         .collect();
     b.b.rectifications
         .iter()
-        .filter_map(|r| {
+        .enumerate()
+        .filter_map(|(i, r)| {
             let due = match r.deadline.value {
                 Deadline::Date(d) => d,
                 Deadline::AtOnce => list_deadline,
                 Deadline::Ongoing => return None,
             };
             (cx.due(due) && !done.contains(&crate::text::fold_name(&r.id.value)))
-                .then_some((r, due))
+                .then_some((i, due))
         })
         .collect()
 }
@@ -115,7 +116,8 @@ pub fn overdue<'a>(cx: &Ctx, b: &BranchView<'a>) -> Vec<(&'a Rectification, Naiv
 /// Completing late raises nothing.
 pub fn overdue_rectifications(cx: &Ctx, out: &mut Vec<Finding>) {
     for b in &cx.branches {
-        for (r, due) in overdue(cx, b) {
+        for (i, due) in overdue(cx, b) {
+            let r = &b.b.rectifications[i];
             out.push(Finding::new(
                 Code::T800,
                 b.name(),

@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{Workbook, XlsxError};
 
-use super::{id_shown, pdate, phone_shown};
+use super::{id_shown, phone_shown};
 use crate::model::Model;
 use crate::report::mask::Pii;
 use crate::report::xlsx_style::{Out, table};
@@ -40,18 +40,8 @@ pub(super) fn write(wb: &mut Workbook, model: &Model, pii: Pii) -> Result<(), Xl
                 Out::text(&b.name),
                 Out::text(m.name.value.as_str()),
                 Out::text(m.gender.as_ref().map_or("", |g| g.value.label())),
-                Out::text(
-                    m.birth
-                        .as_ref()
-                        .map(|d| pdate(&d.value))
-                        .unwrap_or_default(),
-                ),
-                Out::text(
-                    m.joined
-                        .as_ref()
-                        .map(|d| pdate(&d.value))
-                        .unwrap_or_default(),
-                ),
+                Out::text(m.birth.as_ref().map(|d| d.value.iso()).unwrap_or_default()),
+                Out::text(m.joined.as_ref().map(|d| d.value.iso()).unwrap_or_default()),
                 Out::text(m.category.as_ref().map_or("", |c| c.value.label())),
                 Out::text(m.role.value.label()),
                 Out::text(special.join("、")),

@@ -18,7 +18,6 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::mask::Pii;
 use crate::analysis::Analysis;
-use crate::model::PDate;
 
 pub use reminders::reminders_sheet;
 
@@ -48,10 +47,6 @@ fn build(a: &Analysis, pii: Pii) -> Result<Workbook, XlsxError> {
 
 fn md(d: chrono::NaiveDate) -> String {
     d.format("%-m月%-d日").to_string()
-}
-
-fn pdate(d: &PDate) -> String {
-    d.iso()
 }
 
 /// An ID as shown: masked unless --show-pii, whatever its shape.

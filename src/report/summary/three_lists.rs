@@ -5,12 +5,11 @@ use std::collections::{HashMap, HashSet};
 
 use rust_xlsxwriter::{Workbook, XlsxError};
 
-use super::pdate;
 use crate::analysis::Analysis;
 use crate::model::Branch;
 use crate::report::mask::Pii;
 use crate::report::xlsx_style::{Out, Tone, table};
-use crate::rules::overview::RectState;
+use crate::rules::overview::{RectOverview, RectState};
 
 /// 三张清单汇总: problem → rectification → result, linked by 编号; overdue items marked.
 pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> {
@@ -46,15 +45,11 @@ pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), Xls
 }
 
 /// One branch's rows: each problem with each of its rectifications (and that one's last
-/// result), then the rectifications no problem names. `states` are the rules' verdicts on
+/// result), then the rectifications no problem names. `rects` are the rules' verdicts on
 /// the rectifications, in their order.
-fn branch_rows(b: &Branch, states: &[RectState], pii: Pii) -> Vec<Vec<Out>> {
+fn branch_rows(b: &Branch, rects: &[RectOverview], pii: Pii) -> Vec<Vec<Out>> {
     let fold = |s: &str| crate::text::fold_name(s);
     let mut rows: Vec<Vec<Out>> = Vec::new();
-    let mut last_result: HashMap<String, &crate::model::RectResult> = HashMap::new();
-    for x in &b.results {
-        last_result.insert(fold(&x.rect_id.value), x);
-    }
     let mut rects_of: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, r) in b.rectifications.iter().enumerate() {
         let mut seen = HashSet::new();
@@ -67,9 +62,10 @@ fn branch_rows(b: &Branch, states: &[RectState], pii: Pii) -> Vec<Vec<Out>> {
     }
     let rect_row = |i: usize| -> Vec<Out> {
         let r = &b.rectifications[i];
-        let result = last_result.get(&fold(&r.id.value)).copied();
+        let seen = rects.get(i);
+        let result = seen.and_then(|o| o.result).and_then(|x| b.results.get(x));
         let deadline = r.deadline.value.text();
-        let state = states.get(i).copied().unwrap_or(RectState::NoResult);
+        let state = seen.map_or(RectState::NoResult, |o| o.state);
         let tone = match state {
             RectState::Overdue => Tone::Bad,
             RectState::Done => Tone::Good,
@@ -86,7 +82,7 @@ fn branch_rows(b: &Branch, states: &[RectState], pii: Pii) -> Vec<Vec<Out>> {
             Out::text(
                 result
                     .and_then(|x| x.done.as_ref())
-                    .map(|d| pdate(&d.value))
+                    .map(|d| d.value.iso())
                     .unwrap_or_default(),
             ),
             Out::toned(state.label(), tone),
@@ -100,7 +96,7 @@ fn branch_rows(b: &Branch, states: &[RectState], pii: Pii) -> Vec<Vec<Out>> {
                 Out::text(p.id.value.as_str()),
                 Out::text(p.owner.value.as_str()),
                 Out::text(pii.text(&p.description.value)),
-                Out::text(pdate(&p.date.value)),
+                Out::text(p.date.value.iso()),
             ]
         };
         let rects = rects_of
