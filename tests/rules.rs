@@ -214,6 +214,13 @@ const CASES: &[Case] = &[
         miss: || base().add("红星村/空表.csv", ",,\n"),
     },
     Case {
+        code: Code::S008,
+        // A roster exported without 党内职务 (three real systems' rosters have none).
+        hit: || base().edit(RO, "出生日期,党内职务,", "出生日期,民族,"),
+        // 职务 holding party roles is 党内职务.
+        miss: || base().edit(RO, "出生日期,党内职务,", "出生日期,职务,"),
+    },
+    Case {
         code: Code::D001,
         hit: || base().edit(T, "2024-07-17,王芳,", "2024-07-17,,"),
         miss: base,
@@ -668,10 +675,11 @@ fn phase_status_before_on_and_after_each_deadline() {
 
 #[test]
 fn nothing_is_due_before_its_deadline() {
-    // A branch that has done nothing at all: every sheet present, none filled in.
+    // A branch that has done nothing at all: every sheet present, none filled in (with the
+    // columns the supervision rules need, which would otherwise be S008).
     let mut idle = base();
     for (f, header) in [
-        (M, "会议类型,会议日期\n"),
+        (M, "会议类型,会议日期,督导人员,是否点评\n"),
         (T, "谈话日期,谈话人,谈话对象\n"),
         (P, "编号,责任主体,问题描述,查摆日期\n"),
         (R, "编号,问题编号,整改事项,整改措施,责任人,整改时限\n"),
@@ -705,6 +713,32 @@ fn nothing_is_due_before_its_deadline() {
     for c in ["C008", "C011", "T601"] {
         assert!(after_all.contains(&c), "{c} in {after_all:?}");
     }
+}
+
+#[test]
+fn a_missing_column_is_said_once_and_its_rules_judge_nothing() {
+    // Without 党内职务 nobody is known to be on the committee: C001/C002 cannot be judged,
+    // even where the talks do leave a committee pair or a member uncovered.
+    let town = base()
+        .edit(RO, "出生日期,党内职务,", "出生日期,民族,")
+        .edit(T, "2024-07-15,李明,王芳", "2024-07-15,李明,赵丽")
+        .edit(T, "2024-07-17,王芳,赵丽", "2024-07-17,张强,赵丽");
+    let f = town.run();
+    assert_eq!(codes(&f), ["S008"], "{f:#?}");
+    assert!(f[0].message.contains("党内职务") && f[0].message.contains("C001"), "{}", f[0].message);
+    // With the column, the same talks raise both.
+    let f = base()
+        .edit(T, "2024-07-15,李明,王芳", "2024-07-15,李明,赵丽")
+        .run();
+    assert!(codes(&f).contains(&"C001"), "{f:#?}");
+    // 是否流动党员 stands for 特殊情况: 张强 flagged 是 and never talked with is C003.
+    let flagged = base()
+        .edit(RO, ",特殊情况,", ",是否流动党员,")
+        .edit(RO, "党员,流动党员,", "党员,是,")
+        .edit(T, "2024-07-16,李明,张强", "2024-07-16,李明,赵丽");
+    let f = flagged.run();
+    assert!(codes(&f).contains(&"C003"), "{f:#?}");
+    assert!(!codes(&f).contains(&"S008"), "{f:#?}");
 }
 
 #[test]

@@ -272,12 +272,18 @@ fn table_sheet(
     let kind = header.kind;
     sheet.kind = Some(kind);
     sheet.header_rows = Some(header.rows);
-    sheet.unused_columns = header.unused.clone();
+    sheet.unused_columns = header.unused.iter().map(|(_, l)| l.clone()).collect();
     sheet.columns = spec(kind)
         .columns
         .iter()
         .zip(&header.columns)
         .filter_map(|(c, col)| Some((c.name, (*col)?)))
+        .chain(
+            header
+                .flags
+                .iter()
+                .map(|&(col, field, _)| (spec(kind).columns[field].name, col)),
+        )
         .collect();
     let title = grid
         .rows

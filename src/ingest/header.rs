@@ -24,8 +24,10 @@ pub struct Header {
     pub texts: Vec<Option<String>>,
     pub seq_col: Option<u32>,
     pub branch_col: Option<u32>,
-    /// Header cells naming nothing the kind has.
-    pub unused: Vec<String>,
+    /// Header cells naming nothing the kind has: (column, folded label).
+    pub unused: Vec<(u32, String)>,
+    /// 是/否 columns that add a label to a field when 是: (column, field index, label).
+    pub flags: Vec<(u32, usize, &'static str)>,
     /// Mapped columns, and those among them whose header only this kind uses.
     pub hits: usize,
     pub distinctive: usize,
@@ -268,9 +270,11 @@ fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<Label>)]) -> H
         seq_col: None,
         branch_col: None,
         unused: Vec::new(),
+        flags: Vec::new(),
         hits,
         distinctive,
     };
+    let columns = spec(kind).columns;
     let takes_branch_col = !kind.is_register() && kind != SheetKind::Info;
     for (col, label) in leftovers {
         if header.seq_col.is_none() && SEQ_ALIASES.contains(&label) {
@@ -278,11 +282,104 @@ fn resolve(kind: SheetKind, rows: (u32, u32), labels: &[(u32, Vec<Label>)]) -> H
         } else if takes_branch_col && header.branch_col.is_none() && BRANCH_ALIASES.contains(&label)
         {
             header.branch_col = Some(col);
+        } else if let Some((field, flag)) = flag_of(kind, label) {
+            header.flags.push((col, field, flag));
         } else {
-            header.unused.push(label.to_string());
+            header.unused.push((col, label.to_string()));
+        }
+    }
+    // A field nothing names may be filled from a column that names something else.
+    for (field, c) in columns.iter().enumerate() {
+        if header.columns[field].is_some() || c.fallback.is_empty() {
+            continue;
+        }
+        let found = labels.iter().find_map(|(col, cands)| {
+            cands
+                .iter()
+                .find(|l| c.fallback.iter().any(|f| fold_header(f) == l.text))
+                .map(|l| (*col, l.text.to_string()))
+        });
+        if let Some((col, text)) = found {
+            header.columns[field] = Some(col);
+            header.texts[field] = Some(text);
+            header.unused.retain(|(u, _)| *u != col);
         }
     }
     header
+}
+
+/// The field and label a 是/否 flag header adds to (`是否流动党员` → 特殊情况, 流动党员).
+fn flag_of(kind: SheetKind, label: &str) -> Option<(usize, &'static str)> {
+    spec(kind).columns.iter().enumerate().find_map(|(i, c)| {
+        c.flags
+            .iter()
+            .find(|(h, _)| fold_header(h) == label)
+            .map(|(_, l)| (i, *l))
+    })
+}
+
+/// How many data rows a column's values are sampled from to settle what it holds.
+const VALUE_SAMPLE_ROWS: usize = 200;
+
+/// Columns named by a header that means the field only by its values (`人员类别` holding
+/// 正式党员/预备党员 is 党员类别; holding 在职/离退 it is not): keep the first whose values
+/// are mostly the field's own, and leave the others unused.
+fn settle_by_values(grid: &Grid, header: &mut Header) {
+    for (field, c) in spec(header.kind).columns.iter().enumerate() {
+        if c.by_value.is_empty() {
+            continue;
+        }
+        let is_by_value = |label: &str| c.by_value.iter().any(|b| fold_header(b) == label);
+        let mut cands: Vec<(u32, String)> = Vec::new();
+        let current = header.columns[field].zip(header.texts[field].clone());
+        if let Some((col, text)) = &current {
+            if !is_by_value(text) {
+                continue; // named by its own header or an alias: no doubt
+            }
+            cands.push((*col, text.clone()));
+        }
+        cands.extend(header.unused.iter().filter(|(_, l)| is_by_value(l)).cloned());
+        let chosen = cands
+            .iter()
+            .find(|(col, _)| values_fit(grid, header.rows.1, *col, c.name))
+            .cloned();
+        if let Some((col, _)) = &current
+            && chosen.as_ref().is_none_or(|(c2, _)| c2 != col)
+        {
+            let text = header.texts[field].take().unwrap_or_default();
+            header.unused.push((*col, text));
+        }
+        header.columns[field] = chosen.as_ref().map(|(col, _)| *col);
+        header.texts[field] = chosen.as_ref().map(|(_, t)| t.clone());
+        if let Some((col, _)) = chosen {
+            header.unused.retain(|(u, _)| *u != col);
+        }
+    }
+    header.unused.sort();
+    header.hits = header.columns.iter().flatten().count();
+}
+
+/// Whether most non-empty values under the header in `col` are `field`'s own (an empty column
+/// fits: it claims nothing).
+fn values_fit(grid: &Grid, header_end: u32, col: u32, field: &str) -> bool {
+    let (mut seen, mut fit) = (0usize, 0usize);
+    for row in grid
+        .rows
+        .iter()
+        .filter(|r| r.row > header_end)
+        .take(VALUE_SAMPLE_ROWS)
+    {
+        let Some(cell) = row.get(col) else { continue };
+        let shown = cell.display();
+        let Some(text) = crate::text::clean_value(&shown) else {
+            continue;
+        };
+        seen += 1;
+        if crate::model::spelling::fits_column(field, &text) {
+            fit += 1;
+        }
+    }
+    fit * 2 > seen || seen == 0
 }
 
 /// Find the header. With `known` (the kind the sheet's name gave) only that kind is tried and
@@ -353,16 +450,29 @@ pub fn find_header(grid: &Grid, known: Option<SheetKind>) -> Option<Header> {
     }
     let (kind, (_, _, _, i, two)) = best?;
     let row = top[i].row;
-    let h = if two {
+    let mut h = if two {
         resolve(kind, (row, row + 1), &doubles[i])
     } else {
         resolve(kind, (row, row), &singles[i])
     };
+    settle_by_values(grid, &mut h);
     let good = match known {
         Some(_) => h.hits >= 1,
-        None => h.hits >= 2 && h.distinctive >= 1,
+        None => makes_kind(&h),
     };
     good.then_some(h)
+}
+
+/// Whether a header found without the sheet's name makes its kind: a column only this kind
+/// has, and then three of its columns, or two that only it has, or all its required ones
+/// when it requires two or more. Two columns any list of people has (姓名 and 党籍状态 of a
+/// 民主评议结果 sheet, 姓名 and 职务 of a 委员分工 sheet) make no roster.
+fn makes_kind(h: &Header) -> bool {
+    let required = spec(h.kind).columns.iter().filter(|c| c.required).count();
+    h.distinctive >= 1
+        && (h.hits >= 3
+            || h.distinctive >= 2
+            || (required >= 2 && h.missing_required().is_empty()))
 }
 
 #[cfg(test)]

@@ -25,8 +25,10 @@ pub static HEADER_INDEX: LazyLock<foldhash::HashMap<String, Vec<HeaderHit>>> =
         let mut map: foldhash::HashMap<String, Vec<HeaderHit>> = foldhash::HashMap::default();
         for s in &SPECS {
             for (i, c) in s.columns.iter().enumerate() {
-                let names =
-                    std::iter::once((c.name, true)).chain(c.aliases.iter().map(|a| (*a, false)));
+                // Headers that name the field only by their values are looked up like
+                // aliases; `header::settle_by_values` then keeps or drops them.
+                let names = std::iter::once((c.name, true))
+                    .chain(c.aliases.iter().chain(c.by_value).map(|a| (*a, false)));
                 for (name, standard) in names {
                     let entry = map.entry(fold_header(name)).or_default();
                     if !entry.iter().any(|h| h.kind == s.kind && h.column == i) {

@@ -2,6 +2,8 @@
 //! them (SPEC §3, DOMAIN.md §1). Pure data: the reader builds its lookups from it
 //! (`ingest::header_index`), the template its sheets, the archive its CSV headers.
 
+use crate::finding::Code;
+
 use super::vocab::{
     Category, Gender, MeetingKind, MemberCategory, Rank, ResultStatus, Role, Special, TalkMode,
     TalkTarget, YES_NO,
@@ -70,6 +72,18 @@ pub struct Column {
     /// Typed by the branch. `false` for the 基本情况 items the register already holds
     /// (类别, 书记, 党员人数, 联系电话): read when a return carries them, not asked for.
     pub in_template: bool,
+    /// Headers that name this field only when the column's values are the field's own
+    /// (`人员类别` is 党员类别 when it holds 正式党员/预备党员, not when it holds 在职/离退).
+    pub by_value: &'static [&'static str],
+    /// Headers that fill this field only when no header names it, even if the same column
+    /// feeds another field too (会议主题 is content, and the meeting's type when there is no
+    /// 会议类型 column).
+    pub fallback: &'static [&'static str],
+    /// 是/否 columns each of which, when 是, adds one label of this field (是否流动党员 → 流动党员).
+    pub flags: &'static [(&'static str, &'static str)],
+    /// Rules that cannot be judged when a branch's sheets lack this (optional) column: the
+    /// branch is told once (S008) and those rules say nothing about it.
+    pub needed_by: &'static [Code],
 }
 
 /// What a column's cells hold: how the template formats and validates them.
@@ -131,6 +145,10 @@ const fn req(name: &'static str, aliases: &'static [&'static str]) -> Column {
         choices: None,
         hint: None,
         in_template: true,
+        by_value: &[],
+        fallback: &[],
+        flags: &[],
+        needed_by: &[],
     }
 }
 
@@ -177,6 +195,18 @@ impl Column {
             hint: Some(hint),
             ..self
         }
+    }
+    const fn by_value(self, by_value: &'static [&'static str]) -> Column {
+        Column { by_value, ..self }
+    }
+    const fn or_from(self, fallback: &'static [&'static str]) -> Column {
+        Column { fallback, ..self }
+    }
+    const fn flags(self, flags: &'static [(&'static str, &'static str)]) -> Column {
+        Column { flags, ..self }
+    }
+    const fn needed_by(self, needed_by: &'static [Code]) -> Column {
+        Column { needed_by, ..self }
     }
     const fn held_by_register(self) -> Column {
         Column {
@@ -308,24 +338,34 @@ pub static SPECS: [KindSpec; 9] = [
                 "入党日期",
                 &["入党时间", "入党年月", "加入党组织日期", "接收预备党员日期"],
             ).date().hint("如 1995-07-01；只知道年月的写 1995年7月"),
-            opt(
-                "党员类别",
-                &["人员类别(正式/预备)", "党员身份", "党籍状态", "政治面貌"],
-            ).choose(MemberCategory::LABELS, Enforce::Stop),
-            opt("党内职务", &["职务", "支部职务", "现任党内职务"]).choose(Role::LABELS, Enforce::Stop)
+            opt("党员类别", &["人员类别(正式/预备)", "党员身份"])
+                .by_value(&["人员类别", "党籍状态", "政治面貌", "党员类型"])
+                .choose(MemberCategory::LABELS, Enforce::Stop),
+            opt("党内职务", &["支部职务", "现任党内职务", "党内职务名称"])
+                .by_value(&["职务", "现任职务"])
+                .needed_by(&[Code::C001, Code::C002])
+                .choose(Role::LABELS, Enforce::Stop)
                 .hint("支部班子成员选所任职务，其他党员选“党员”"),
-            opt(
-                "特殊情况",
-                &["人员状态", "党员状态", "备注类别", "特殊类别"],
-            ).choose(Special::LABELS, Enforce::Hint)
+            opt("特殊情况", &["备注类别", "特殊类别"])
+                .by_value(&["人员状态", "党员状态", "备注"])
+                .flags(&[
+                    ("是否流动党员", "流动党员"),
+                    ("是否外出务工", "流动党员"),
+                    ("是否困难党员", "困难党员"),
+                    ("是否生活困难党员", "困难党员"),
+                    ("是否年老体弱", "年老体弱党员"),
+                    ("是否年老体弱党员", "年老体弱党员"),
+                ])
+                .needed_by(&[Code::C003])
+                .choose(Special::LABELS, Enforce::Hint)
                 .hint("可从下拉中选；几项同时有的手工填写，用“、”分隔（如：流动党员、困难党员）；没有就空着"),
-            opt("党小组", &["所在党小组"]).hint("党员超过{party_group_threshold}人、分党小组开展批评的，填所在党小组"),
+            opt("党小组", &["所在党小组", "所属党小组"]).hint("党员超过{party_group_threshold}人、分党小组开展批评的，填所在党小组"),
             opt(
                 "身份证号",
                 &["公民身份号码", "身份证号码", "公民身份证号码", "证件号码"],
             ).id_number()
                 .hint("请先把本列设为文本（本模板已设好）；18位，末位X大写"),
-            opt("联系电话", &["手机号", "电话", "手机号码", "联系方式"]).phone(),
+            opt("联系电话", &["手机号", "电话", "手机号码", "联系方式", "移动电话"]).phone(),
         ],
     },
     KindSpec {
@@ -340,18 +380,34 @@ pub static SPECS: [KindSpec; 9] = [
             "会议登记表",
         ],
         columns: &[
-            req("会议类型", &["类型", "会议名称", "会议类别"]).choose(MeetingKind::WRITTEN, Enforce::Warn)
+            req(
+                "会议类型",
+                &["类型", "会议名称", "会议类别", "活动名称", "活动类型", "会议形式"],
+            )
+            .or_from(&["会议主题", "活动主题", "主题"]).choose(MeetingKind::WRITTEN, Enforce::Warn)
                 .hint("请从下拉中选择；一次会议兼两种类型的，可写“党员大会、党课”"),
             req(
                 "会议日期",
-                &["日期", "时间", "会议时间", "召开时间", "召开日期"],
+                &[
+                    "日期",
+                    "时间",
+                    "会议时间",
+                    "召开时间",
+                    "召开日期",
+                    "实际会议时间",
+                    "实际时间",
+                    "实际召开时间",
+                    "活动时间",
+                    "活动日期",
+                    "开展时间",
+                ],
             ).date().hint("如 2024-08-12"),
-            opt("应到人数", &["应到"]).count(),
-            opt("实到人数", &["实到", "出席人数"]).count(),
-            opt("主持人", &[]),
+            opt("应到人数", &["应到", "应到会人数", "应参会人数", "应参加人数"]).count(),
+            opt("实到人数", &["实到", "出席人数", "实到会人数", "实际参会人数", "参会人数"]).count(),
+            opt("主持人", &["主持人姓名"]),
             opt(
                 "参会人员",
-                &["参会党员", "出席人员", "到会人员", "参加人员"],
+                &["参会党员", "出席人员", "到会人员", "参加人员", "参会人", "实到人员"],
             ).long().hint("参会党员姓名，用“、”分隔；党员大会请写全"),
             opt(
                 "学习内容",
@@ -363,6 +419,10 @@ pub static SPECS: [KindSpec; 9] = [
                     "会议议程",
                     "会议主题",
                     "议题",
+                    "会议内容摘要",
+                    "会议纪要",
+                    "活动内容",
+                    "内容摘要",
                 ],
             ).long()
                 .hint("集中学习写明所学材料；党员大会写明议程：通报整改落实情况、通报支委会情况、批评和自我批评"),
@@ -376,12 +436,16 @@ pub static SPECS: [KindSpec; 9] = [
                     "上级指导人员",
                     "到会指导的上级领导",
                     "点评人",
+                    "列席人员",
+                    "列席领导",
                 ],
-            ).hint("到会指导的上级人员姓名，多人用“、”分隔"),
+            )
+            .needed_by(&[Code::V001, Code::V002])
+            .hint("到会指导的上级人员姓名，多人用“、”分隔"),
             opt("督导人员职级", &["督导职级", "指导人员职级"]).choose(Rank::LABELS, Enforce::Warn)
                 .hint("督导人员的职级；多名督导人员的，按姓名顺序用“、”分隔"),
             opt("派出单位", &["督导单位"]).hint("督导人员所在的上级组织，如“青林镇党委”"),
-            opt("是否点评", &["点评"]).choose(YES_NO, Enforce::Stop).hint("督导人员是否作了点评"),
+            opt("是否点评", &["点评"]).needed_by(&[Code::V004]).choose(YES_NO, Enforce::Stop).hint("督导人员是否作了点评"),
             opt("党小组", &[]).hint("党小组会填开会的党小组"),
         ],
     },
@@ -396,13 +460,13 @@ pub static SPECS: [KindSpec; 9] = [
             "谈心谈话记录表",
         ],
         columns: &[
-            req("谈话日期", &["日期", "时间", "谈话时间"]).date().hint("如 2024-07-15"),
-            req("谈话人", &["谈话发起人", "谈话实施人"]),
-            req("谈话对象", &["被谈话人"]).hint("可填多人，用“、”分隔；征求群众意见的可写“村民代表”"),
+            req("谈话日期", &["日期", "时间", "谈话时间", "谈心时间", "谈心日期", "谈话日期时间"]).date().hint("如 2024-07-15"),
+            req("谈话人", &["谈话发起人", "谈话实施人", "谈话人姓名", "谈心人"]),
+            req("谈话对象", &["被谈话人", "谈话对象姓名", "被谈话人姓名", "谈心对象"]).hint("可填多人，用“、”分隔；征求群众意见的可写“村民代表”"),
             opt("对象类别", &["谈话对象类别"]).choose(TalkTarget::LABELS, Enforce::Stop)
                 .hint("征求群众意见的选“群众”或“服务对象”"),
-            opt("谈话方式", &["方式", "形式"]).choose(TalkMode::LABELS, Enforce::Stop),
-            opt("主要内容", &["谈话内容", "意见建议"]).long(),
+            opt("谈话方式", &["方式", "形式", "谈话形式"]).choose(TalkMode::LABELS, Enforce::Stop),
+            opt("主要内容", &["谈话内容", "意见建议", "谈话要点", "谈心内容", "谈话记录"]).long(),
         ],
     },
     KindSpec {

@@ -123,6 +123,19 @@ pub fn special(s: &str) -> Option<Option<Special>> {
     }))
 }
 
+/// Whether a value is one a column of that name holds (for headers that name a field only by
+/// its values, `schema::Column::by_value`). Columns with no vocabulary take anything.
+pub fn fits_column(field: &str, s: &str) -> bool {
+    match field {
+        "党员类别" => member_category(s).is_some(),
+        "党内职务" => role(s).is_some(),
+        "特殊情况" => crate::text::split_values(s)
+            .iter()
+            .all(|piece| special(piece).is_some()),
+        _ => true,
+    }
+}
+
 /// One meeting type. Longer names are matched by what they contain (`支部党员大会`,
 /// `党员大会（专题组织生活会）`), most specific first.
 pub fn meeting_kind(s: &str) -> Option<MeetingKind> {

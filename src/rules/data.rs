@@ -5,12 +5,48 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::Ctx;
-use crate::finding::{Code, Finding};
+use crate::finding::{Code, Finding, Location};
 use crate::model::SheetKind;
 use crate::model::{Member, Prov};
 use crate::text::fold_name;
 
 /// D004: the same name twice in one roster, one finding per repeated row.
+/// S008: a column some rules need is absent from every sheet of its kind a branch sent.
+pub fn needed_columns(cx: &Ctx, out: &mut Vec<Finding>) {
+    for b in &cx.branches {
+        for lack in &b.lacking {
+            let (file, sheet) = lack.sheet;
+            let f = &cx.model.files[file as usize];
+            let sheet_name = f.sheets.get(sheet as usize).map_or("", |s| s.name.as_str());
+            let rules: Vec<String> = lack
+                .column
+                .needed_by
+                .iter()
+                .map(|c| format!("{}（{}）", c.as_str(), c.title()))
+                .collect();
+            let flags = if lack.column.flags.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<&str> = lack.column.flags.iter().map(|(h, _)| *h).collect();
+                format!("（也没有“{}”这类是/否列）", names.join("”“"))
+            };
+            out.push(Finding::new(
+                Code::S008,
+                b.name(),
+                lack.column.name,
+                format!(
+                    "{}没有「{}」列{flags}，以下检查无法判断、未做：{}；请在该表补上「{}」列后重新报送",
+                    lack.kind.label(),
+                    lack.column.name,
+                    rules.join("、"),
+                    lack.column.name
+                ),
+                Location::sheet(&f.path, sheet_name),
+            ));
+        }
+    }
+}
+
 pub fn duplicate_names(cx: &Ctx, out: &mut Vec<Finding>) {
     for b in &cx.branches {
         let mut first: HashMap<&str, &Member> = HashMap::new();

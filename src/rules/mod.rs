@@ -17,7 +17,8 @@ use rayon::prelude::*;
 use chrono::NaiveDate;
 
 use crate::campaign::Campaign;
-use crate::finding::{Finding, Location};
+use crate::finding::{Code, Finding, Location};
+use crate::model::schema::{Column, SPECS};
 use crate::model::*;
 use crate::text::fold_name;
 
@@ -37,6 +38,7 @@ const fn check(name: &'static str, run: fn(&Ctx, &mut Vec<Finding>)) -> Check {
 }
 
 pub const CHECKS: &[Check] = &[
+    check("检查所需的列", data::needed_columns),
     check("花名册重名", data::duplicate_names),
     check("跨支部重复党员", data::same_person_in_two_branches),
     check("编号引用", data::dangling_references),
@@ -83,6 +85,54 @@ pub struct BranchView<'a> {
     pub all_meetings: Vec<&'a Meeting>,
     /// Roster members, first row of each folded name.
     pub members: Vec<&'a Member>,
+    /// Columns some rules need that none of the branch's sheets of their kind has (S008):
+    /// those rules say nothing about the branch.
+    pub lacking: Vec<Lack>,
+}
+
+/// A column rules need, absent from every sheet of its kind a branch sent.
+pub struct Lack {
+    pub kind: SheetKind,
+    pub column: &'static Column,
+    /// The first sheet of that kind: (file, sheet).
+    pub sheet: (FileId, u16),
+}
+
+/// The columns `b`'s used sheets lack that some rule needs (`Column::needed_by`).
+fn lacking_columns(model: &Model, b: &Branch) -> Vec<Lack> {
+    let mut out = Vec::new();
+    for spec in SPECS.iter().filter(|s| !s.kind.is_register()) {
+        let sheets: Vec<(FileId, u16, &SheetEntry)> = b
+            .files
+            .iter()
+            .flat_map(|&f| {
+                model.files[f as usize]
+                    .sheets
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, s)| (f, i as u16, s))
+            })
+            .filter(|(_, _, s)| {
+                s.kind == Some(spec.kind) && s.rejected_by.is_none() && s.header_rows.is_some()
+            })
+            .collect();
+        let Some(&(file, sheet, _)) = sheets.first() else {
+            continue;
+        };
+        for column in spec.columns.iter().filter(|c| !c.needed_by.is_empty()) {
+            if !sheets
+                .iter()
+                .any(|(_, _, s)| s.columns.iter().any(|(n, _)| *n == column.name))
+            {
+                out.push(Lack {
+                    kind: spec.kind,
+                    column,
+                    sheet: (file, sheet),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Every (talker, partner) pair of a branch's talks, both orders, plus everyone who took part
@@ -204,6 +254,7 @@ impl<'a> Ctx<'a> {
                         .iter()
                         .filter(|m| seen.insert(m.name.value.as_str()))
                         .collect(),
+                    lacking: lacking_columns(model, b),
                 }
             })
             .collect();
@@ -252,7 +303,7 @@ pub fn judge(model: &Model, campaign: &Campaign, as_of: NaiveDate) -> Vec<Findin
 /// [`judge`] with the views already built (the overview reuses them).
 pub fn judge_in(cx: &Ctx) -> Vec<Finding> {
     // The checks only read the model: they run side by side on the reading threads.
-    CHECKS
+    let mut found: Vec<Finding> = CHECKS
         .par_iter()
         .map(|check| {
             let mut out = Vec::new();
@@ -260,7 +311,29 @@ pub fn judge_in(cx: &Ctx) -> Vec<Finding> {
             out
         })
         .flatten()
-        .collect()
+        .collect();
+    // A rule that needs a column a branch's sheets lack judges nothing there (S008 says so).
+    let unjudged: HashMap<&str, Vec<Code>> = cx
+        .branches
+        .iter()
+        .filter(|b| !b.lacking.is_empty())
+        .map(|b| {
+            let codes = b
+                .lacking
+                .iter()
+                .flat_map(|l| l.column.needed_by.iter().copied())
+                .collect();
+            (b.name(), codes)
+        })
+        .collect();
+    if !unjudged.is_empty() {
+        found.retain(|f| {
+            unjudged
+                .get(f.branch.as_str())
+                .is_none_or(|codes| !codes.contains(&f.code))
+        });
+    }
+    found
 }
 
 /// Is `m` a meeting of 党小组 `group`? Its 党小组 column says so; without one, its content

@@ -179,11 +179,87 @@ fn marks_and_notes_in_headers() {
     assert_eq!(h.kind, SheetKind::Roster);
     assert_eq!(h.col("出生日期"), Some(1));
     assert_eq!(h.col("身份证号"), Some(2));
-    assert_eq!(h.unused, ["民族"]);
+    assert_eq!(h.unused, [(3, "民族".to_string())]);
 }
 
 #[test]
 fn text_without_a_header_is_not_a_sheet_kind() {
     let g = grid(&[&["说明"], &["请各支部于7月31日前报送。"]]);
     assert!(find_header(&g, None).is_none());
+}
+
+// Real systems' exports (tests/fixtures/SOURCES.md): what their headers make of a sheet.
+
+#[test]
+fn two_columns_every_list_of_people_has_make_no_roster() {
+    // 民主评议结果 of an 组织工作 system's import template: 姓名 and 党籍状态 alone.
+    let g = grid(&[
+        &["学工号", "姓名", "党籍状态", "评议结果"],
+        &["2019001", "王芳", "正式党员", "优秀"],
+    ]);
+    assert!(find_header(&g, None).is_none());
+    // 委员分工 of a branch: 职务 and 姓名, spaced as printed forms space them.
+    let g = grid(&[&["职  务", "姓  名"], &["党支部书记", "李明"]]);
+    assert!(find_header(&g, None).is_none());
+    // Three roster columns do make one.
+    let g = grid(&[
+        &["姓名", "性别", "人员类别"],
+        &["王芳", "女", "正式党员"],
+    ]);
+    assert_eq!(find_header(&g, None).unwrap().kind, SheetKind::Roster);
+}
+
+#[test]
+fn roster_columns_are_decided_by_their_values() {
+    let g = grid(&[
+        &["姓名", "性别", "人员类别", "人员状态", "是否流动党员", "是否困难党员"],
+        &["王芳", "女", "正式党员", "在职", "否", "是"],
+        &["李明", "男", "预备党员", "离退", "是", ""],
+    ]);
+    let h = find_header(&g, None).unwrap();
+    assert_eq!(h.kind, SheetKind::Roster);
+    assert_eq!(h.col("党员类别"), Some(2));
+    // 在职/离退 is no 特殊情况.
+    assert_eq!(h.col("特殊情况"), None);
+    assert!(h.unused.iter().any(|(c, l)| *c == 3 && l == "人员状态"));
+    let special = spec(SheetKind::Roster)
+        .columns
+        .iter()
+        .position(|c| c.name == "特殊情况")
+        .unwrap();
+    assert_eq!(h.flags, [(4, special, "流动党员"), (5, special, "困难党员")]);
+    // 人员类别 holding 在职/离退 is no 党员类别; 人员状态 holding 流动党员 is 特殊情况.
+    let g = grid(&[
+        &["姓名", "性别", "人员类别", "人员状态"],
+        &["王芳", "女", "农民", "流动党员"],
+        &["李明", "男", "退休", ""],
+    ]);
+    let h = find_header(&g, None).unwrap();
+    assert_eq!(h.col("党员类别"), None);
+    assert_eq!(h.col("特殊情况"), Some(3));
+}
+
+#[test]
+fn meeting_exports_name_their_columns_their_own_way() {
+    // 三会一课 export: the type in 活动名称, 计划会议时间 beside 实际会议时间.
+    let g = grid(&[
+        &["活动名称", "计划会议时间", "实际会议时间", "会议内容摘要", "列席人员"],
+        &["支部委员会", "2024/7/1", "2024/7/3  14:30", "研究…", "张三"],
+    ]);
+    let h = find_header(&g, None).unwrap();
+    assert_eq!(h.kind, SheetKind::Meetings);
+    assert_eq!(h.col("会议类型"), Some(0));
+    assert_eq!(h.col("会议日期"), Some(2), "计划会议时间 never means held");
+    assert_eq!(h.col("学习内容"), Some(3));
+    assert_eq!(h.col("督导人员"), Some(4));
+    // No type column: 会议主题 gives the type and the content both.
+    let g = grid(&[
+        &["会议主题", "实际时间", "主持人", "参会人员"],
+        &["主题党日：学习六中全会精神", "2024/7/3", "王芳", "王芳、李明"],
+    ]);
+    let h = find_header(&g, None).unwrap();
+    assert_eq!(h.kind, SheetKind::Meetings);
+    assert_eq!(h.col("会议类型"), Some(0));
+    assert_eq!(h.col("学习内容"), Some(0));
+    assert_eq!(h.col("会议日期"), Some(1));
 }

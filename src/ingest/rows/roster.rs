@@ -6,7 +6,7 @@ use crate::finding::Code;
 use crate::ingest::cell::Cell;
 use crate::ingest::idcard::{self, IdStatus};
 use crate::model::spelling;
-use crate::model::{Member, Role, Text, Val};
+use crate::model::{Member, Role, Special, Text, Val};
 use crate::text::{clean_value, split_values};
 
 pub(super) fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
@@ -53,6 +53,7 @@ pub(super) fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
             }
         }
     }
+    flagged_specials(row, cx, &mut special);
     let group = row.name(cx, "党小组");
     let (id_number, id_valid) = match row.cell("身份证号") {
         None => (None, false),
@@ -125,4 +126,37 @@ fn phone(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Text>> {
         );
     }
     Some(Val::new(Text::from(text), cx.prov(row.row, col)))
+}
+
+/// 是/否 columns such as 是否流动党员 (real systems' exports carry them instead of a
+/// 特殊情况 column): a 是 adds its label.
+fn flagged_specials(row: &mut Row, cx: &mut SheetCtx, special: &mut Vec<Val<Special>>) {
+    let header = row.header;
+    for &(col, _, label) in &header.flags {
+        let Some(cell) = row.cells.get(col) else {
+            continue;
+        };
+        let shown = cell.display();
+        let Some(text) = clean_value(&shown) else {
+            continue;
+        };
+        let at = cx.prov(row.row, col);
+        match spelling::yes_no(&text) {
+            Some(true) => {
+                if let Some(Some(s)) = spelling::special(label)
+                    && !special.iter().any(|v| v.value == s)
+                {
+                    special.push(Val::new(s, at));
+                }
+            }
+            Some(false) => {}
+            None => cx.find(
+                Code::D003,
+                row.subject(),
+                format!("「{label}」一列的“{text}”应为“是”或“否”，已按“否”处理；请改正"),
+                row.row,
+                col,
+            ),
+        }
+    }
 }
