@@ -725,7 +725,11 @@ fn a_missing_column_is_said_once_and_its_rules_judge_nothing() {
         .edit(T, "2024-07-17,王芳,赵丽", "2024-07-17,张强,赵丽");
     let f = town.run();
     assert_eq!(codes(&f), ["S008"], "{f:#?}");
-    assert!(f[0].message.contains("党内职务") && f[0].message.contains("C001"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("党内职务") && f[0].message.contains("C001"),
+        "{}",
+        f[0].message
+    );
     // With the column, the same talks raise both.
     let f = base()
         .edit(T, "2024-07-15,李明,王芳", "2024-07-15,李明,赵丽")
@@ -1115,4 +1119,48 @@ fn print_cases() {
             codes(&miss)
         );
     }
+}
+
+#[test]
+fn the_register_is_never_taken_from_a_branch_return() {
+    // A list in a registered branch's folder that reads like a 支部名册, and a 督导人员-like
+    // list named after the branch: both are the branch's, not the township's register.
+    let town = base()
+        .add(
+            "红星村/支部委员名单.csv",
+            "支部名称,支部类别,书记\n红星村党支部,村,李明\n",
+        )
+        .add(
+            "红星村党支部分工.csv",
+            "姓名,职务,职级\n李明,书记,科员\n王芳,组织委员,科员\n",
+        );
+    let f = town.run();
+    let s007: Vec<&str> = f
+        .iter()
+        .filter(|x| x.code == Code::S007)
+        .map(|x| x.loc.file.as_str())
+        .collect();
+    assert_eq!(
+        s007,
+        ["红星村/支部委员名单.csv", "红星村党支部分工.csv"],
+        "{f:#?}"
+    );
+    // The real register stays in use: nothing set aside, the branch matched, no V rule moved.
+    assert_eq!(codes(&f), ["S007"], "{f:#?}");
+    // Without the folder and name, a second register is set aside as before (S006).
+    let f = base()
+        .add(
+            "其他/名册副本.csv",
+            "支部名称,支部类别,设支委会,党员人数\n青林镇红星村党支部,村,是,4\n",
+        )
+        .run();
+    assert_eq!(codes(&f), ["S006"], "{f:#?}");
+    // The register listing the most branches is used, wherever it sorts.
+    let f = base()
+        .edit(RG, "村,是,4\n", "村,是,4\n青林镇白沙村党支部,村,是,3\n")
+        .add("0名单.csv", "支部名称,支部类别\n青林镇红星村党支部,村\n")
+        .run();
+    assert_eq!(codes(&f), ["S001", "S006"], "{f:#?}");
+    let s006 = f.iter().find(|x| x.code == Code::S006).unwrap();
+    assert_eq!(s006.loc.file, "0名单.csv");
 }

@@ -51,7 +51,7 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
         });
     }
 
-    let register_files = pick_register(&mut model.files, &per_file, cx, &mut findings);
+    let register_files = pick_register(&mut model.files, &mut per_file, cx, &mut findings);
     build_register(
         &mut model,
         &mut per_file,
@@ -75,8 +75,8 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
     let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut owner: Vec<Option<usize>> = vec![None; model.files.len()];
     for id in 0..model.files.len() {
-        // A file holding a register sheet is a register, used or set aside (S006), never a return.
-        if register_files.contains(id) || per_file[id].sheets.iter().any(|s| s.kind.is_register()) {
+        // A register file is used or set aside (S006), never a return.
+        if register_files.contains(id) || register_files.set_aside.contains(&id) {
             model.files[id].branch = REGISTER_LABEL.to_string();
             continue;
         }
@@ -174,10 +174,11 @@ fn new_branch(name: String, reg: Option<usize>) -> Branch {
     }
 }
 
-/// Which files the register is read from.
+/// Which files the register is read from, and the other register files (S006).
 struct RegisterFiles {
     branches: Option<usize>,
     leaders: Option<usize>,
+    set_aside: Vec<usize>,
 }
 
 impl RegisterFiles {
@@ -186,32 +187,101 @@ impl RegisterFiles {
     }
 }
 
-/// The register: the file `--register` names, else the first (by path) holding a 支部名册,
-/// and for 督导人员 that file if it has one, else the first that does. Every other register
-/// sheet is set aside with S006 naming the one used.
+/// The register: the file `--register` names, else the register file listing the most
+/// branches, and for 督导人员 that file if it has one, else the one listing the most cadres.
+/// A register is chosen by what it is, never from a branch's return: a file that also holds
+/// a return's sheets, or that sits in a registered branch's folder or names one, is a return,
+/// and its list-like sheets (a 委员分工, say) are not read (S007). Every other register sheet is
+/// set aside with S006 naming the one used.
 fn pick_register(
     files: &mut [FileEntry],
-    per_file: &[FileParts],
+    per_file: &mut [FileParts],
     cx: &AssembleCtx,
     findings: &mut Vec<Finding>,
 ) -> RegisterFiles {
-    let has = |i: usize, k: SheetKind| per_file[i].sheets.iter().any(|s| s.kind == k);
     let n = files.len();
     let named = cx
         .register_path
         .as_ref()
         .and_then(|p| files.iter().position(|f| &f.path == p));
-    let first = |k: SheetKind| named.or_else(|| (0..n).find(|&i| has(i, k)));
-    let branches = first(SheetKind::Branches);
+    let holds_return = |i: usize| {
+        per_file[i]
+            .sheets
+            .iter()
+            .any(|s| SheetKind::RETURN_KINDS.contains(&s.kind))
+    };
+    let mut is_return: Vec<bool> = (0..n)
+        .map(|i| Some(i) != named && holds_return(i))
+        .collect();
+    // The register listing the most (first by path among equals).
+    let most = |k: SheetKind, is_return: &[bool]| {
+        (0..n)
+            .filter(|&i| !is_return[i])
+            .filter_map(|i| Some((register_rows(&per_file[i], k)?, i)))
+            .max_by_key(|&(count, i)| (count, std::cmp::Reverse(i)))
+            .map(|(_, i)| i)
+    };
+    let branches = named.or_else(|| most(SheetKind::Branches, &is_return));
+    // A list in a registered branch's folder, or named after one, is that branch's.
+    if let Some(b) = branches {
+        let names: Vec<String> = per_file[b]
+            .sheets
+            .iter()
+            .filter_map(|s| match &s.records {
+                Some(Records::Branches(v)) => Some(v.iter().map(|r| r.name.value.to_string())),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let matcher = Matcher::new(names.iter().map(String::as_str), cx.campaign.township());
+        for i in (0..n).filter(|&i| i != b && Some(i) != named) {
+            let (stem, folders) = path_hints(&files[i].path);
+            if folders
+                .iter()
+                .chain([&stem])
+                .any(|h| matcher.find(h).is_some())
+            {
+                is_return[i] = true;
+            }
+        }
+    }
     let leaders = named
-        .or_else(|| branches.filter(|&i| has(i, SheetKind::Leaders)))
-        .or_else(|| first(SheetKind::Leaders));
+        .or_else(|| branches.filter(|&i| register_rows(&per_file[i], SheetKind::Leaders).is_some()))
+        .or_else(|| most(SheetKind::Leaders, &is_return));
+    let mut set_aside = Vec::new();
+    for i in 0..n {
+        let register_sheets: Vec<usize> = per_file[i]
+            .sheets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind.is_register())
+            .map(|(j, _)| j)
+            .collect();
+        if register_sheets.is_empty() || Some(i) == branches || Some(i) == leaders {
+            continue;
+        }
+        if is_return[i] {
+            not_a_register(&files[i], &mut per_file[i], &register_sheets);
+            for j in register_sheets {
+                let idx = per_file[i].sheets[j].index as usize;
+                if let Some(entry) = files[i].sheets.get_mut(idx) {
+                    entry.reject_sheet(Code::S007, "支部报表中的名单，未读取".to_string());
+                }
+            }
+            per_file[i].sheets.retain(|s| !s.kind.is_register());
+            continue;
+        }
+        set_aside.push(i);
+    }
     for (kind, used) in [
         (SheetKind::Branches, branches),
         (SheetKind::Leaders, leaders),
     ] {
         let used_path = used.map(|u| files[u].path.clone()).unwrap_or_default();
-        for i in (0..n).filter(|&i| has(i, kind) && Some(i) != used) {
+        for &i in set_aside
+            .iter()
+            .filter(|&&i| register_rows(&per_file[i], kind).is_some() && Some(i) != used)
+        {
             findings.push(Finding::new(
                 Code::S006,
                 TOWNSHIP,
@@ -226,7 +296,58 @@ fn pick_register(
             }
         }
     }
-    RegisterFiles { branches, leaders }
+    // A file used for one register kind whose other kind's sheet was set aside is still the
+    // register's own file, not an extra one.
+    set_aside.retain(|&i| Some(i) != branches && Some(i) != leaders);
+    RegisterFiles {
+        branches,
+        leaders,
+        set_aside,
+    }
+}
+
+/// How many rows a file's register sheets of kind `k` hold, if it has any.
+fn register_rows(parts: &FileParts, k: SheetKind) -> Option<usize> {
+    let mut sheets = parts.sheets.iter().filter(|s| s.kind == k).peekable();
+    sheets.peek()?;
+    Some(
+        sheets
+            .map(|s| match &s.records {
+                Some(Records::Branches(v)) => v.len(),
+                Some(Records::Leaders(v)) => v.len(),
+                _ => 0,
+            })
+            .sum(),
+    )
+}
+
+/// A branch's return holding list-like sheets (a 委员分工 read as 督导人员, say): they are not
+/// the township register, and what reading them as one raised is withdrawn; one S007 each.
+fn not_a_register(file: &FileEntry, parts: &mut FileParts, register_sheets: &[usize]) {
+    for &j in register_sheets {
+        let idx = parts.sheets[j].index as usize;
+        let Some(name) = file.sheets.get(idx).map(|e| e.name.clone()) else {
+            continue;
+        };
+        parts
+            .findings
+            .retain(|f| !(f.loc.file == file.path && f.loc.sheet == name));
+        parts.findings.push(Finding::new(
+            Code::S007,
+            "",
+            name.clone(),
+            format!("工作表“{name}”在支部报表中，像是一份名单（如委员分工），不是规定的台账表，未读取；镇级名册由组织办提供，支部无需报送"),
+            Location::sheet(&file.path, &name),
+        ));
+    }
+}
+
+/// A file's stem and its folders (nearest first), as branch names may be written there.
+fn path_hints(path: &str) -> (String, Vec<String>) {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    let folders = parts.iter().rev().map(|s| s.to_string()).collect();
+    (file_stem(path), folders)
 }
 
 fn build_register(

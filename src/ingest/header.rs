@@ -338,7 +338,13 @@ fn settle_by_values(grid: &Grid, header: &mut Header) {
             }
             cands.push((*col, text.clone()));
         }
-        cands.extend(header.unused.iter().filter(|(_, l)| is_by_value(l)).cloned());
+        cands.extend(
+            header
+                .unused
+                .iter()
+                .filter(|(_, l)| is_by_value(l))
+                .cloned(),
+        );
         let chosen = cands
             .iter()
             .find(|(col, _)| values_fit(grid, header.rows.1, *col, c.name))
@@ -470,9 +476,7 @@ pub fn find_header(grid: &Grid, known: Option<SheetKind>) -> Option<Header> {
 fn makes_kind(h: &Header) -> bool {
     let required = spec(h.kind).columns.iter().filter(|c| c.required).count();
     h.distinctive >= 1
-        && (h.hits >= 3
-            || h.distinctive >= 2
-            || (required >= 2 && h.missing_required().is_empty()))
+        && (h.hits >= 3 || h.distinctive >= 2 || (required >= 2 && h.missing_required().is_empty()))
 }
 
 #[cfg(test)]

@@ -202,17 +202,21 @@ fn two_columns_every_list_of_people_has_make_no_roster() {
     let g = grid(&[&["职  务", "姓  名"], &["党支部书记", "李明"]]);
     assert!(find_header(&g, None).is_none());
     // Three roster columns do make one.
-    let g = grid(&[
-        &["姓名", "性别", "人员类别"],
-        &["王芳", "女", "正式党员"],
-    ]);
+    let g = grid(&[&["姓名", "性别", "人员类别"], &["王芳", "女", "正式党员"]]);
     assert_eq!(find_header(&g, None).unwrap().kind, SheetKind::Roster);
 }
 
 #[test]
 fn roster_columns_are_decided_by_their_values() {
     let g = grid(&[
-        &["姓名", "性别", "人员类别", "人员状态", "是否流动党员", "是否困难党员"],
+        &[
+            "姓名",
+            "性别",
+            "人员类别",
+            "人员状态",
+            "是否流动党员",
+            "是否困难党员",
+        ],
         &["王芳", "女", "正式党员", "在职", "否", "是"],
         &["李明", "男", "预备党员", "离退", "是", ""],
     ]);
@@ -227,7 +231,10 @@ fn roster_columns_are_decided_by_their_values() {
         .iter()
         .position(|c| c.name == "特殊情况")
         .unwrap();
-    assert_eq!(h.flags, [(4, special, "流动党员"), (5, special, "困难党员")]);
+    assert_eq!(
+        h.flags,
+        [(4, special, "流动党员"), (5, special, "困难党员")]
+    );
     // 人员类别 holding 在职/离退 is no 党员类别; 人员状态 holding 流动党员 is 特殊情况.
     let g = grid(&[
         &["姓名", "性别", "人员类别", "人员状态"],
@@ -243,7 +250,13 @@ fn roster_columns_are_decided_by_their_values() {
 fn meeting_exports_name_their_columns_their_own_way() {
     // 三会一课 export: the type in 活动名称, 计划会议时间 beside 实际会议时间.
     let g = grid(&[
-        &["活动名称", "计划会议时间", "实际会议时间", "会议内容摘要", "列席人员"],
+        &[
+            "活动名称",
+            "计划会议时间",
+            "实际会议时间",
+            "会议内容摘要",
+            "列席人员",
+        ],
         &["支部委员会", "2024/7/1", "2024/7/3  14:30", "研究…", "张三"],
     ]);
     let h = find_header(&g, None).unwrap();
@@ -255,7 +268,12 @@ fn meeting_exports_name_their_columns_their_own_way() {
     // No type column: 会议主题 gives the type and the content both.
     let g = grid(&[
         &["会议主题", "实际时间", "主持人", "参会人员"],
-        &["主题党日：学习六中全会精神", "2024/7/3", "王芳", "王芳、李明"],
+        &[
+            "主题党日：学习六中全会精神",
+            "2024/7/3",
+            "王芳",
+            "王芳、李明",
+        ],
     ]);
     let h = find_header(&g, None).unwrap();
     assert_eq!(h.kind, SheetKind::Meetings);
