@@ -74,3 +74,126 @@ fn a_branch_with_only_unreadable_files_counts_as_not_returned_everywhere() {
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["counts"]["returned"], 2);
 }
+
+/// Every file under `from` copied to `to` (hidden files and lock files too: the reader skips
+/// them itself).
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let p = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&p).unwrap();
+        } else {
+            std::fs::copy(e.path(), &p).unwrap();
+        }
+    }
+}
+
+fn check_into(input: &Path, out: &Path) -> String {
+    let o = run(&[
+        "check",
+        &input.display().to_string(),
+        "--as-of",
+        "2024-09-10",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_quiet_success(&o);
+    stdout(&o)
+}
+
+fn skip_lines(screen: &str) -> Vec<&str> {
+    screen
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("提示："))
+        .collect()
+}
+
+/// SPEC §8: two rounds into two output folders inside the returns folder find the same as
+/// a run whose output lies outside it; the earlier round's folder is named once and not read.
+#[test]
+fn outputs_inside_the_input_are_never_read_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("返回材料");
+    copy_tree(&fixture("township"), &copy);
+    let outside = tmp.path().join("外面");
+    let first = copy.join("第一次检查");
+    let second = copy.join("第二次检查");
+
+    let screen = check_into(&copy, &outside);
+    assert!(skip_lines(&screen).is_empty(), "{screen}");
+    let screen = check_into(&copy, &first);
+    assert!(skip_lines(&screen).is_empty(), "its own --out: {screen}");
+    let screen = check_into(&copy, &second);
+    assert_eq!(
+        skip_lines(&screen),
+        ["提示：“第一次检查/”是 orglife 之前生成的检查结果，不是支部报表，已跳过未读"],
+        "{screen}"
+    );
+    let csv = |dir: &Path| std::fs::read(dir.join("findings.csv")).unwrap();
+    assert_eq!(csv(&first), csv(&outside));
+    assert_eq!(csv(&second), csv(&outside));
+    assert!(orglife::ingest::own_outputs::marked(
+        &second.join("汇总.xlsx")
+    ));
+
+    // An archive, a `--quick` folder, a `remind` folder and a 汇总.xlsx on its own, all in the
+    // input: each named once, none read.
+    let o = run(&[
+        "archive",
+        &copy.display().to_string(),
+        "--year",
+        "2024",
+        "--as-of",
+        "2024-09-10",
+        "--out",
+        &copy.join("归档").display().to_string(),
+    ]);
+    assert_quiet_success(&o);
+    let quick = run(&[
+        "check",
+        &copy.display().to_string(),
+        "--as-of",
+        "2024-09-10",
+        "--quick",
+        "--out",
+        &copy.join("快速复查").display().to_string(),
+    ]);
+    assert_quiet_success(&quick);
+    let remind = run(&[
+        "remind",
+        &copy.display().to_string(),
+        "--as-of",
+        "2024-09-10",
+        "--out",
+        &copy.join("催办").display().to_string(),
+    ]);
+    assert_quiet_success(&remind);
+    std::fs::copy(second.join("汇总.xlsx"), copy.join("其他/汇总.xlsx")).unwrap();
+    let third = tmp.path().join("第三次");
+    let screen = check_into(&copy, &third);
+    assert_eq!(
+        skip_lines(&screen),
+        [
+            "提示：“催办/”是 orglife 之前生成的催办结果，不是支部报表，已跳过未读",
+            "提示：“其他/汇总.xlsx”是 orglife 之前生成的汇总表，不是支部报表，已跳过未读",
+            "提示：“归档/”是 orglife 之前生成的归档，不是支部报表，已跳过未读",
+            "提示：“快速复查/”是 orglife 之前生成的检查结果，不是支部报表，已跳过未读",
+            "提示：“第一次检查/”是 orglife 之前生成的检查结果，不是支部报表，已跳过未读",
+            "提示：“第二次检查/”是 orglife 之前生成的检查结果，不是支部报表，已跳过未读",
+        ],
+        "{screen}"
+    );
+    assert_eq!(csv(&third), csv(&outside));
+    // 输入文件 names each skipped folder too.
+    let rows = sheet_rows(&third.join("汇总.xlsx"), "输入文件");
+    let noted: Vec<&str> = rows
+        .iter()
+        .filter(|r| r[11].contains("已跳过未读"))
+        .map(|r| r[1].as_str())
+        .collect();
+    assert_eq!(noted.len(), 6, "{noted:?}");
+    assert!(noted.contains(&"归档/"));
+}
+

@@ -69,6 +69,7 @@ pub fn print_summary(a: &Analysis, outputs: &[String]) {
         "  读取文件 {} 个：工作表 {sheets} 张，数据 {read} 行（接收 {accepted}，退回 {rejected}）",
         model.files.len()
     );
+    super::print_skipped(a);
     if registered > 0 {
         let why = if unusable > 0 {
             format!("（其中 {unusable} 个{}）", Returned::Unreadable.label())

@@ -7,6 +7,7 @@
 
 pub mod branch_name;
 pub mod dates;
+pub mod outputs;
 pub mod schema;
 pub mod spelling;
 pub mod vocab;
@@ -483,6 +484,8 @@ pub struct Model {
     pub branches: Vec<Branch>,
     /// Every period carried by any return of the township.
     pub periods: BTreeSet<YearMonth>,
+    /// orglife's own outputs found in the input and not read (SPEC §8), in path order.
+    pub skipped: Vec<outputs::Skipped>,
 }
 
 #[cfg(test)]

@@ -14,12 +14,12 @@ use super::summary::{id_shown, phone_shown};
 use crate::analysis::Analysis;
 use crate::campaign::io_reason;
 use crate::finding::{Severity, TOWNSHIP};
-use crate::model::{PDate, Returned};
 use crate::model::schema::{SheetKind, spec};
 use crate::model::{Model, Names, Prov, Text, Val};
+use crate::model::{PDate, Returned};
 
 /// The manifest's file name, at the archive's root; it is the one file it does not list.
-pub const MANIFEST: &str = "manifest.json";
+pub const MANIFEST: &str = crate::model::outputs::MANIFEST;
 
 /// Where the inputs are copied, and where the normalised records go.
 pub const ORIGINALS: &str = "原始报表";
