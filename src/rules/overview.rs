@@ -301,9 +301,9 @@ fn branch_overview(
     let mut lag = lags(cx, &phases, &mine);
     let what = match returned {
         Returned::No => Some("报送专题组织生活会全部台账"),
-        Returned::Unreadable => Some(
-            "报送的文件无法读取（见反馈表），请用 Excel 或 WPS 打开后重新保存，再报送全部台账",
-        ),
+        Returned::Unreadable => {
+            Some("报送的文件无法读取（见反馈表），请用 Excel 或 WPS 打开后重新保存，再报送全部台账")
+        }
         Returned::Yes => None,
     };
     if let Some(what) = what {
