@@ -197,3 +197,83 @@ fn outputs_inside_the_input_are_never_read_back() {
     assert!(noted.contains(&"归档/"));
 }
 
+/// findings.csv rows as their eight fields.
+fn findings_rows(dir: &Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(dir.join("findings.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    r.records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+const HONGXING: &str = "青林镇红星村党支部";
+const HONGXING_RETURN: &str = "红星村/青林镇红星村党支部专题组织生活会台账.xlsx";
+
+/// SPEC §8: a branch sends back, unchanged, the feedback workbook it got. It reads as that
+/// branch's return: its 问题清单 and notes add nothing, masked values are not flagged, and it
+/// supersedes the earlier return (S006 naming both); every other finding stays as it was.
+#[test]
+fn a_feedback_workbook_sent_back_reads_as_the_branchs_return() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("第一次");
+    check_into(&fixture("township"), &first);
+    let feedback = first.join("反馈").join(format!("{HONGXING}.xlsx"));
+    let rows = sheet_rows(&feedback, "问题清单");
+    assert_eq!(
+        rows[2][0],
+        orglife::model::outputs::FEEDBACK_ASK,
+        "the first sheet says to correct this workbook and send it back"
+    );
+    assert!(rows[2][0].contains("改好后将本工作簿报回组织办"));
+
+    let copy = tmp.path().join("返回材料");
+    copy_tree(&fixture("township"), &copy);
+    let sent_back = format!("红星村/{HONGXING}.xlsx");
+    std::fs::copy(&feedback, copy.join(&sent_back)).unwrap();
+    let second = tmp.path().join("第二次");
+    check_into(&copy, &second);
+
+    let (code, subject, message, file) = (0, 3, 4, 5);
+    let mut expected: Vec<Vec<String>> = findings_rows(&first)
+        .into_iter()
+        .map(|mut r| {
+            if r[file] == HONGXING_RETURN {
+                r[file] = sent_back.clone();
+            }
+            r
+        })
+        .collect();
+    let (supersede, mut got): (Vec<_>, Vec<_>) = findings_rows(&second)
+        .into_iter()
+        .partition(|r| r[code] == "S006" && r[2] == HONGXING);
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected, "nothing new from the feedback workbook");
+    // One S006 per kind of sheet, each naming the return set aside and the one used.
+    assert_eq!(supersede.len(), 7, "{supersede:?}");
+    for r in &supersede {
+        assert_eq!(r[subject], HONGXING_RETURN);
+        assert!(r[message].contains(&sent_back), "{r:?}");
+    }
+}
+
+/// The feedback workbook keeps the branch's ID as sent; the township summary masks it.
+#[test]
+fn feedback_keeps_ids_unmasked_while_the_summary_masks_them() {
+    let (o, out) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
+    assert_quiet_success(&o);
+    let roster = sheet_rows(
+        &out.path().join("反馈").join(format!("{HONGXING}.xlsx")),
+        "党员花名册",
+    );
+    let cells: Vec<&String> = roster.iter().flatten().collect();
+    assert!(
+        cells.iter().any(|c| *c == "420682197203150314"),
+        "{roster:?}"
+    );
+    assert!(!cells.iter().any(|c| c.contains("********")));
+    let members = sheet_rows(&out.path().join("汇总.xlsx"), "党员汇总");
+    let cells: Vec<&String> = members.iter().flatten().collect();
+    assert!(cells.iter().any(|c| *c == "420682********0314"));
+    assert!(!cells.iter().any(|c| *c == "420682197203150314"));
+}
