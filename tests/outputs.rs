@@ -283,12 +283,19 @@ fn has_full_id_or_phone(text: &str) -> Option<String> {
     None
 }
 
+/// Township-wide outputs mask IDs and phones; feedback workbooks go only to the branch that
+/// sent the data and keep its values as sent (SPEC §8).
 #[test]
 fn no_full_id_or_phone_in_any_output_unless_show_pii() {
     let (_, out) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
-    let text = all_output_text(out.path());
-    assert!(text.len() > 100_000);
-    assert_eq!(has_full_id_or_phone(&text), None);
+    let township: String = ["汇总.xlsx", "findings.csv", "催办"]
+        .iter()
+        .map(|p| all_output_text(&out.path().join(p)))
+        .collect();
+    assert!(township.len() > 100_000);
+    assert_eq!(has_full_id_or_phone(&township), None);
+    let feedback = all_output_text(&out.path().join("反馈"));
+    assert!(feedback.contains("420682197203150314"), "feedback unmasked");
     let (_, out) = check(
         &fixture("township"),
         &["--as-of", "2024-09-10", "--show-pii"],

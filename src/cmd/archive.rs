@@ -189,6 +189,7 @@ fn print_summary(a: &Analysis, out: &Path, year: i32, inputs: usize, total: usiz
     println!(
         "  原始报表 {inputs} 个文件；汇总.xlsx、findings.csv、{RECORDS}/ 9 张记录表、campaign.toml；共 {total} 个文件，SHA-256 记入 {MANIFEST}"
     );
+    super::print_skipped(a);
     println!(
         "  支部 {} 个（已报送 {}），发现问题：严重 {} · 一般 {} · 提示 {}",
         c.branches, c.returned, c.findings.error, c.findings.warning, c.findings.info

@@ -6,6 +6,7 @@ use anyhow::Result;
 use crate::analysis::{Analysis, Stages};
 use crate::cli::CheckArgs;
 use crate::finding::{Code, Severity};
+use crate::model::Returned;
 use crate::report;
 
 pub fn run(args: &CheckArgs) -> Result<u8> {
@@ -47,12 +48,18 @@ pub fn print_summary(a: &Analysis, outputs: &[String]) {
             });
     let unreadable = findings.iter().filter(|f| f.code == Code::S002).count();
     let unmatched = findings.iter().filter(|f| f.code == Code::S003).count();
+    // The one definition of “returned” (model::Returned), as 总览, 催办 and the archive count.
+    let state = |r: Returned| {
+        model
+            .branches
+            .iter()
+            .zip(&a.overview.branches)
+            .filter(|(b, o)| b.reg.is_some() && o.returned == r)
+            .count()
+    };
     let registered = model.branches.iter().filter(|b| b.reg.is_some()).count();
-    let returned = model
-        .branches
-        .iter()
-        .filter(|b| b.reg.is_some() && b.returned())
-        .count();
+    let returned = state(Returned::Yes);
+    let unusable = state(Returned::Unreadable);
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     println!(
         "orglife 检查完成（统计截止 {}）",
@@ -62,9 +69,15 @@ pub fn print_summary(a: &Analysis, outputs: &[String]) {
         "  读取文件 {} 个：工作表 {sheets} 张，数据 {read} 行（接收 {accepted}，退回 {rejected}）",
         model.files.len()
     );
+    super::print_skipped(a);
     if registered > 0 {
+        let why = if unusable > 0 {
+            format!("（其中 {unusable} 个{}）", Returned::Unreadable.label())
+        } else {
+            String::new()
+        };
         println!(
-            "  名册支部 {registered} 个：已报送 {returned}，未报送 {}",
+            "  名册支部 {registered} 个：已报送 {returned}，未报送 {}{why}",
             registered - returned
         );
     } else {

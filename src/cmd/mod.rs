@@ -46,3 +46,10 @@ pub fn analyse_into(args: &InputArgs, out: &Path, stages: &mut Stages) -> Result
         },
     ))
 }
+
+/// One line per folder of orglife's own outputs found in the input and skipped (SPEC §8).
+pub fn print_skipped(a: &Analysis) {
+    for s in &a.model.skipped {
+        println!("  {}", s.note());
+    }
+}

@@ -18,6 +18,7 @@ pub fn run(args: &RemindArgs) -> Result<u8> {
     })?;
     let list = args.out.join("催办名单.xlsx");
     let mut wb = crate::report::xlsx_style::workbook();
+    crate::report::xlsx_style::mark_own_output(&mut wb, "催办名单");
     summary::reminders_sheet(wb.add_worksheet(), &a, pii)
         .map_err(|e| anyhow!("生成催办名单失败：{e}"))?;
     write_atomic(
@@ -31,6 +32,7 @@ pub fn run(args: &RemindArgs) -> Result<u8> {
         "orglife 催办（统计截止 {}）：需要催办的支部 {n} 个",
         a.as_of.format("%Y-%m-%d")
     );
+    super::print_skipped(&a);
     println!(
         "  输出：{}、{}",
         args.out.join("催办").display(),

@@ -154,7 +154,31 @@ pub fn assemble(parsed: Vec<ParsedFile>, cx: &AssembleCtx) -> (Model, Vec<Findin
     for b in 0..model.branches.len() {
         merge_branch(&mut model, b, &mut sheets_by_file, cx, &mut findings);
     }
+    drop_superseded_findings(&model, &mut findings);
     (model, findings)
+}
+
+/// A return's sheet set aside by a later one (S006) is not judged, so what reading it raised
+/// (a D001 on a row the correction filled in) goes with it; its S006 says why. Otherwise a
+/// correction, or the feedback workbook sent back, would repeat every finding of the first.
+fn drop_superseded_findings(model: &Model, findings: &mut Vec<Finding>) {
+    let set_aside: HashSet<(&str, &str)> = model
+        .files
+        .iter()
+        .filter(|f| f.branch != REGISTER_LABEL)
+        .flat_map(|f| {
+            f.sheets
+                .iter()
+                .filter(|s| s.rejected_by == Some(Code::S006))
+                .map(move |s| (f.path.as_str(), s.name.as_str()))
+        })
+        .collect();
+    if !set_aside.is_empty() {
+        findings.retain(|f| {
+            f.code == Code::S006
+                || !set_aside.contains(&(f.loc.file.as_str(), f.loc.sheet.as_str()))
+        });
+    }
 }
 
 fn new_branch(name: String, reg: Option<usize>) -> Branch {

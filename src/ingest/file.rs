@@ -13,6 +13,7 @@ use super::rows::{Records, SheetCtx, read_rows};
 use crate::campaign::Limits;
 use crate::finding::{Code, Finding, Location};
 use crate::model::PDate;
+use crate::model::outputs::{FEEDBACK_HEADERS, FEEDBACK_SHEET};
 use crate::model::schema::{SheetKind, spec};
 use crate::model::{FileEntry, FileId, SheetEntry};
 use crate::text::a1;
@@ -141,6 +142,13 @@ fn parse_sheet(
         sheet.note = "空表，已略过".to_string();
         return None;
     }
+    if is_feedback_sheet(grid) {
+        // Our own 问题清单 on a feedback workbook sent back as a return (SPEC §8): not the
+        // branch's data, and not a 查摆问题清单 either.
+        sheet.note = "orglife 反馈表的问题清单，已略过".to_string();
+        sheet.skipped = grid.rows.len() as u32;
+        return None;
+    }
     let by_name = kind_from_name(&grid.name).or_else(|| {
         if grid.name.is_empty() {
             kind_from_name(cx.sheet)
@@ -172,6 +180,24 @@ fn parse_sheet(
         return headerless_sheet(grid, sheet, cx, index, by_name);
     };
     Some(table_sheet(grid, sheet, cx, index, &header))
+}
+
+/// The 问题清单 orglife puts first on a feedback workbook: that name, and its header row
+/// (exactly [`FEEDBACK_HEADERS`]) among the first rows. A branch's own 问题清单 (a 查摆问题清单)
+/// has other columns.
+fn is_feedback_sheet(grid: &Grid) -> bool {
+    if crate::text::fold_header(&grid.name) != FEEDBACK_SHEET {
+        return false;
+    }
+    grid.rows.iter().take(8).any(|r| {
+        let texts: Vec<String> = r
+            .cells
+            .iter()
+            .map(|(_, c)| c.display().trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        texts == FEEDBACK_HEADERS
+    })
 }
 
 /// A 基本情况 sheet, read as items and values.

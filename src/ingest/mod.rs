@@ -11,6 +11,7 @@ pub mod header_index;
 pub mod idcard;
 pub mod info;
 pub mod ods_guard;
+pub mod own_outputs;
 pub mod read;
 pub mod rows;
 pub mod xls_guard;
@@ -27,6 +28,7 @@ use sha2::{Digest, Sha256};
 
 use crate::campaign::Campaign;
 use crate::finding::{Code, Finding, Location, TOWNSHIP};
+use crate::model::outputs::Skipped;
 use crate::model::{FileEntry, FileId, Model};
 use assemble::{AssembleCtx, assemble};
 use file::{ParsedFile, ReadCtx, parse_file};
@@ -64,8 +66,14 @@ fn is_hidden_or_lock(name: &str) -> bool {
 }
 
 /// Every file under `root`, sorted by path; hidden files, `~$` lock files and excluded
-/// folders are skipped silently. Folders that cannot be listed become findings.
-pub fn discover(root: &Path, exclude: &[PathBuf], problems: &mut Vec<Finding>) -> Vec<Found> {
+/// folders are skipped silently, orglife's own outputs (SPEC §8) with a note in `skipped`.
+/// Folders that cannot be listed become findings.
+pub fn discover(
+    root: &Path,
+    exclude: &[PathBuf],
+    problems: &mut Vec<Finding>,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<Found> {
     if root.is_file() {
         let name = root
             .file_name()
@@ -82,21 +90,29 @@ pub fn discover(root: &Path, exclude: &[PathBuf], problems: &mut Vec<Finding>) -
         .into_iter()
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            e.depth() == 0
-                || (!is_hidden_or_lock(&name) && !exclude.iter().any(|x| same_path(e.path(), x)))
+            if e.depth() == 0 {
+                return true;
+            }
+            if is_hidden_or_lock(&name) || exclude.iter().any(|x| same_path(e.path(), x)) {
+                return false;
+            }
+            let is_dir = e.file_type().is_dir();
+            let own = if is_dir {
+                own_outputs::folder(e.path())
+            } else {
+                own_outputs::file(e.path())
+            };
+            if let Some(what) = own {
+                skipped.push(own_outputs::skipped(rel_path(root, e.path()), is_dir, what));
+            }
+            own.is_none()
         });
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => {
-                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-                let rel = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
                 out.push(Found {
                     path: e.path().to_path_buf(),
-                    rel,
+                    rel: rel_path(root, e.path()),
                 });
             }
             Ok(_) => {}
@@ -117,7 +133,18 @@ pub fn discover(root: &Path, exclude: &[PathBuf], problems: &mut Vec<Finding>) -
         }
     }
     out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// `path` relative to `root`, `/`-separated.
+fn rel_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn same_path(a: &Path, b: &Path) -> bool {
@@ -265,7 +292,8 @@ impl PlainSheets {
 /// read in parallel but kept in path order, and findings are sorted at the end.
 pub fn ingest(opts: &Options) -> Ingested {
     let mut findings = Vec::new();
-    let mut found = discover(opts.input, &opts.exclude, &mut findings);
+    let mut skipped = Vec::new();
+    let mut found = discover(opts.input, &opts.exclude, &mut findings, &mut skipped);
     let mut register_path = None;
     if let Some(reg) = opts.register {
         let inside = found
@@ -309,7 +337,8 @@ pub fn ingest(opts: &Options) -> Ingested {
         as_of: opts.as_of,
         register_path,
     };
-    let (model, more) = assemble(parsed, &acx);
+    let (mut model, more) = assemble(parsed, &acx);
+    model.skipped = skipped;
     findings.extend(more);
     crate::finding::sort_findings(&mut findings);
     Ingested {

@@ -7,6 +7,7 @@
 
 pub mod branch_name;
 pub mod dates;
+pub mod outputs;
 pub mod schema;
 pub mod spelling;
 pub mod vocab;
@@ -329,9 +330,50 @@ pub struct Branch {
     pub periods: BTreeSet<YearMonth>,
 }
 
+/// Whether a branch has returned usable material: the one definition the screen, 总览, 催办
+/// and the archive all count by (SPEC §8, issue 14). Files that could not be read are not a
+/// return: such a branch counts with those that returned nothing, shown apart as
+/// “报送的文件无法读取”.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Returned {
+    /// No file names this branch.
+    No,
+    /// Files came, none could be read (each an S002).
+    Unreadable,
+    /// At least one file was read.
+    Yes,
+}
+
+impl Returned {
+    /// As 总览 and the screen name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Returned::Yes => "已报送",
+            Returned::No => "未报送",
+            Returned::Unreadable => "报送的文件无法读取",
+        }
+    }
+}
+
 impl Branch {
+    /// Some file names this branch, read or not (its feedback workbook lists the S002s).
     pub fn returned(&self) -> bool {
         !self.files.is_empty()
+    }
+
+    /// Whether it returned usable material; see [`Returned`]. `files` is [`Model::files`].
+    pub fn return_state(&self, files: &[FileEntry]) -> Returned {
+        if self.files.is_empty() {
+            Returned::No
+        } else if self
+            .files
+            .iter()
+            .any(|&f| files.get(f as usize).is_some_and(|e| e.error.is_empty()))
+        {
+            Returned::Yes
+        } else {
+            Returned::Unreadable
+        }
     }
 
     pub fn presence(&self, kind: SheetKind) -> &Presence {
@@ -442,6 +484,8 @@ pub struct Model {
     pub branches: Vec<Branch>,
     /// Every period carried by any return of the township.
     pub periods: BTreeSet<YearMonth>,
+    /// orglife's own outputs found in the input and not read (SPEC §8), in path order.
+    pub skipped: Vec<outputs::Skipped>,
 }
 
 #[cfg(test)]

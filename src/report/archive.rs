@@ -14,12 +14,12 @@ use super::summary::{id_shown, phone_shown};
 use crate::analysis::Analysis;
 use crate::campaign::io_reason;
 use crate::finding::{Severity, TOWNSHIP};
-use crate::model::PDate;
 use crate::model::schema::{SheetKind, spec};
 use crate::model::{Model, Names, Prov, Text, Val};
+use crate::model::{PDate, Returned};
 
 /// The manifest's file name, at the archive's root; it is the one file it does not list.
-pub const MANIFEST: &str = "manifest.json";
+pub const MANIFEST: &str = crate::model::outputs::MANIFEST;
 
 /// Where the inputs are copied, and where the normalised records go.
 pub const ORIGINALS: &str = "原始报表";
@@ -419,7 +419,7 @@ pub struct Counts {
     /// Input files archived under 原始报表/.
     pub files: usize,
     pub branches: usize,
-    /// Branches that returned anything.
+    /// Branches that returned usable material ([`crate::model::Returned::Yes`]).
     pub returned: usize,
     pub findings: FindingCounts,
 }
@@ -471,7 +471,12 @@ pub fn counts(a: &Analysis) -> Counts {
     Counts {
         files: a.model.files.len(),
         branches: a.model.branches.len(),
-        returned: a.model.branches.iter().filter(|b| b.returned()).count(),
+        returned: a
+            .overview
+            .branches
+            .iter()
+            .filter(|b| b.returned == Returned::Yes)
+            .count(),
         findings: FindingCounts {
             error: n(Severity::Error),
             warning: n(Severity::Warning),

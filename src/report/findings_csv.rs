@@ -58,6 +58,11 @@ mod tests {
         assert!(
             text.starts_with("\u{feff}code,severity,branch,subject,message,file,sheet,cell\r\n")
         );
+        // The reader knows an earlier --out folder by this line (SPEC §8).
+        assert!(text.starts_with(&format!(
+            "\u{feff}{}\r\n",
+            crate::model::outputs::FINDINGS_CSV_HEADER
+        )));
         assert!(
             text.contains(
                 "D001,error,红星村党支部,张三,「姓名」未填写，请补填,a/b.xlsx,花名册,B5\r\n"

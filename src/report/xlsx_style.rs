@@ -2,7 +2,9 @@
 //! and severity fills, column widths measured in display columns (a Han character is two),
 //! and the print setup of a report meant for A4.
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
 
 use crate::finding::Severity;
 
@@ -29,6 +31,16 @@ pub fn workbook() -> Workbook {
     let _ = wb.set_default_format(&base(), 19, 72);
     wb.set_zip_compression_level(3);
     wb
+}
+
+/// Marks a township-wide workbook as orglife's own output (a custom document property, see
+/// [`crate::model::outputs::MARKER`]), so that a later run finds it in the input and skips it.
+/// Feedback workbooks and templates are not marked: they come back as returns.
+pub fn mark_own_output(wb: &mut Workbook, what: &str) {
+    let props = DocProperties::new()
+        .set_comment("orglife 生成的输出，不是支部报表")
+        .set_custom_property(crate::model::outputs::MARKER, what);
+    wb.set_properties(&props);
 }
 
 pub fn header() -> Format {

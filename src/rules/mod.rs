@@ -210,12 +210,7 @@ impl<'a> Ctx<'a> {
         let branches = model
             .branches
             .par_iter()
-            .filter(|b| {
-                b.returned()
-                    && b.files
-                        .iter()
-                        .any(|f| model.files[*f as usize].error.is_empty())
-            })
+            .filter(|b| b.return_state(&model.files) == crate::model::Returned::Yes)
             .map(|b| {
                 let reg = b.reg.and_then(|i| model.register.branches.get(i));
                 let mut seen = HashSet::new();

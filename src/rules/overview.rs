@@ -15,13 +15,7 @@ use crate::model::{Branch, Category, MeetingKind, ResultStatus, Role};
 use crate::text::fold_name;
 use foldhash::HashMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Returned {
-    No,
-    /// Files came, none could be read.
-    Unreadable,
-    Yes,
-}
+pub use crate::model::Returned;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Overall {
@@ -258,11 +252,8 @@ fn branch_overview(
     for f in &mine {
         counts[f.severity as usize] += 1;
     }
-    let returned = match (b.returned(), view) {
-        (false, _) => Returned::No,
-        (true, None) => Returned::Unreadable,
-        (true, Some(_)) => Returned::Yes,
-    };
+    let returned = b.return_state(&cx.model.files);
+    debug_assert_eq!(returned == Returned::Yes, view.is_some());
     let phases: Vec<PhaseState> = view.map(|v| states(cx, v).to_vec()).unwrap_or_default();
     let mut supervisors: Vec<String> = Vec::new();
     let mut supervision_ok = None;
@@ -308,11 +299,18 @@ fn branch_overview(
         Overall::OnTrack
     };
     let mut lag = lags(cx, &phases, &mine);
-    if returned == Returned::No {
+    let what = match returned {
+        Returned::No => Some("报送专题组织生活会全部台账"),
+        Returned::Unreadable => {
+            Some("报送的文件无法读取（见反馈表），请用 Excel 或 WPS 打开后重新保存，再报送全部台账")
+        }
+        Returned::Yes => None,
+    };
+    if let Some(what) = what {
         lag.insert(
             0,
             Lag {
-                what: "报送专题组织生活会全部台账".to_string(),
+                what: what.to_string(),
                 deadline: None,
                 days: 0,
             },

@@ -41,17 +41,8 @@ pub struct FindingsSheet {
     pub rows: Vec<Vec<Out>>,
 }
 
-pub const HEADERS: [&str; 9] = [
-    "序号",
-    "代码",
-    "严重程度",
-    "问题",
-    "对象",
-    "说明及怎么改",
-    "文件",
-    "工作表",
-    "单元格",
-];
+/// 问题清单's columns; the reader knows a feedback workbook sent back by them.
+pub use crate::model::outputs::FEEDBACK_HEADERS as HEADERS;
 
 /// A file name Windows accepts, from a branch name.
 pub fn file_name(branch: &str) -> String {
@@ -69,7 +60,12 @@ pub fn file_name(branch: &str) -> String {
 }
 
 /// Write one workbook per branch that returned anything; returns how many.
-pub fn write_all(a: &Analysis, dir: &Path, pii: Pii) -> Result<usize> {
+///
+/// Feedback goes only to the branch that sent the data, so its values stay as sent: IDs and
+/// phones unmasked whatever `--show-pii` says (SPEC §8: the branch must see which digit is
+/// wrong, and may send this workbook back as its corrected return).
+pub fn write_all(a: &Analysis, dir: &Path, _township_pii: Pii) -> Result<usize> {
+    let pii = Pii { show: true };
     let mut by_branch: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &a.findings {
         by_branch.entry(f.branch.as_str()).or_default().push(f);

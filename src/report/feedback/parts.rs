@@ -309,7 +309,8 @@ fn text_cell(out: &mut String, row: u32, col: u32, style: u32, text: &str) {
     ));
 }
 
-/// 问题清单's header row (zero-based): under the title and the summary line, one row apart.
+/// 问题清单's header row (zero-based): under the title, the summary line and the line asking
+/// the branch to correct this workbook and send it back.
 const TOP: u32 = 3;
 
 /// The longest a 问题清单 column grows before its text wraps.
@@ -325,6 +326,14 @@ pub fn findings_sheet(s: &FindingsSheet, st: &FirstStyles) -> String {
     text_cell(&mut data, 0, 0, st.title, &s.title);
     data.push_str("</row><row r=\"2\">");
     text_cell(&mut data, 1, 0, st.base, &s.summary);
+    data.push_str("</row><row r=\"3\">");
+    text_cell(
+        &mut data,
+        2,
+        0,
+        st.title,
+        crate::model::outputs::FEEDBACK_ASK,
+    );
     data.push_str("</row>");
     data.push_str(&format!("<row r=\"{}\">", TOP + 1));
     for (c, h) in HEADERS.iter().enumerate() {

@@ -119,6 +119,15 @@ pub(super) fn write(wb: &mut Workbook, model: &Model) -> Result<(), XlsxError> {
             r += 1;
         }
     }
+    // orglife's own outputs found in the input: named, not read (SPEC §8).
+    for skipped in &model.skipped {
+        ws.write_string_with_format(r, 1, &skipped.path, &bf)?;
+        let note = skipped.note();
+        ws.write_string_with_format(r, 11, &note, &bf)?;
+        widths.see(1, &skipped.path);
+        widths.see(11, &note);
+        r += 1;
+    }
     ws.write_string_with_format(r, 0, "合计", &tf)?;
     ws.write_string_with_format(r, 1, format!("{} 个文件", model.files.len()), &tf)?;
     for c in 2..INPUT_HEADERS.len() as u16 {

@@ -33,6 +33,7 @@ pub fn render_to(a: &Analysis, pii: Pii, out: impl std::io::Write + Send) -> Res
 
 fn build(a: &Analysis, pii: Pii) -> Result<Workbook, XlsxError> {
     let mut wb = super::xlsx_style::workbook();
+    super::xlsx_style::mark_own_output(&mut wb, "汇总");
     overview::write(&mut wb, a, pii)?;
     findings::write(&mut wb, a, pii)?;
     reminders_sheet(wb.add_worksheet(), a, pii)?;

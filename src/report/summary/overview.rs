@@ -239,8 +239,7 @@ fn overall_tone(o: Overall) -> Tone {
 
 fn returned_label(r: Returned) -> (&'static str, Tone) {
     match r {
-        Returned::Yes => ("已报送", Tone::Plain),
-        Returned::No => ("未报送", Tone::Bad),
-        Returned::Unreadable => ("无法读取", Tone::Bad),
+        Returned::Yes => (r.label(), Tone::Plain),
+        Returned::No | Returned::Unreadable => (r.label(), Tone::Bad),
     }
 }
