@@ -113,3 +113,24 @@ fn rejected_rows_in_the_township_fixture_are_the_planted_ones() {
         ]
     );
 }
+
+#[test]
+fn every_row_of_the_real_systems_fixture_is_accounted_for() {
+    assert!(check_accounting("real_systems") > 30);
+    // Every sheet with content was read as a kind or named as not read (S007, with its note).
+    let (model, findings) = ingest_at(&fixture("real_systems"), "2024-12-31");
+    for f in &model.files {
+        for s in &f.sheets {
+            let named = findings
+                .iter()
+                .any(|x| x.code == "S007" && x.loc.file == f.path && x.loc.sheet == s.name);
+            assert!(
+                s.kind.is_some() || named || s.note == "空表，已略过",
+                "{} › {}: neither read nor named ({})",
+                f.path,
+                s.name,
+                s.note
+            );
+        }
+    }
+}

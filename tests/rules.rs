@@ -1127,7 +1127,7 @@ fn the_register_is_never_taken_from_a_branch_return() {
     // list named after the branch: both are the branch's, not the township's register.
     let town = base()
         .add(
-            "红星村/支部委员名单.csv",
+            "红星村/支部名单.csv",
             "支部名称,支部类别,书记\n红星村党支部,村,李明\n",
         )
         .add(
@@ -1142,7 +1142,7 @@ fn the_register_is_never_taken_from_a_branch_return() {
         .collect();
     assert_eq!(
         s007,
-        ["红星村/支部委员名单.csv", "红星村党支部分工.csv"],
+        ["红星村/支部名单.csv", "红星村党支部分工.csv"],
         "{f:#?}"
     );
     // The real register stays in use: nothing set aside, the branch matched, no V rule moved.
@@ -1163,4 +1163,27 @@ fn the_register_is_never_taken_from_a_branch_return() {
     assert_eq!(codes(&f), ["S001", "S006"], "{f:#?}");
     let s006 = f.iter().find(|x| x.code == Code::S006).unwrap();
     assert_eq!(s006.loc.file, "0名单.csv");
+}
+
+#[test]
+fn a_committee_sheet_gives_the_posts_a_roster_export_lacks() {
+    // 党员信息库 exports carry no 党内职务; the branch lists its committee on 委员分工.
+    let town = base().edit(RO, "出生日期,党内职务,", "出生日期,民族,").add(
+        "红星村/委员分工.csv",
+        "职  务,姓  名,分管工作\n党支部书记,李明,全面工作\n组织委员,王芳,组织\n",
+    );
+    let f = town.run();
+    assert!(f.is_empty(), "{f:#?}");
+    // The posts are judged: a committee pair that never talked is C001 again.
+    let f = town
+        .clone()
+        .edit(T, "2024-07-15,李明,王芳", "2024-07-15,李明,赵丽")
+        .run();
+    assert_eq!(codes(&f), ["C001"], "{f:#?}");
+    // A 党员 row on 委员分工 is no post: the row is not read (D003), nothing else moves.
+    let f = town
+        .clone()
+        .append("红星村/委员分工.csv", "党员,赵丽,无\n")
+        .run();
+    assert_eq!(codes(&f), ["D003"], "{f:#?}");
 }

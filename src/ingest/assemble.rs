@@ -544,7 +544,15 @@ macro_rules! rec {
         }
     )*};
 }
-rec!(Member, Meeting, Talk, Problem, Rectification, RectResult);
+rec!(
+    Member,
+    Seat,
+    Meeting,
+    Talk,
+    Problem,
+    Rectification,
+    RectResult
+);
 
 /// One return's contribution to one sheet kind of a branch.
 struct Cand<T> {
@@ -602,7 +610,9 @@ fn merge_branch(
     if let Some(info) = m.info(model, findings) {
         model.branches[b].info = Some(info);
     }
-    let roster = m.rows(SheetKind::Roster, rows_of!(Roster), model, findings);
+    let mut roster = m.rows(SheetKind::Roster, rows_of!(Roster), model, findings);
+    let seats = m.rows(SheetKind::Committee, rows_of!(Committee), model, findings);
+    seat_roles(&mut roster, &seats, readable.as_slice(), model);
     let meetings = m.rows(SheetKind::Meetings, rows_of!(Meetings), model, findings);
     let talks = m.rows(SheetKind::Talks, rows_of!(Talks), model, findings);
     let problems = m.rows(SheetKind::Problems, rows_of!(Problems), model, findings);
@@ -651,6 +661,29 @@ fn merge_branch(
     br.periods = periods;
 }
 
+/// A roster sent without 党内职务 takes the committee posts from the branch's 委员分工 sheet
+/// (as real systems' exports split them); a roster with the column keeps its own.
+fn seat_roles(roster: &mut [Member], seats: &[Seat], readable: &[FileId], model: &Model) {
+    if seats.is_empty() {
+        return;
+    }
+    let roster_has_roles = readable.iter().any(|&f| {
+        model.files[f as usize].sheets.iter().any(|s| {
+            s.kind == Some(SheetKind::Roster)
+                && s.rejected_by.is_none()
+                && s.columns.iter().any(|(n, _)| *n == "党内职务")
+        })
+    });
+    if roster_has_roles {
+        return;
+    }
+    for m in roster.iter_mut() {
+        if let Some(seat) = seats.iter().find(|s| s.name.value == m.name.value) {
+            m.role = seat.role.clone();
+        }
+    }
+}
+
 /// One branch's readable returns while they are merged, kind by kind, and which kinds they
 /// held.
 struct BranchMerge<'a> {
@@ -661,12 +694,12 @@ struct BranchMerge<'a> {
 }
 
 impl BranchMerge<'_> {
-    /// Whether the returns held `kind`: present, present but unusable, or missing.
+    /// Whether the returns held `kind`: present, present but unusable, or missing (only the
+    /// required kinds are tracked).
     fn set_presence(&mut self, kind: SheetKind, got: bool, unusable: bool) {
-        let i = SheetKind::RETURN_KINDS
-            .iter()
-            .position(|k| *k == kind)
-            .unwrap_or(0);
+        let Some(i) = SheetKind::RETURN_KINDS.iter().position(|k| *k == kind) else {
+            return;
+        };
         self.presence[i] = if got {
             Presence::Present
         } else if unusable {

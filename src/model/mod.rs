@@ -232,6 +232,14 @@ pub struct Member {
     pub fp: u64,
 }
 
+/// 委员分工 row: a committee post and who holds it.
+#[derive(Clone, Debug)]
+pub struct Seat {
+    pub name: Val<Text>,
+    pub role: Val<Role>,
+    pub fp: u64,
+}
+
 /// 会议记录 row (a row naming several types becomes one meeting per type).
 #[derive(Clone, Debug)]
 pub struct Meeting {

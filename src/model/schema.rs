@@ -30,6 +30,9 @@ pub enum SheetKind {
     Rectifications,
     /// 落实结果清单
     Results,
+    /// 委员分工: who holds which committee post. Not a required return: real systems export
+    /// rosters without 党内职务 and list the committee on a sheet of its own.
+    Committee,
 }
 
 impl SheetKind {
@@ -69,6 +72,9 @@ pub struct Column {
     pub choices: Option<Choices>,
     /// 填写说明 shown on the template's column; `{party_group_threshold}` is the campaign's.
     pub hint: Option<&'static str>,
+    /// A sheet kind that supplies this field when the kind's own sheets lack the column (the
+    /// roster's 党内职务 from a 委员分工 sheet).
+    pub supplied_by: Option<SheetKind>,
     /// Typed by the branch. `false` for the 基本情况 items the register already holds
     /// (类别, 书记, 党员人数, 联系电话): read when a return carries them, not asked for.
     pub in_template: bool,
@@ -144,6 +150,7 @@ const fn req(name: &'static str, aliases: &'static [&'static str]) -> Column {
         value: Value::Text,
         choices: None,
         hint: None,
+        supplied_by: None,
         in_template: true,
         by_value: &[],
         fallback: &[],
@@ -205,6 +212,12 @@ impl Column {
     const fn flags(self, flags: &'static [(&'static str, &'static str)]) -> Column {
         Column { flags, ..self }
     }
+    const fn or_sheet(self, kind: SheetKind) -> Column {
+        Column {
+            supplied_by: Some(kind),
+            ..self
+        }
+    }
     const fn needed_by(self, needed_by: &'static [Code]) -> Column {
         Column { needed_by, ..self }
     }
@@ -230,7 +243,7 @@ pub const BRANCH_ALIASES: &[&str] = &[
     "党支部",
 ];
 
-pub static SPECS: [KindSpec; 9] = [
+pub static SPECS: [KindSpec; 10] = [
     KindSpec {
         kind: SheetKind::Branches,
         label: "支部名册",
@@ -343,6 +356,7 @@ pub static SPECS: [KindSpec; 9] = [
                 .choose(MemberCategory::LABELS, Enforce::Stop),
             opt("党内职务", &["支部职务", "现任党内职务", "党内职务名称"])
                 .by_value(&["职务", "现任职务"])
+                .or_sheet(SheetKind::Committee)
                 .needed_by(&[Code::C001, Code::C002])
                 .choose(Role::LABELS, Enforce::Stop)
                 .hint("支部班子成员选所任职务，其他党员选“党员”"),
@@ -400,6 +414,8 @@ pub static SPECS: [KindSpec; 9] = [
                     "活动时间",
                     "活动日期",
                     "开展时间",
+                    "活动实际开始时间",
+                    "实际开始时间",
                 ],
             ).date().hint("如 2024-08-12"),
             opt("应到人数", &["应到", "应到会人数", "应参会人数", "应参加人数"]).count(),
@@ -407,7 +423,17 @@ pub static SPECS: [KindSpec; 9] = [
             opt("主持人", &["主持人姓名"]),
             opt(
                 "参会人员",
-                &["参会党员", "出席人员", "到会人员", "参加人员", "参会人", "实到人员"],
+                &[
+                    "参会党员",
+                    "出席人员",
+                    "到会人员",
+                    "参加人员",
+                    "参会人",
+                    "实到人员",
+                    "参会人员名单",
+                    "参加人员名单",
+                    "出席人员名单",
+                ],
             ).long().hint("参会党员姓名，用“、”分隔；党员大会请写全"),
             opt(
                 "学习内容",
@@ -420,6 +446,7 @@ pub static SPECS: [KindSpec; 9] = [
                     "会议主题",
                     "议题",
                     "会议内容摘要",
+                    "会议议题",
                     "会议纪要",
                     "活动内容",
                     "内容摘要",
@@ -438,6 +465,7 @@ pub static SPECS: [KindSpec; 9] = [
                     "点评人",
                     "列席人员",
                     "列席领导",
+                    "到会指导人员",
                 ],
             )
             .needed_by(&[Code::V001, Code::V002])
@@ -446,7 +474,7 @@ pub static SPECS: [KindSpec; 9] = [
                 .hint("督导人员的职级；多名督导人员的，按姓名顺序用“、”分隔"),
             opt("派出单位", &["督导单位"]).hint("督导人员所在的上级组织，如“青林镇党委”"),
             opt("是否点评", &["点评"]).needed_by(&[Code::V004]).choose(YES_NO, Enforce::Stop).hint("督导人员是否作了点评"),
-            opt("党小组", &[]).hint("党小组会填开会的党小组"),
+            opt("党小组", &["所属党小组", "所在党小组"]).hint("党小组会填开会的党小组"),
         ],
     },
     KindSpec {
@@ -463,7 +491,8 @@ pub static SPECS: [KindSpec; 9] = [
             req("谈话日期", &["日期", "时间", "谈话时间", "谈心时间", "谈心日期", "谈话日期时间"]).date().hint("如 2024-07-15"),
             req("谈话人", &["谈话发起人", "谈话实施人", "谈话人姓名", "谈心人"]),
             req("谈话对象", &["被谈话人", "谈话对象姓名", "被谈话人姓名", "谈心对象"]).hint("可填多人，用“、”分隔；征求群众意见的可写“村民代表”"),
-            opt("对象类别", &["谈话对象类别"]).choose(TalkTarget::LABELS, Enforce::Stop)
+            opt("对象类别", &["谈话对象类别"])
+                .by_value(&["谈话类型", "谈话对象身份"]).choose(TalkTarget::LABELS, Enforce::Stop)
                 .hint("征求群众意见的选“群众”或“服务对象”"),
             opt("谈话方式", &["方式", "形式", "谈话形式"]).choose(TalkMode::LABELS, Enforce::Stop),
             opt("主要内容", &["谈话内容", "意见建议", "谈话要点", "谈心内容", "谈话记录"]).long(),
@@ -503,6 +532,24 @@ pub static SPECS: [KindSpec; 9] = [
             req("完成情况", &["落实情况", "状态", "整改进展"]).choose(ResultStatus::LABELS, Enforce::Stop),
             opt("完成日期", &["完成时间"]).date().hint("完成情况为“已完成”的必须填写，如 2024-08-30"),
             opt("是否公示", &["公示"]).choose(YES_NO, Enforce::Stop),
+        ],
+    },
+    KindSpec {
+        kind: SheetKind::Committee,
+        label: "委员分工",
+        sheet_aliases: &[
+            "委员分工",
+            "支部委员分工",
+            "支委分工",
+            "班子分工",
+            "班子成员分工",
+            "支委会成员",
+            "支部委员名单",
+        ],
+        columns: &[
+            req("姓名", &["委员姓名"]),
+            req("职务", &["党内职务", "支部职务", "委员职务"]).choose(Role::LABELS, Enforce::Stop),
+            opt("分工", &["分管工作", "工作分工", "职责分工", "分工情况"]).long(),
         ],
     },
 ];

@@ -129,6 +129,7 @@ pub fn fits_column(field: &str, s: &str) -> bool {
     match field {
         "党员类别" => member_category(s).is_some(),
         "党内职务" => role(s).is_some(),
+        "对象类别" => talk_target(s).is_some(),
         "特殊情况" => crate::text::split_values(s)
             .iter()
             .all(|piece| special(piece).is_some()),
@@ -175,6 +176,12 @@ pub fn talk_target(s: &str) -> Option<TalkTarget> {
         _ if k.contains("服务对象") => TalkTarget::Served,
         _ if k.contains("群众") || k.contains("村民") || k.contains("居民") => {
             TalkTarget::Masses
+        }
+        // 谈话类型 of talk ledgers: `党支部委员之间`, `党支部委员和党员之间` (the partner is
+        // the last named).
+        _ if k.ends_with("之间") && k.contains("党员") => TalkTarget::Member,
+        _ if k.ends_with("之间") && (k.contains("委员") || k.contains("班子")) => {
+            TalkTarget::Committee
         }
         _ => return None,
     })
@@ -278,6 +285,27 @@ mod tests {
         assert_eq!(meeting_kind("第一党小组会"), Some(MeetingKind::Group));
         assert_eq!(meeting_kind("组织生活会"), None);
         assert_eq!(meeting_kind("民主生活会"), None);
+    }
+
+    #[test]
+    fn talk_ledgers_name_the_relation() {
+        // 谈话类型 of a talk ledger (tests/fixtures/SOURCES.md, taizhang 谈心谈话台账).
+        assert_eq!(talk_target("党支部委员之间"), Some(TalkTarget::Committee));
+        assert_eq!(
+            talk_target("党支部委员和党员之间"),
+            Some(TalkTarget::Member)
+        );
+        assert_eq!(
+            talk_target("党支部委员、党员和群众之间"),
+            Some(TalkTarget::Masses)
+        );
+        assert_eq!(talk_target("上下级之间"), None);
+        // Columns whose values decide their field.
+        assert!(fits_column("对象类别", "党支部委员之间"));
+        assert!(fits_column("党员类别", "预备党员"));
+        assert!(!fits_column("党员类别", "离退"));
+        assert!(fits_column("特殊情况", "流动党员、困难党员"));
+        assert!(!fits_column("特殊情况", "在职"));
     }
 
     #[test]

@@ -120,9 +120,18 @@ fn lacking_columns(model: &Model, b: &Branch) -> Vec<Lack> {
             continue;
         };
         for column in spec.columns.iter().filter(|c| !c.needed_by.is_empty()) {
-            if !sheets
-                .iter()
-                .any(|(_, _, s)| s.columns.iter().any(|(n, _)| *n == column.name))
+            let supplied = column.supplied_by.is_some_and(|k| {
+                b.files.iter().any(|&f| {
+                    model.files[f as usize]
+                        .sheets
+                        .iter()
+                        .any(|s| s.kind == Some(k) && s.rejected_by.is_none())
+                })
+            });
+            if !supplied
+                && !sheets
+                    .iter()
+                    .any(|(_, _, s)| s.columns.iter().any(|(n, _)| *n == column.name))
             {
                 out.push(Lack {
                     kind: spec.kind,

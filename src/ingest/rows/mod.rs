@@ -26,7 +26,7 @@ use classify::{RowClass, classify};
 use lists::{problem, rectification, result};
 use meetings::meetings;
 use register::{leader, reg_branch};
-use roster::member;
+use roster::{member, seat};
 use talks::talk;
 
 /// What every row of one sheet shares.
@@ -70,6 +70,7 @@ pub enum Records {
     Problems(Vec<Problem>),
     Rectifications(Vec<Rectification>),
     Results(Vec<RectResult>),
+    Committee(Vec<Seat>),
 }
 
 impl Records {
@@ -85,6 +86,7 @@ impl Records {
             Records::Problems(v) => v.shrink_to_fit(),
             Records::Rectifications(v) => v.shrink_to_fit(),
             Records::Results(v) => v.shrink_to_fit(),
+            Records::Committee(v) => v.shrink_to_fit(),
         }
     }
 }
@@ -567,6 +569,7 @@ pub fn read_rows(grid: &Grid, header: &Header, cx: &mut SheetCtx) -> (Records, T
         SheetKind::Problems => Records::Problems(Vec::with_capacity(n)),
         SheetKind::Rectifications => Records::Rectifications(Vec::with_capacity(n)),
         SheetKind::Results => Records::Results(Vec::with_capacity(n)),
+        SheetKind::Committee => Records::Committee(Vec::with_capacity(n)),
     };
     let mut prev: Option<&GridRow> = None;
     for cells in data {
@@ -618,6 +621,7 @@ pub fn read_rows(grid: &Grid, header: &Header, cx: &mut SheetCtx) -> (Records, T
             Records::Problems(v) => push(v, problem(&mut row, cx)),
             Records::Rectifications(v) => push(v, rectification(&mut row, cx)),
             Records::Results(v) => push(v, result(&mut row, cx)),
+            Records::Committee(v) => push(v, seat(&mut row, cx)),
         };
         if ok && !row.rejected {
             tally.accepted += 1;
@@ -644,7 +648,7 @@ fn push<T>(v: &mut Vec<T>, item: Option<T>) -> bool {
 fn subject(row: &Row, kind: SheetKind) -> String {
     let field = match kind {
         SheetKind::Branches => "支部名称",
-        SheetKind::Leaders | SheetKind::Roster => "姓名",
+        SheetKind::Leaders | SheetKind::Roster | SheetKind::Committee => "姓名",
         SheetKind::Meetings => "会议类型",
         SheetKind::Talks => "谈话人",
         SheetKind::Problems | SheetKind::Rectifications => "编号",
@@ -653,7 +657,9 @@ fn subject(row: &Row, kind: SheetKind) -> String {
     };
     let text = row.cell(field).and_then(|(c, _)| clean_value(&c.display()));
     match (kind, text) {
-        (SheetKind::Leaders | SheetKind::Roster, Some(t)) => fold_name_cow(&t).into_owned(),
+        (SheetKind::Leaders | SheetKind::Roster | SheetKind::Committee, Some(t)) => {
+            fold_name_cow(&t).into_owned()
+        }
         (_, Some(t)) => t,
         (_, None) => format!("第{}行", row.row + 1),
     }

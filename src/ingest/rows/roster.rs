@@ -6,7 +6,7 @@ use crate::finding::Code;
 use crate::ingest::cell::Cell;
 use crate::ingest::idcard::{self, IdStatus};
 use crate::model::spelling;
-use crate::model::{Member, Role, Special, Text, Val};
+use crate::model::{Member, Role, Seat, Special, Text, Val};
 use crate::text::{clean_value, split_values};
 
 pub(super) fn member(row: &mut Row, cx: &mut SheetCtx) -> Option<Member> {
@@ -159,4 +159,29 @@ fn flagged_specials(row: &mut Row, cx: &mut SheetCtx, special: &mut Vec<Val<Spec
             ),
         }
     }
+}
+
+/// 委员分工 row. A post that is none of the committee's (`党员`, `主任`) is D003 and gives no
+/// post: the row is kept, as D003 rows are (SPEC §6).
+pub(super) fn seat(row: &mut Row, cx: &mut SheetCtx) -> Option<Seat> {
+    let fp = row.fingerprint();
+    let name = row.required_name(cx, "姓名");
+    let role = row.required_text(cx, "职务").map(|v| match spelling::role(&v.value) {
+        Some(r) if r.is_committee() => Val::new(r, v.at),
+        _ => {
+            cx.find(
+                Code::D003,
+                row.subject(),
+                format!(
+                    "「职务」的“{}”不是支部委员会的职务（应为：书记、副书记、组织委员、宣传委员、纪检委员、青年委员、委员），未计为班子成员；请改正",
+                    v.value
+                ),
+                v.at.row(),
+                v.at.col(),
+            );
+            Val::new(Role::Member, v.at)
+        }
+    });
+    let (name, role) = (name?, role?);
+    (!row.rejected).then_some(Seat { name, role, fp })
 }
