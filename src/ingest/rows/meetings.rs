@@ -3,6 +3,7 @@
 
 use super::{Row, SheetCtx};
 use crate::finding::Code;
+use crate::model::schema::spec;
 use crate::model::spelling;
 use crate::model::{Meeting, MeetingKind, Val};
 use crate::text::split_values;
@@ -47,7 +48,8 @@ pub(super) fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>>
                 } else {
                     "如是专题组织生活会，请注明召开的是“支委会”还是“党员大会”"
                 };
-                cx.find(Code::D003, row.subject(), format!("「会议类型」的“{piece}”不在规定范围内（应为：{}），本条不计入任何环节；{hint}", row.allowed("会议类型")), kind_text.at.row(), kind_text.at.col());
+                let field = type_column(row);
+                cx.find(Code::D003, row.subject(), format!("{field}的“{piece}”不在规定范围内（应为：{}），本条不计入任何环节；{hint}", row.allowed("会议类型")), kind_text.at.row(), kind_text.at.col());
                 if !kinds.contains(&MeetingKind::Other) {
                     kinds.push(MeetingKind::Other);
                 }
@@ -80,4 +82,17 @@ pub(super) fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>>
             })
             .collect(),
     )
+}
+
+/// How a D003 names the type's column: 「会议类型」, or the column it was taken from when the
+/// sheet has none of that name (`「会议类型」（取自“活动名称”列）`).
+fn type_column(row: &Row) -> String {
+    let i = spec(row.header.kind)
+        .columns
+        .iter()
+        .position(|c| c.name == "会议类型");
+    match i.and_then(|i| row.header.texts[i].as_deref()) {
+        Some(t) if t != "会议类型" => format!("「会议类型」（取自“{t}”列）"),
+        _ => "「会议类型」".to_string(),
+    }
 }
