@@ -46,7 +46,7 @@ fi
 (cd "$ROOT" && cargo build --release -q)
 (cd "$KIT/floor" && CARGO_TARGET_DIR=/tmp/orglife-floor-target cargo build --release -q)
 FLOOR=/tmp/orglife-floor-target/release/floor
-BIN=$ROOT/target/release/orglife
+BIN=${ORGLIFE_BIN:-$ROOT/target/release/orglife}
 
 declare -A CMD=(
   [floor]="$FLOOR $CORPUS --threads $JOBS"

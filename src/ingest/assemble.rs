@@ -258,7 +258,10 @@ fn pick_register(
             .flatten()
             .collect();
         let matcher = Matcher::new(names.iter().map(String::as_str), cx.campaign.township());
-        for i in (0..n).filter(|&i| i != b && Some(i) != named) {
+        // Only files holding a list are in question (matching every file's path twice cost a
+        // tenth of reading).
+        let lists = |i: &usize| per_file[*i].sheets.iter().any(|s| s.kind.is_register());
+        for i in (0..n).filter(|&i| i != b && Some(i) != named).filter(lists) {
             let (stem, folders) = path_hints(&files[i].path);
             if folders
                 .iter()

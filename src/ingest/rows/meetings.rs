@@ -49,7 +49,16 @@ pub(super) fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>>
                     "如是专题组织生活会，请注明召开的是“支委会”还是“党员大会”"
                 };
                 let field = type_column(row);
-                cx.find(Code::D003, row.subject(), format!("{field}的“{piece}”不在规定范围内（应为：{}），本条不计入任何环节；{hint}", row.allowed("会议类型")), kind_text.at.row(), kind_text.at.col());
+                cx.find(
+                    Code::D003,
+                    row.subject(),
+                    format!(
+                        "{field}的“{piece}”不在规定范围内（应为：{}），本条不计入任何环节；{hint}",
+                        row.allowed("会议类型")
+                    ),
+                    kind_text.at.row(),
+                    kind_text.at.col(),
+                );
                 if !kinds.contains(&MeetingKind::Other) {
                     kinds.push(MeetingKind::Other);
                 }
