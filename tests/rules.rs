@@ -1192,11 +1192,7 @@ fn a_committee_sheet_gives_the_posts_a_roster_export_lacks() {
 fn meeting_exports_without_a_type_column_are_judged() {
     // RuoYi 活动记录 (tests/fixtures/SOURCES.md): the type in 活动主题, the date held in
     // 活动实际开始时间 beside 计划召开时间, which never counts.
-    let town = base().edit(
-        M,
-        "会议类型,会议日期,",
-        "活动主题,活动实际开始时间,",
-    );
+    let town = base().edit(M, "会议类型,会议日期,", "活动主题,活动实际开始时间,");
     assert!(town.run().is_empty(), "{:#?}", town.run());
     let planned = base().edit(M, "会议类型,会议日期,", "活动主题,计划召开时间,");
     // (With the only meetings sheet unread, no record shows 周建国 supervising: V003 is
@@ -1206,5 +1202,9 @@ fn meeting_exports_without_a_type_column_are_judged() {
         .append(M, "学习贯彻会议精神,2024-07-20,李明,,,,,,\n")
         .run();
     assert_eq!(codes(&f), ["D003"], "{f:#?}");
-    assert!(f[0].message.contains("取自“活动主题”列"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("取自“活动主题”列"),
+        "{}",
+        f[0].message
+    );
 }

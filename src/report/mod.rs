@@ -46,7 +46,7 @@ pub fn write_check(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> R
         },
         || {
             let t = std::time::Instant::now();
-            let r = replace_dir(&out.join("反馈"), |dir| feedback::write_all(a, dir, pii));
+            let r = replace_dir(&out.join("反馈"), |dir| feedback::write_all(a, dir));
             (r, t.elapsed())
         },
     );

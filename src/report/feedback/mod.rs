@@ -64,7 +64,7 @@ pub fn file_name(branch: &str) -> String {
 /// Feedback goes only to the branch that sent the data, so its values stay as sent: IDs and
 /// phones unmasked whatever `--show-pii` says (SPEC §8: the branch must see which digit is
 /// wrong, and may send this workbook back as its corrected return).
-pub fn write_all(a: &Analysis, dir: &Path, _township_pii: Pii) -> Result<usize> {
+pub fn write_all(a: &Analysis, dir: &Path) -> Result<usize> {
     let pii = Pii { show: true };
     let mut by_branch: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &a.findings {
