@@ -117,6 +117,7 @@ pub fn analyse(args: &Options, stages: &mut Stages) -> Result<Analysis> {
     stages.lap("读取");
     let cx = rules::Ctx::new(&model, &campaign, as_of);
     findings.extend(rules::judge_in(&cx));
+    rules::settle(&campaign, &mut findings);
     sort_findings(&mut findings);
     let overview = rules::overview::overview(&cx, &findings);
     drop(cx);

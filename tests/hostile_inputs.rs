@@ -29,10 +29,12 @@ fn repo(rel: &str) -> PathBuf {
 
 fn parse(bytes: &[u8], ext: &str) -> std::thread::Result<ParsedFile> {
     let limits = Limits::default();
+    let campaign = orglife::campaign::Campaign::embedded();
     let cx = ReadCtx {
         year: 2024,
         as_of: date("2024-09-10"),
         limits: &limits,
+        campaign: &campaign,
     };
     let entry = FileEntry {
         path: format!("x.{ext}"),

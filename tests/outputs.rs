@@ -80,9 +80,9 @@ fn overview_counts_equal_the_findings() {
     assert_eq!(total[e], errors.to_string());
     // Phase statuses as the rules decided them.
     let baisha = rows.iter().find(|r| r[branch].contains("白沙村")).unwrap();
-    assert_eq!(baisha[col(header, "党员大会")], "逾期未完成");
+    assert_eq!(baisha[col(header, "召开党员大会")], "逾期未完成");
     let hongxing = rows.iter().find(|r| r[branch].contains("红星村")).unwrap();
-    assert_eq!(hongxing[col(header, "党员大会")], "按时完成（8月12日）");
+    assert_eq!(hongxing[col(header, "召开党员大会")], "按时完成（8月12日）");
     assert_eq!(
         rows.iter().find(|r| r[branch].contains("汉江")).unwrap()[col(header, "报送情况")],
         "未报送"

@@ -15,7 +15,7 @@ use orglife::finding::{CATALOG, Code, Finding};
 use orglife::model::Model;
 use orglife::rules::{
     self, phase,
-    phase::{PhaseKey, Status},
+    phase::{Status, StepKind},
 };
 
 /// A township as files; edits check that what they replace is there, so a case cannot rot
@@ -24,6 +24,8 @@ use orglife::rules::{
 struct Town {
     files: BTreeMap<String, String>,
     as_of: &'static str,
+    /// campaign.toml; the embedded 2024 campaign when `None`.
+    config: Option<&'static str>,
 }
 
 fn base() -> Town {
@@ -44,7 +46,60 @@ fn base() -> Town {
     Town {
         files,
         as_of: "2024-09-10",
+        config: None,
     }
+}
+
+/// An annual 组织生活会和民主评议党员 over the same dates (SPEC §7): study, talks, 支委会,
+/// 党员大会 and 民主评议, no three lists; 组织生活会 counts as 党员大会.
+const ANNUAL: &str = r#"
+name = "年度组织生活会和民主评议党员"
+year = 2024
+start = "2024-07-01"
+end = "2024-09-30"
+required_sheets = ["基本情况", "党员花名册", "会议记录", "谈心谈话记录", "民主评议"]
+
+[meeting_aliases]
+"组织生活会" = "党员大会"
+
+[[steps]]
+kind = "study"
+name = "深化学习"
+deadline = "2024-07-31"
+
+[[steps]]
+kind = "talks"
+name = "谈心谈话"
+deadline = "2024-07-31"
+
+[[steps]]
+kind = "committee"
+name = "召开支委会"
+deadline = "2024-08-07"
+
+[[steps]]
+kind = "general"
+name = "召开组织生活会"
+deadline = "2024-08-15"
+
+[[steps]]
+kind = "evaluation"
+name = "民主评议党员"
+deadline = "2024-08-31"
+"#;
+
+const EVALUATION: &str = "姓名,评定等次,评议日期,告知日期,处理情况\n\
+李明,优秀,2024-08-12,2024-08-13,\n\
+王芳,合格,2024-08-12,2024-08-13,\n\
+张强,合格,2024-08-12,2024-08-13,\n\
+赵丽,合格,2024-08-12,2024-08-13,\n";
+
+const EV: &str = "红星村/民主评议.csv";
+
+fn annual() -> Town {
+    let mut t = base().add(EV, EVALUATION);
+    t.config = Some(ANNUAL);
+    t
 }
 
 impl Town {
@@ -72,6 +127,11 @@ impl Town {
         assert!(self.files.remove(file).is_some(), "no {file}");
         self
     }
+    fn campaign(&self) -> Campaign {
+        self.config.map_or_else(Campaign::embedded, |c| {
+            Campaign::parse(c, "campaign.toml").unwrap()
+        })
+    }
     fn at(mut self, as_of: &'static str) -> Self {
         self.as_of = as_of;
         self
@@ -89,13 +149,14 @@ impl Town {
     fn run_with(&self, campaign: &Campaign) -> Vec<Finding> {
         let (model, mut findings) = self.read_with(campaign);
         findings.extend(rules::judge(&model, campaign, date(self.as_of)));
+        rules::settle(campaign, &mut findings);
         findings
     }
     fn run(&self) -> Vec<Finding> {
-        self.run_with(&Campaign::embedded())
+        self.run_with(&self.campaign())
     }
     /// The phase statuses of 红星村.
-    fn phases(&self) -> Vec<(PhaseKey, Status)> {
+    fn phases(&self) -> Vec<(StepKind, Status)> {
         let campaign = Campaign::embedded();
         let dir = tempfile::tempdir().unwrap();
         for (p, c) in &self.files {
@@ -128,6 +189,10 @@ fn codes(f: &[Finding]) -> Vec<&'static str> {
 fn the_base_township_is_clean() {
     let f = base().run();
     assert!(f.is_empty(), "{f:#?}");
+    // Under the annual campaign too, with its 民主评议 sheet; without the sheet it is S004.
+    let f = annual().run();
+    assert!(f.is_empty(), "{f:#?}");
+    assert_eq!(codes(&annual().remove(EV).run()), ["S004"]);
 }
 
 /// A case: the code, an input that raises it, and a near miss that must not.
@@ -374,6 +439,16 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        code: Code::T901,
+        hit: || annual().add(EV, "姓名,评定等次,评议日期\n"),
+        miss: annual,
+    },
+    Case {
+        code: Code::T902,
+        hit: || annual().edit(EV, "赵丽,合格,2024-08-12", "赵丽,合格,2024-09-05"),
+        miss: || annual().edit(EV, "赵丽,合格,2024-08-12", "赵丽,合格,2024-08-31"),
+    },
+    Case {
         code: Code::C001,
         hit: || base().edit(T, "2024-07-15,李明,王芳", "2024-07-15,李明,赵丽"),
         miss: || base().edit(T, "2024-07-15,李明,王芳", "2024-07-15,王芳,李明"),
@@ -558,6 +633,69 @@ const CASES: &[Case] = &[
         },
         miss: quarterly,
     },
+    Case {
+        code: Code::E001,
+        hit: || annual().edit(EV, "赵丽,合格,", "赵丽,,"),
+        miss: annual,
+    },
+    Case {
+        code: Code::E002,
+        hit: || {
+            annual()
+                .edit(EV, "姓名,评定等次,", "姓名,党员类别,评定等次,")
+                .edit(EV, "李明,", "李明,正式党员,")
+                .edit(EV, "王芳,", "王芳,正式党员,")
+                .edit(EV, "张强,", "张强,正式党员,")
+                .edit(EV, "赵丽,合格,", "赵丽,预备党员,合格,")
+        },
+        miss: || {
+            annual()
+                .edit(EV, "姓名,评定等次,", "姓名,党员类别,评定等次,")
+                .edit(EV, "李明,", "李明,正式党员,")
+                .edit(EV, "王芳,", "王芳,正式党员,")
+                .edit(EV, "张强,", "张强,正式党员,")
+                .edit(EV, "赵丽,合格,", "赵丽,预备党员,,")
+        },
+    },
+    Case {
+        code: Code::E003,
+        // 2 of 4 is over a third; 1 of 4 is not.
+        hit: || annual().edit(EV, "王芳,合格", "王芳,优秀"),
+        miss: annual,
+    },
+    Case {
+        code: Code::E004,
+        hit: || {
+            annual().edit(
+                EV,
+                "赵丽,合格,2024-08-12,2024-08-13,",
+                "赵丽,基本合格,2024-08-12,2024-08-13,",
+            )
+        },
+        miss: || {
+            annual().edit(
+                EV,
+                "赵丽,合格,2024-08-12,2024-08-13,",
+                "赵丽,基本合格,2024-08-12,2024-08-13,支部书记谈话帮教",
+            )
+        },
+    },
+    Case {
+        code: Code::E005,
+        hit: || {
+            annual().edit(
+                EV,
+                "赵丽,合格,2024-08-12,2024-08-13",
+                "赵丽,合格,2024-08-12,",
+            )
+        },
+        miss: annual,
+    },
+    Case {
+        code: Code::E006,
+        hit: || annual().append(EV, "孙七,合格,2024-08-12,2024-08-13,\n"),
+        miss: annual,
+    },
 ];
 
 /// A second branch whose roster holds `row` (赵丽, or a namesake).
@@ -611,7 +749,7 @@ fn each_code_is_raised_by_its_case_and_not_by_its_near_miss() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
-fn status(t: &Town, key: PhaseKey) -> Status {
+fn status(t: &Town, key: StepKind) -> Status {
     t.phases().into_iter().find(|(k, _)| *k == key).unwrap().1
 }
 
@@ -628,27 +766,27 @@ fn phase_status_before_on_and_after_each_deadline() {
     );
     let no_talks = base().add(T, "谈话日期,谈话人,谈话对象\n");
     assert_eq!(
-        status(&no_talks.clone().at("2024-07-31"), PhaseKey::Talks),
+        status(&no_talks.clone().at("2024-07-31"), StepKind::Talks),
         Status::NotDue
     );
     assert_eq!(
-        status(&no_talks.at("2024-08-01"), PhaseKey::Talks),
+        status(&no_talks.at("2024-08-01"), StepKind::Talks),
         Status::Overdue
     );
     assert_eq!(
         status(
             &base().edit(T, "2024-07-17,王芳", "2024-08-03,王芳"),
-            PhaseKey::Talks
+            StepKind::Talks
         ),
         Status::Late(3),
         "one late talk makes the phase late"
     );
     assert_eq!(
-        status(&base().remove(T), PhaseKey::Talks),
+        status(&base().remove(T), StepKind::Talks),
         Status::MissingSheet
     );
     assert_eq!(
-        status(&base().edit(RG, "村,是,4", "村,否,4"), PhaseKey::Committee),
+        status(&base().edit(RG, "村,是,4", "村,否,4"), StepKind::Committee),
         Status::NotApplicable
     );
     assert_eq!(Status::Late(3).label(), "逾期完成(3天)");
@@ -657,20 +795,20 @@ fn phase_status_before_on_and_after_each_deadline() {
     assert_eq!(
         status(
             &base().add(R, "编号,问题编号,整改事项,整改措施,责任人,整改时限\n"),
-            PhaseKey::Rectify
+            StepKind::Rectify
         ),
         Status::Overdue
     );
     assert_eq!(
         status(
             &base().edit(I, ",2024-08-22\n", ",2024-09-20\n"),
-            PhaseKey::Rectify
+            StepKind::Rectify
         ),
         Status::Overdue
     );
     // The first 支委会 in the window is the campaign's; one held before the window is not.
     let early = base().edit(M, "支委会,2024-08-03", "支委会,2024-06-28");
-    assert_eq!(status(&early, PhaseKey::Committee), Status::Overdue);
+    assert_eq!(status(&early, StepKind::Committee), Status::Overdue);
 }
 
 #[test]
@@ -884,10 +1022,10 @@ fn every_code_has_a_case_and_a_check_and_an_explanation() {
     );
     // Which unit raises a code is not listed anywhere: each case (hit and near miss) is read,
     // then judged by every check alone, and what each raised is recorded.
-    let campaign = Campaign::embedded();
     let mut raisers: BTreeMap<Code, std::collections::BTreeSet<&str>> = BTreeMap::new();
     for case in CASES {
         for town in [(case.hit)(), (case.miss)()] {
+            let campaign = town.campaign();
             let (model, read) = town.read_with(&campaign);
             for f in read {
                 raisers.entry(f.code).or_default().insert("读取");
@@ -1207,4 +1345,105 @@ fn meeting_exports_without_a_type_column_are_judged() {
         "{}",
         f[0].message
     );
+}
+
+#[test]
+fn an_annual_campaign_judges_only_its_own_steps() {
+    // No three lists in this campaign: none of their sheets is asked for (no S004), and
+    // their rules (C005–C008, C011, T301, T601, T800) are not run however empty the lists.
+    let bare = annual().remove(P).remove(R).remove(RS);
+    assert!(bare.run().is_empty(), "{:#?}", bare.run());
+    let f = annual().edit(P, "P3,王芳", "P3,赵丽").run();
+    assert!(f.is_empty(), "C005 belongs to the lists step: {f:#?}");
+    // A meeting typed 组织生活会 counts as 党员大会 ([meeting_aliases]).
+    let f = annual()
+        .edit(
+            M,
+            "\n党员大会,2024-08-12",
+            "\n2024年度组织生活会,2024-08-12",
+        )
+        .run();
+    assert!(f.is_empty(), "{f:#?}");
+    // Without the alias it is D003, and the step is overdue.
+    let f = base()
+        .edit(
+            M,
+            "\n党员大会,2024-08-12",
+            "\n2024年度组织生活会,2024-08-12",
+        )
+        .run();
+    assert!(
+        codes(&f).contains(&"D003") && codes(&f).contains(&"T501"),
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn rules_switched_off_never_appear_and_severities_follow_the_campaign() {
+    let mut t = annual().edit(EV, "王芳,合格", "王芳,优秀");
+    let with =
+        |extra: &str| -> &'static str { Box::leak(format!("{ANNUAL}\n{extra}").into_boxed_str()) };
+    t.config = Some(with("[rules]\noff = [\"E003\"]\n"));
+    assert!(t.run().is_empty(), "{:#?}", t.run());
+    t.config = Some(with("[rules]\nseverity = { E003 = \"error\" }\n"));
+    let f = t.run();
+    assert_eq!(codes(&f), ["E003"]);
+    assert_eq!(f[0].severity, orglife::finding::Severity::Error);
+}
+
+#[test]
+fn dates_without_a_year_fall_inside_the_campaign() {
+    // A campaign across New Year: 12月20日 to 3月31日.
+    let config = r#"
+name = "2025年度组织生活会和民主评议党员"
+year = 2025
+start = "2025-12-20"
+end = "2026-03-31"
+required_sheets = ["基本情况", "党员花名册", "会议记录", "谈心谈话记录", "民主评议"]
+[[steps]]
+kind = "talks"
+name = "谈心谈话"
+deadline = "2026-01-10"
+[[steps]]
+kind = "general"
+name = "召开组织生活会"
+deadline = "2026-01-20"
+[[steps]]
+kind = "evaluation"
+name = "民主评议党员"
+deadline = "2026-01-20"
+"#;
+    let campaign = Campaign::parse(config, "campaign.toml").unwrap();
+    let d = |s: &str| date(s);
+    assert_eq!(campaign.place_yearless(d("2025-01-08")), d("2026-01-08"));
+    assert_eq!(campaign.place_yearless(d("2025-12-30")), d("2025-12-30"));
+    // Outside the window either way: the nearer year (9月1日 is 110 days before the start,
+    // 154 after the end).
+    assert_eq!(campaign.place_yearless(d("2025-09-01")), d("2025-09-01"));
+    assert_eq!(campaign.place_yearless(d("2025-06-30")), d("2026-06-30"));
+    // Read from a sheet: D003 names the year the date was given.
+    let mut t = base()
+        .edit(T, "2024-07-15,李明,王芳", "12月30日,李明,王芳")
+        .edit(T, "2024-07-16,李明,张强", "1月8日,李明,张强")
+        .at("2026-02-01");
+    t.config = Some(config);
+    let f = t.run();
+    let notes: Vec<&str> = f
+        .iter()
+        .filter(|x| x.code == Code::D003)
+        .map(|x| x.message.as_str())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|m| m.contains("12月30日") && m.contains("已按2025年计")),
+        "{notes:#?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|m| m.contains("1月8日") && m.contains("已按2026年计")),
+        "{notes:#?}"
+    );
+    assert!(!codes(&f).contains(&"D007"), "{f:#?}");
 }

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use super::dates;
 use super::file::{ParsedFile, ParsedSheet, file_stem};
 use super::rows::Records;
-use crate::campaign::Campaign;
+use crate::campaign::{Campaign, StepKind};
 use crate::finding::{Code, Finding, Location, TOWNSHIP};
 use crate::model::SheetKind;
 use crate::model::YearMonth;
@@ -193,6 +193,7 @@ fn new_branch(name: String, reg: Option<usize>) -> Branch {
         problems: Vec::new(),
         rectifications: Vec::new(),
         results: Vec::new(),
+        appraisals: Vec::new(),
         presence: std::array::from_fn(|_| Presence::Missing),
         periods: Default::default(),
     }
@@ -554,7 +555,8 @@ rec!(
     Talk,
     Problem,
     Rectification,
-    RectResult
+    RectResult,
+    Appraisal
 );
 
 /// One return's contribution to one sheet kind of a branch.
@@ -642,6 +644,7 @@ fn merge_branch(
         findings,
     );
     let results = m.rows(SheetKind::Results, rows_of!(Results), model, findings);
+    let appraisals = m.rows(SheetKind::Evaluation, rows_of!(Evaluation), model, findings);
     let presence = m.presence;
 
     if !readable.is_empty() {
@@ -660,6 +663,7 @@ fn merge_branch(
     br.problems = tight(problems);
     br.rectifications = tight(rects);
     br.results = tight(results);
+    br.appraisals = tight(appraisals);
     br.presence = presence;
     br.periods = periods;
 }
@@ -693,14 +697,14 @@ struct BranchMerge<'a> {
     branch: &'a str,
     readable: &'a [FileId],
     sheets_by_file: &'a mut [Vec<ParsedSheet>],
-    presence: [Presence; 7],
+    presence: [Presence; 8],
 }
 
 impl BranchMerge<'_> {
     /// Whether the returns held `kind`: present, present but unusable, or missing (only the
     /// required kinds are tracked).
     fn set_presence(&mut self, kind: SheetKind, got: bool, unusable: bool) {
-        let Some(i) = SheetKind::RETURN_KINDS.iter().position(|k| *k == kind) else {
+        let Some(i) = presence_index(kind) else {
             return;
         };
         self.presence[i] = if got {
@@ -945,24 +949,25 @@ fn unique_ids<T>(
     out
 }
 
-/// S004 for each missing kind, once it is due (SPEC §6 "When each rule is due").
+/// S004 for each missing required kind, once it is due: at the deadline of its kind's step,
+/// at the last deadline when the campaign has no step of that kind, always for the kinds no
+/// step stands for (基本情况, 花名册, 会议记录; SPEC §6 "When each rule is due", §7).
 fn missing_sheets(
-    presence: &[Presence; 7],
+    presence: &[Presence; 8],
     branch: &str,
     cx: &AssembleCtx,
     findings: &mut Vec<Finding>,
 ) {
-    let ph = &cx.campaign.phases;
-    for (kind, p) in SheetKind::RETURN_KINDS.iter().zip(presence) {
-        if *p != Presence::Missing {
+    let c = cx.campaign;
+    for kind in &c.required_sheets {
+        let Some(i) = presence_index(*kind) else {
+            continue;
+        };
+        if presence[i] != Presence::Missing {
             continue;
         }
-        let due = match kind {
-            SheetKind::Talks => Some(ph.talks.deadline),
-            SheetKind::Problems => Some(ph.lists.deadline),
-            SheetKind::Rectifications | SheetKind::Results => Some(ph.rectify.deadline),
-            _ => None,
-        };
+        let due =
+            StepKind::of_sheet(*kind).map(|k| c.deadline(k).unwrap_or_else(|| c.last_deadline()));
         if due.is_some_and(|d| cx.as_of <= d) {
             continue;
         }

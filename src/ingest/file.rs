@@ -10,7 +10,7 @@ use super::header_index::kind_from_name;
 use super::info::{has_info_only_keys, looks_like_info, read_info};
 use super::read::read_grids;
 use super::rows::{Records, SheetCtx, read_rows};
-use crate::campaign::Limits;
+use crate::campaign::{Campaign, Limits};
 use crate::finding::{Code, Finding, Location};
 use crate::model::PDate;
 use crate::model::outputs::{FEEDBACK_HEADERS, FEEDBACK_SHEET};
@@ -24,6 +24,7 @@ pub struct ReadCtx<'a> {
     pub year: i32,
     pub as_of: NaiveDate,
     pub limits: &'a Limits,
+    pub campaign: &'a Campaign,
 }
 
 /// One sheet's records and the clues it gives about its branch.
@@ -101,6 +102,7 @@ pub fn parse_file(
             file: id,
             sheet_idx: index,
             year: cx.year,
+            campaign: cx.campaign,
             as_of: cx.as_of,
             is_1904: grid.is_1904,
             findings: &mut findings,
@@ -176,6 +178,11 @@ fn parse_sheet(
     {
         return Some(info_sheet(grid, sheet, cx, index));
     }
+    let kind = header.as_ref().map(|h| h.kind).or(by_name);
+    if let Some(kind) = kind.filter(|k| !cx.campaign.reads(*k)) {
+        not_this_campaign(grid, sheet, cx, kind);
+        return None;
+    }
     let Some(header) = header else {
         return headerless_sheet(grid, sheet, cx, index, by_name);
     };
@@ -216,6 +223,26 @@ fn info_sheet(grid: &Grid, sheet: &mut SheetEntry, cx: &mut SheetCtx, index: u16
         branch_names: Vec::new(),
         footer_date: None,
     }
+}
+
+/// A sheet of a kind this campaign does not check (a 民主评议 sheet in a campaign without
+/// that step): not read, one S007 saying so.
+fn not_this_campaign(grid: &Grid, sheet: &mut SheetEntry, cx: &mut SheetCtx, kind: SheetKind) {
+    sheet.note = format!("本次活动不检查{}，已略过", kind.label());
+    sheet.skipped = grid.rows.len() as u32;
+    cx.findings.push(Finding::new(
+        Code::S007,
+        "",
+        cx.sheet,
+        format!(
+            "工作表“{}”是{}表，本次活动（{}）不检查{}，未读取；无需处理",
+            cx.sheet,
+            kind.label(),
+            cx.campaign.name,
+            kind.label()
+        ),
+        Location::sheet(cx.path, cx.sheet),
+    ));
 }
 
 /// A sheet without a header: named as a known kind (S005), our instructions sheet, or not a

@@ -246,6 +246,7 @@ mod tests {
                 .collect(),
         );
         let mut findings = Vec::new();
+        let campaign = crate::campaign::Campaign::embedded();
         let mut cx = SheetCtx {
             path: "a.xlsx",
             sheet: "基本情况",
@@ -254,6 +255,7 @@ mod tests {
             year: 2024,
             as_of: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
             is_1904: false,
+            campaign: &campaign,
             findings: &mut findings,
         };
         let (info, tally, _) = read_info(&g, &mut cx);

@@ -315,6 +315,7 @@ pub fn ingest(opts: &Options) -> Ingested {
         year: opts.campaign.year,
         as_of: opts.as_of,
         limits: &limits,
+        campaign: opts.campaign,
     };
     let mut parsed: Vec<ParsedFile> = found
         .par_iter()

@@ -232,6 +232,19 @@ pub struct Member {
     pub fp: u64,
 }
 
+/// 民主评议 row: one member's grade (SPEC §7). The grade is one of the campaign's grades,
+/// as configured (checked when read: D003 otherwise).
+#[derive(Clone, Debug)]
+pub struct Appraisal {
+    pub name: Val<Text>,
+    pub category: Option<Val<MemberCategory>>,
+    pub grade: Option<Val<Text>>,
+    pub date: Val<PDate>,
+    pub told: Option<Val<PDate>>,
+    pub handling: Option<Val<Text>>,
+    pub fp: u64,
+}
+
 /// 委员分工 row: a committee post and who holds it.
 #[derive(Clone, Debug)]
 pub struct Seat {
@@ -332,8 +345,9 @@ pub struct Branch {
     pub problems: Vec<Problem>,
     pub rectifications: Vec<Rectification>,
     pub results: Vec<RectResult>,
-    /// Presence per kind, in [`SheetKind::RETURN_KINDS`] order.
-    pub presence: [Presence; 7],
+    pub appraisals: Vec<Appraisal>,
+    /// Presence per kind, in [`SheetKind::RETURN_KINDS`] order, then 民主评议.
+    pub presence: [Presence; 8],
     /// Periods (报送月份) of the returns merged here.
     pub periods: BTreeSet<YearMonth>,
 }
@@ -385,12 +399,17 @@ impl Branch {
     }
 
     pub fn presence(&self, kind: SheetKind) -> &Presence {
-        let i = SheetKind::RETURN_KINDS
-            .iter()
-            .position(|k| *k == kind)
-            .unwrap_or(0);
-        &self.presence[i]
+        &self.presence[presence_index(kind).unwrap_or(0)]
     }
+}
+
+/// Where a kind's presence is kept in [`Branch::presence`]: the seven kinds of a 2024 return,
+/// then 民主评议 (required by campaigns with an evaluation step).
+pub fn presence_index(kind: SheetKind) -> Option<usize> {
+    SheetKind::RETURN_KINDS
+        .iter()
+        .position(|k| *k == kind)
+        .or((kind == SheetKind::Evaluation).then_some(SheetKind::RETURN_KINDS.len()))
 }
 
 /// How one sheet of an input file was read.

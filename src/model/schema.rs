@@ -33,6 +33,8 @@ pub enum SheetKind {
     /// 委员分工: who holds which committee post. Not a required return: real systems export
     /// rosters without 党内职务 and list the committee on a sheet of its own.
     Committee,
+    /// 民主评议: each member's grade (SPEC §7), for campaigns with an evaluation step.
+    Evaluation,
 }
 
 impl SheetKind {
@@ -243,7 +245,7 @@ pub const BRANCH_ALIASES: &[&str] = &[
     "党支部",
 ];
 
-pub static SPECS: [KindSpec; 10] = [
+pub static SPECS: [KindSpec; 11] = [
     KindSpec {
         kind: SheetKind::Branches,
         label: "支部名册",
@@ -552,7 +554,46 @@ pub static SPECS: [KindSpec; 10] = [
             opt("分工", &["分管工作", "工作分工", "职责分工", "分工情况"]).long(),
         ],
     },
+    KindSpec {
+        kind: SheetKind::Evaluation,
+        label: "民主评议",
+        sheet_aliases: &[
+            "民主评议",
+            "民主评议党员",
+            "评议结果",
+            "民主评议结果",
+            "民主评议党员结果",
+            "民主评议党员情况",
+            "民主评议情况",
+        ],
+        columns: &[
+            req("姓名", &["党员姓名"]),
+            opt("党员类别", &["人员类别(正式/预备)", "党员身份"])
+                .by_value(&["人员类别", "党籍状态", "政治面貌"])
+                .choose(MemberCategory::LABELS, Enforce::Stop),
+            opt("评定等次", &["评议等次", "评议结果", "测评等次", "等次", "评定结果"])
+                .hint("从下拉中选；预备党员参加评议、不评定等次，空着"),
+            opt("优秀票", &["优秀票数"]).count(),
+            opt("合格票", &["合格票数"]).count(),
+            opt("基本合格票", &["基本合格票数"]).count(),
+            opt("不合格票", &["不合格票数"]).count(),
+            req("评议日期", &["评议时间", "测评日期"]).date().hint("如 2026-01-15"),
+            opt("告知日期", &["反馈日期", "通报本人日期", "告知时间"]).date()
+                .hint("评议结果告知党员本人的日期"),
+            opt("处理情况", &["组织处置", "处置情况", "处置意见", "处理意见"]).long()
+                .hint("评为不合格、基本合格的必须填写组织处置或帮教措施"),
+        ],
+    },
 ];
+
+/// The kind a sheet name (the standard one or an alias, as `required_sheets` writes it) names.
+pub fn kind_named(name: &str) -> Option<SheetKind> {
+    let folded = crate::text::fold_header(name);
+    SPECS
+        .iter()
+        .find(|s| s.label == folded || s.sheet_aliases.contains(&folded.as_str()))
+        .map(|s| s.kind)
+}
 
 pub fn spec(kind: SheetKind) -> &'static KindSpec {
     &SPECS[kind as usize]

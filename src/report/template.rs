@@ -12,7 +12,7 @@ use rust_xlsxwriter::{
 };
 
 use super::xlsx_style::{base, display_width, header, print_setup, title, wrap};
-use crate::campaign::Campaign;
+use crate::campaign::{Campaign, StepKind};
 use crate::model::schema::{Choices, Column, Enforce, SheetKind, Value, spec};
 
 /// File names `orglife template` writes.
@@ -491,18 +491,35 @@ fn guide(ws: &mut Worksheet, heading: &str, rows: &[(String, String)]) -> Result
 }
 
 fn branch_guide(ws: &mut Worksheet, campaign: &Campaign) -> Result<(), XlsxError> {
-    let p = &campaign.phases;
-    let phases = [
-        (&p.study, "会议记录中有集中学习、主题党日或党课"),
-        (&p.talks, "谈心谈话记录，以最后一次谈话的日期为准"),
-        (&p.lists, "查摆问题清单，以最后一个问题的查摆日期为准"),
-        (&p.committee, "会议记录中的支委会，只限设支委会的支部"),
-        (&p.general, "会议记录中的党员大会"),
-        (
-            &p.rectify,
-            "整改项目清单，并在基本情况中填写公示日期和备案日期",
-        ),
-    ];
+    let phases: Vec<(&crate::campaign::Step, String)> = campaign
+        .steps
+        .iter()
+        .map(|st| {
+            let types = || {
+                st.meetings
+                    .iter()
+                    .map(|m| m.label())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            };
+            let what = match st.kind {
+                StepKind::Study => format!("会议记录中有{}", types()),
+                StepKind::Talks => "谈心谈话记录，以最后一次谈话的日期为准".to_string(),
+                StepKind::Lists => "查摆问题清单，以最后一个问题的查摆日期为准".to_string(),
+                StepKind::Committee => {
+                    format!("会议记录中的{}，只限设支委会的支部", types())
+                }
+                StepKind::General => format!("会议记录中的{}", types()),
+                StepKind::Rectify => {
+                    "整改项目清单，并在基本情况中填写公示日期和备案日期".to_string()
+                }
+                StepKind::Evaluation => {
+                    "民主评议表，每名正式党员一行，以最后的评议日期为准".to_string()
+                }
+            };
+            (st, what)
+        })
+        .collect();
     let deadlines = phases
         .iter()
         .enumerate()
@@ -596,7 +613,7 @@ fn branch_guide(ws: &mut Worksheet, campaign: &Campaign) -> Result<(), XlsxError
 }
 
 fn register_guide(ws: &mut Worksheet, campaign: &Campaign) -> Result<(), XlsxError> {
-    let min_rank = &campaign.min_supervisor_rank;
+    let min_rank = campaign.min_rank().label();
     let rows: Vec<(String, String)> = vec![
         (
             "用途".into(),

@@ -5,6 +5,7 @@
 use foldhash::HashSet;
 
 use super::{Ctx, TalkIndex, is_committee_as_whole, meeting_of_group, pair};
+use crate::campaign::StepKind;
 use crate::finding::{Code, Finding, Location};
 use crate::model::SheetKind;
 use crate::model::{MeetingKind, Member, Role};
@@ -16,7 +17,7 @@ fn name_at(cx: &Ctx, m: &Member) -> Location {
 
 /// C001–C004, due after the talks deadline.
 pub fn talks(cx: &Ctx, out: &mut Vec<Finding>) {
-    if !cx.due(cx.campaign.phases.talks.deadline) {
+    if !cx.due_step(StepKind::Talks) {
         return;
     }
     for b in &cx.branches {
@@ -88,13 +89,12 @@ pub fn talks(cx: &Ctx, out: &mut Vec<Finding>) {
 
 /// C005–C007 after the lists deadline; C008 after the rectification deadline.
 pub fn lists(cx: &Ctx, out: &mut Vec<Finding>) {
-    let phases = &cx.campaign.phases;
     for b in &cx.branches {
         if !b.present(SheetKind::Problems) {
             continue;
         }
         let owners: HashSet<&str> = b.problems.iter().map(|p| p.owner.value.as_str()).collect();
-        if cx.due(phases.lists.deadline) {
+        if cx.due_step(StepKind::Lists) {
             if b.present(SheetKind::Roster) {
                 for m in &b.members {
                     let n = &m.name.value;
@@ -137,7 +137,7 @@ pub fn lists(cx: &Ctx, out: &mut Vec<Finding>) {
                 }
             }
         }
-        if cx.due(phases.rectify.deadline)
+        if cx.due_step(StepKind::Rectify)
             && b.present(SheetKind::Rectifications)
             && b.present(SheetKind::Roster)
         {
@@ -162,22 +162,23 @@ pub fn lists(cx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// C009: the first 党员大会's content lacks a required agenda item.
+/// C009: the first meeting of an agenda item's type (党员大会 unless the campaign says
+/// otherwise) lacks the item in its content.
 pub fn general_meeting_agenda(cx: &Ctx, out: &mut Vec<Finding>) {
-    if !cx.due(cx.campaign.phases.general.deadline) {
+    if !cx.due_step(StepKind::General) {
         return;
     }
     for b in &cx.branches {
-        let Some(m) = b.first_meeting(MeetingKind::General) else {
-            continue;
-        };
-        // Written text keeps its full-width forms; compare folded.
-        let content = crate::text::nfkc(m.content.as_ref().map(|c| c.value.as_str()).unwrap_or(""))
-            .into_owned();
         for item in &cx.campaign.agenda {
             if item.only_with_committee && !b.has_committee {
                 continue;
             }
+            let Some(m) = b.first_meeting(item.meeting) else {
+                continue;
+            };
+            // Written text keeps its full-width forms; compare folded.
+            let content =
+                crate::text::nfkc(m.content.as_ref().map(|c| c.value.as_str()).unwrap_or(""));
             if !item
                 .keywords
                 .iter()
@@ -188,8 +189,9 @@ pub fn general_meeting_agenda(cx: &Ctx, out: &mut Vec<Finding>) {
                     b.name(),
                     item.name.clone(),
                     format!(
-                        "{}召开的党员大会，会议内容中看不出有“{}”这项议程（应提到：{}）；请核对会议记录，如确有该议程请在“学习内容/议程”栏写明",
+                        "{}召开的{}，会议内容中看不出有“{}”这项议程（应提到：{}）；请核对会议记录，如确有该议程请在“学习内容/议程”栏写明",
                         m.date.value.date.format("%-m月%-d日"),
+                        m.kind.value.label(),
                         item.name,
                         item.keywords.join("或")
                     ),
@@ -203,7 +205,7 @@ pub fn general_meeting_agenda(cx: &Ctx, out: &mut Vec<Finding>) {
 /// C010: over the threshold and split by 党小组 (a 党小组会 was held), every roster 党小组 must
 /// have held its 党小组会.
 pub fn party_groups(cx: &Ctx, out: &mut Vec<Finding>) {
-    if !cx.due(cx.campaign.phases.general.deadline) {
+    if !cx.due_step(StepKind::General) {
         return;
     }
     for b in &cx.branches {
@@ -248,7 +250,7 @@ pub fn party_groups(cx: &Ctx, out: &mut Vec<Finding>) {
 
 /// C011: the rectification list not publicised (no 公示日期) though due.
 pub fn publicity(cx: &Ctx, out: &mut Vec<Finding>) {
-    if !cx.due(cx.campaign.phases.rectify.deadline) {
+    if !cx.due_step(StepKind::Rectify) {
         return;
     }
     for b in &cx.branches {
@@ -271,7 +273,7 @@ pub fn publicity(cx: &Ctx, out: &mut Vec<Finding>) {
 
 /// C012: a required study material no study meeting's content mentions.
 pub fn study_materials(cx: &Ctx, out: &mut Vec<Finding>) {
-    if !cx.due(cx.campaign.phases.study.deadline) {
+    if !cx.due_step(StepKind::Study) {
         return;
     }
     for b in &cx.branches {

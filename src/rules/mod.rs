@@ -4,6 +4,7 @@
 
 pub mod coverage;
 pub mod data;
+pub mod evaluation;
 pub mod overview;
 pub mod phase;
 pub mod routine;
@@ -55,6 +56,7 @@ pub const CHECKS: &[Check] = &[
     check("学习材料", coverage::study_materials),
     check("督导覆盖", supervision::supervision),
     check("三会一课", routine::routine),
+    check("民主评议", evaluation::evaluation),
 ];
 
 /// What every rule reads: the model, the campaign, and per-branch views restricted to the
@@ -81,6 +83,8 @@ pub struct BranchView<'a> {
     pub talks: Vec<&'a Talk>,
     pub problems: Vec<&'a Problem>,
     pub results: Vec<&'a RectResult>,
+    /// 民主评议 rows dated in the window.
+    pub appraisals: Vec<&'a Appraisal>,
     /// Meetings dated up to `--as-of`, whatever the window (三会一课 runs all year).
     pub all_meetings: Vec<&'a Meeting>,
     /// Roster members, first row of each folded name.
@@ -243,6 +247,11 @@ impl<'a> Ctx<'a> {
                         .iter()
                         .filter(|p| in_window(p.date.value.date))
                         .collect(),
+                    appraisals: b
+                        .appraisals
+                        .iter()
+                        .filter(|a| in_window(a.date.value.date))
+                        .collect(),
                     results: b
                         .results
                         .iter()
@@ -270,6 +279,24 @@ impl<'a> Ctx<'a> {
             min_rank,
             branches,
         }
+    }
+
+    /// Is a meeting of this type one the supervision rules look at: a type the 支委会 or
+    /// 党员大会 step counts (by default 支委会 and 党员大会)?
+    pub fn key_meeting(&self, kind: MeetingKind) -> bool {
+        use crate::campaign::StepKind;
+        [StepKind::Committee, StepKind::General].iter().any(|k| {
+            self.campaign.step(*k).map_or_else(
+                || k.default_meetings().contains(&kind),
+                |s| s.meetings.contains(&kind),
+            )
+        })
+    }
+
+    /// Is the deadline of the step of `kind` past? `false` when the campaign has no such step
+    /// (its rules are not run).
+    pub fn due_step(&self, kind: crate::campaign::StepKind) -> bool {
+        self.campaign.deadline(kind).is_some_and(|d| self.due(d))
     }
 
     /// Is a deadline past (SPEC §6: nothing is due on the deadline day itself)?
@@ -338,6 +365,18 @@ pub fn judge_in(cx: &Ctx) -> Vec<Finding> {
         });
     }
     found
+}
+
+/// The campaign's view of every finding, read or judged (SPEC §7): codes switched off or
+/// belonging to a step the campaign does not have are dropped, and severities follow the
+/// overrides.
+pub fn settle(campaign: &Campaign, findings: &mut Vec<Finding>) {
+    findings.retain(|f| campaign.judges(f.code));
+    if !campaign.severity.is_empty() {
+        for f in findings.iter_mut() {
+            f.severity = campaign.severity(f.code);
+        }
+    }
 }
 
 /// Is `m` a meeting of 党小组 `group`? Its 党小组 column says so; without one, its content

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::phase::{PhaseState, Status, states};
 use super::{BranchView, Ctx, TalkIndex, pair};
+use crate::campaign::StepKind;
 use crate::finding::{Code, Finding, Severity};
 use crate::model::SheetKind;
 use crate::model::{Branch, Category, MeetingKind, ResultStatus, Role};
@@ -200,7 +201,7 @@ fn lags(cx: &Ctx, phases: &[PhaseState], findings: &[&Finding]) -> Vec<Lag> {
     for s in phases {
         if s.status == Status::Overdue {
             out.push(Lag {
-                what: s.key.config(cx).name.clone(),
+                what: cx.campaign.step_name(s.key).to_string(),
                 deadline: Some(s.deadline),
                 days: (cx.as_of - s.deadline).num_days(),
             });
@@ -254,7 +255,7 @@ fn branch_overview(
     }
     let returned = b.return_state(&cx.model.files);
     debug_assert_eq!(returned == Returned::Yes, view.is_some());
-    let phases: Vec<PhaseState> = view.map(|v| states(cx, v).to_vec()).unwrap_or_default();
+    let phases: Vec<PhaseState> = view.map(|v| states(cx, v)).unwrap_or_default();
     let mut supervisors: Vec<String> = Vec::new();
     let mut supervision_ok = None;
     if let Some(v) = view {
@@ -271,9 +272,7 @@ fn branch_overview(
                 }
             }
         }
-        if cx.due(cx.campaign.phases.general.deadline)
-            && v.category.is_some()
-            && v.present(SheetKind::Meetings)
+        if cx.due_step(StepKind::General) && v.category.is_some() && v.present(SheetKind::Meetings)
         {
             supervision_ok = Some(
                 !mine

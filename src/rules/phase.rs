@@ -1,73 +1,14 @@
-//! The six phases of the campaign (SPEC §2) and each branch's status in them:
+//! The campaign's configured steps (SPEC §2, §7) and each branch's status in them:
 //! 按时完成 / 逾期完成(N天) / 逾期未完成 / 未到期 / 不适用, or 缺表 when the sheet that would
 //! show it is missing or unusable.
 
 use chrono::NaiveDate;
 
 use super::{BranchView, Ctx};
-use crate::campaign::{Campaign, Phase as PhaseConfig};
-use crate::finding::Code;
+use crate::campaign::Step;
+pub use crate::campaign::StepKind;
+use crate::model::Prov;
 use crate::model::SheetKind;
-use crate::model::{MeetingKind, Prov};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PhaseKey {
-    Study,
-    Talks,
-    Lists,
-    Committee,
-    General,
-    Rectify,
-}
-
-impl PhaseKey {
-    pub const ALL: [PhaseKey; 6] = [
-        PhaseKey::Study,
-        PhaseKey::Talks,
-        PhaseKey::Lists,
-        PhaseKey::Committee,
-        PhaseKey::General,
-        PhaseKey::Rectify,
-    ];
-
-    pub fn config<'a>(self, cx: &Ctx<'a>) -> &'a PhaseConfig {
-        self.config_in(cx.campaign)
-    }
-
-    pub fn config_in(self, campaign: &Campaign) -> &PhaseConfig {
-        let p = &campaign.phases;
-        match self {
-            PhaseKey::Study => &p.study,
-            PhaseKey::Talks => &p.talks,
-            PhaseKey::Lists => &p.lists,
-            PhaseKey::Committee => &p.committee,
-            PhaseKey::General => &p.general,
-            PhaseKey::Rectify => &p.rectify,
-        }
-    }
-
-    /// The sheet that shows whether the phase was done.
-    fn sheet(self) -> SheetKind {
-        match self {
-            PhaseKey::Study | PhaseKey::Committee | PhaseKey::General => SheetKind::Meetings,
-            PhaseKey::Talks => SheetKind::Talks,
-            PhaseKey::Lists => SheetKind::Problems,
-            PhaseKey::Rectify => SheetKind::Rectifications,
-        }
-    }
-
-    /// The (overdue, late) codes of the phase.
-    pub fn codes(self) -> (Code, Code) {
-        match self {
-            PhaseKey::Study => (Code::T101, Code::T102),
-            PhaseKey::Talks => (Code::T201, Code::T202),
-            PhaseKey::Lists => (Code::T301, Code::T302),
-            PhaseKey::Committee => (Code::T401, Code::T402),
-            PhaseKey::General => (Code::T501, Code::T502),
-            PhaseKey::Rectify => (Code::T601, Code::T602),
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -95,7 +36,7 @@ impl Status {
 
 #[derive(Clone, Copy, Debug)]
 pub struct PhaseState {
-    pub key: PhaseKey,
+    pub key: StepKind,
     pub status: Status,
     /// The date the phase was done (SPEC §2 says which date that is).
     pub date: Option<NaiveDate>,
@@ -104,31 +45,29 @@ pub struct PhaseState {
     pub deadline: NaiveDate,
 }
 
-/// The date a phase was done, and where that date was written.
-fn done(key: PhaseKey, b: &BranchView, as_of: NaiveDate) -> Option<(NaiveDate, Prov)> {
-    let first = |kinds: &[MeetingKind]| {
-        b.meetings
+/// The date a step was done, and where that date was written.
+fn done(step: &Step, b: &BranchView, as_of: NaiveDate) -> Option<(NaiveDate, Prov)> {
+    match step.kind {
+        // The first meeting of a type that counts.
+        StepKind::Study | StepKind::Committee | StepKind::General => b
+            .meetings
             .iter()
-            .filter(|m| kinds.contains(&m.kind.value))
+            .filter(|m| step.meetings.contains(&m.kind.value))
             .map(|m| (m.date.value.date, m.date.at))
-            .min()
-    };
-    match key {
-        PhaseKey::Study => first(&[
-            MeetingKind::Study,
-            MeetingKind::ThemeDay,
-            MeetingKind::PartyLecture,
-        ]),
-        PhaseKey::Committee => first(&[MeetingKind::Committee]),
-        PhaseKey::General => first(&[MeetingKind::General]),
-        // The latest talk or problem: one late entry makes the phase late.
-        PhaseKey::Talks => b.talks.iter().map(|t| (t.date.value.date, t.date.at)).max(),
-        PhaseKey::Lists => b
+            .min(),
+        // The latest talk, problem or grade: one late entry makes the step late.
+        StepKind::Talks => b.talks.iter().map(|t| (t.date.value.date, t.date.at)).max(),
+        StepKind::Lists => b
             .problems
             .iter()
             .map(|p| (p.date.value.date, p.date.at))
             .max(),
-        PhaseKey::Rectify => {
+        StepKind::Evaluation => b
+            .appraisals
+            .iter()
+            .map(|a| (a.date.value.date, a.date.at))
+            .max(),
+        StepKind::Rectify => {
             if b.b.rectifications.is_empty() {
                 return None;
             }
@@ -140,8 +79,9 @@ fn done(key: PhaseKey, b: &BranchView, as_of: NaiveDate) -> Option<(NaiveDate, P
     }
 }
 
-pub fn state(cx: &Ctx, b: &BranchView, key: PhaseKey) -> PhaseState {
-    let deadline = key.config(cx).deadline;
+pub fn state(cx: &Ctx, b: &BranchView, step: &Step) -> PhaseState {
+    let key = step.kind;
+    let deadline = step.deadline;
     let mut s = PhaseState {
         key,
         status: Status::NotDue,
@@ -149,17 +89,17 @@ pub fn state(cx: &Ctx, b: &BranchView, key: PhaseKey) -> PhaseState {
         at: None,
         deadline,
     };
-    if key == PhaseKey::Committee && !b.has_committee {
+    if key == StepKind::Committee && !b.has_committee {
         s.status = Status::NotApplicable;
         return s;
     }
     let sheet_ok =
-        b.present(key.sheet()) && (key != PhaseKey::Rectify || b.present(SheetKind::Info));
+        b.present(key.sheet()) && (key != StepKind::Rectify || b.present(SheetKind::Info));
     if !sheet_ok {
         s.status = Status::MissingSheet;
         return s;
     }
-    match done(key, b, cx.as_of) {
+    match done(step, b, cx.as_of) {
         Some((date, at)) => {
             s.date = Some(date);
             s.at = Some(at);
@@ -180,7 +120,11 @@ pub fn state(cx: &Ctx, b: &BranchView, key: PhaseKey) -> PhaseState {
     s
 }
 
-/// All six phases of a branch, in order.
-pub fn states(cx: &Ctx, b: &BranchView) -> [PhaseState; 6] {
-    PhaseKey::ALL.map(|k| state(cx, b, k))
+/// The state of a branch in every configured step, in the campaign's order.
+pub fn states(cx: &Ctx, b: &BranchView) -> Vec<PhaseState> {
+    cx.campaign
+        .steps
+        .iter()
+        .map(|st| state(cx, b, st))
+        .collect()
 }

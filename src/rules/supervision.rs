@@ -5,10 +5,11 @@
 use foldhash::{HashSet, HashSetExt};
 
 use super::{BranchView, Ctx};
+use crate::campaign::StepKind;
 use crate::finding::{Code, Finding, Location, TOWNSHIP};
 use crate::model::SheetKind;
 use crate::model::branch_name::Matcher;
-use crate::model::{Category, Meeting, MeetingKind, Rank};
+use crate::model::{Meeting, MeetingKind, Rank};
 
 fn supervised(m: &Meeting) -> bool {
     matches!(
@@ -39,7 +40,7 @@ pub fn supervisors_of<'m>(cx: &Ctx, m: &'m Meeting) -> Vec<(&'m str, Option<Rank
 }
 
 pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
-    if !cx.due(cx.campaign.phases.general.deadline) {
+    if !cx.due_step(StepKind::General) {
         return;
     }
     let mut named: HashSet<String> = HashSet::new();
@@ -56,14 +57,14 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
         let key: Vec<&Meeting> = meetings
             .iter()
             .copied()
-            .filter(|m| matches!(m.kind.value, MeetingKind::Committee | MeetingKind::General))
+            .filter(|m| cx.key_meeting(m.kind.value))
             .collect();
         // Where to look: the 督导人员 cell of the first 支委会 or 党员大会, when there is one.
         let at = key
             .first()
             .map_or_else(Location::default, |m| cx.field_at(m.kind.at, "督导人员"));
         match b.category {
-            Some(Category::Village | Category::Community) => {
+            Some(c) if cx.campaign.supervision.rank_categories.contains(&c) => {
                 let ok = key.iter().any(|m| {
                     supervisors_of(cx, m)
                         .iter()
@@ -91,7 +92,7 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
                         format!(
                             "{}支部的组织生活会要有{}以上党员干部到会指导，但{found}；请在会议记录“督导人员”“督导人员职级”栏如实填写，确无符合要求的督导请报镇党委安排",
                             b.category.map_or("", |c| c.label()),
-                            cx.campaign.min_supervisor_rank
+                            cx.min_rank.label()
                         ),
                         at,
                     ));
@@ -148,12 +149,13 @@ pub fn supervision(cx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
     }
+    let each = cx.campaign.supervision.committee_each;
     for l in cx
         .model
         .register
         .leaders
         .iter()
-        .filter(|l| l.town_committee)
+        .filter(|l| each && l.town_committee)
     {
         if !named.contains(l.name.value.as_str()) {
             out.push(Finding::new(

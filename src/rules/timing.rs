@@ -3,8 +3,9 @@
 
 use chrono::NaiveDate;
 
-use super::phase::{PhaseKey, Status, state};
+use super::phase::{Status, StepKind, state};
 use super::{BranchView, Ctx};
+use crate::campaign::Step;
 use crate::finding::{Code, Finding, Location};
 use crate::model::{Deadline, ResultStatus, SheetKind};
 
@@ -12,26 +13,40 @@ fn md(d: chrono::NaiveDate) -> String {
     d.format("%-m月%-d日").to_string()
 }
 
-/// T101–T602: a phase not done though due (严重), or done after its deadline (一般).
+/// What is missing when a step is overdue.
+fn missing(step: &Step, b: &BranchView) -> String {
+    let types = || {
+        let labels: Vec<&str> = step.meetings.iter().map(|m| m.label()).collect();
+        match labels.as_slice() {
+            [] => "会议".to_string(),
+            [one] => one.to_string(),
+            [rest @ .., last] => format!("{}或{last}", rest.join("、")),
+        }
+    };
+    match step.kind {
+        StepKind::Study | StepKind::Committee | StepKind::General => {
+            format!("会议记录中没有活动期间召开的{}", types())
+        }
+        StepKind::Talks => "谈心谈话记录中没有活动期间的谈话".to_string(),
+        StepKind::Lists => "查摆问题清单中没有活动期间查摆的问题".to_string(),
+        StepKind::Evaluation => "民主评议表中没有活动期间的评议记录".to_string(),
+        StepKind::Rectify if b.b.rectifications.is_empty() => {
+            "整改项目清单中没有整改事项".to_string()
+        }
+        StepKind::Rectify => "基本情况中没有上级备案日期".to_string(),
+    }
+}
+
+/// T101–T602, T901/T902: a step not done though due (严重), or done after its deadline (一般).
 pub fn phase_deadlines(cx: &Ctx, out: &mut Vec<Finding>) {
     for b in &cx.branches {
-        for key in PhaseKey::ALL {
-            let s = state(cx, b, key);
-            let phase = &key.config(cx).name;
-            let (overdue, late) = key.codes();
+        for step in &cx.campaign.steps {
+            let s = state(cx, b, step);
+            let phase = &step.name;
+            let (overdue, late) = step.kind.codes();
             match s.status {
                 Status::Overdue => {
-                    let what = match key {
-                        PhaseKey::Study => "会议记录中没有活动期间召开的集中学习、主题党日或党课",
-                        PhaseKey::Talks => "谈心谈话记录中没有活动期间的谈话",
-                        PhaseKey::Lists => "查摆问题清单中没有活动期间查摆的问题",
-                        PhaseKey::Committee => "会议记录中没有活动期间召开的支委会",
-                        PhaseKey::General => "会议记录中没有活动期间召开的党员大会",
-                        PhaseKey::Rectify if b.b.rectifications.is_empty() => {
-                            "整改项目清单中没有整改事项"
-                        }
-                        PhaseKey::Rectify => "基本情况中没有上级备案日期",
-                    };
+                    let what = missing(step, b);
                     out.push(Finding::new(
                         overdue,
                         b.name(),
@@ -56,21 +71,25 @@ pub fn phase_deadlines(cx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// T700: lists, 支委会 and 党员大会 in that order; each present date compared with the next
-/// present one (SPEC §6). A missing 支委会 is T401, not T700.
+/// T700: lists, 支委会 and 党员大会 in the configured order; each present date compared with
+/// the next present one (SPEC §6). A missing 支委会 is T401, not T700.
 pub fn phase_order(cx: &Ctx, out: &mut Vec<Finding>) {
     for b in &cx.branches {
         let mut seq = Vec::new();
-        for key in [PhaseKey::Lists, PhaseKey::Committee, PhaseKey::General] {
-            let s = state(cx, b, key);
+        for step in cx.campaign.steps.iter().filter(|s| {
+            matches!(
+                s.kind,
+                StepKind::Lists | StepKind::Committee | StepKind::General
+            )
+        }) {
+            let s = state(cx, b, step);
             if let (Some(date), Some(at)) = (s.date, s.at) {
-                seq.push((key, date, at));
+                seq.push((&step.name, date, at));
             }
         }
         for w in seq.windows(2) {
-            let ((k1, d1, _), (k2, d2, at2)) = (w[0], w[1]);
+            let ((n1, d1, _), (n2, d2, at2)) = (w[0], w[1]);
             if d1 > d2 {
-                let (n1, n2) = (&k1.config(cx).name, &k2.config(cx).name);
                 out.push(Finding::new(
                     Code::T700,
                     b.name(),
@@ -90,7 +109,9 @@ pub fn overdue(cx: &Ctx, b: &BranchView) -> Vec<(usize, NaiveDate)> {
     if !b.present(SheetKind::Rectifications) || !b.present(SheetKind::Results) {
         return Vec::new();
     }
-    let list_deadline = cx.campaign.phases.rectify.deadline;
+    let Some(list_deadline) = cx.campaign.deadline(StepKind::Rectify) else {
+        return Vec::new();
+    };
     let done: std::collections::HashSet<String> = b
         .results
         .iter()

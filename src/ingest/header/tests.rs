@@ -192,10 +192,16 @@ fn text_without_a_header_is_not_a_sheet_kind() {
 
 #[test]
 fn two_columns_every_list_of_people_has_make_no_roster() {
-    // 民主评议结果 of an 组织工作 system's import template: 姓名 and 党籍状态 alone.
+    // 民主评议结果 of an 组织工作 system's import template: 姓名 and 党籍状态 are no roster;
+    // with 评议结果 they are the 民主评议 sheet (SPEC §7).
     let g = grid(&[
         &["学工号", "姓名", "党籍状态", "评议结果"],
         &["2019001", "王芳", "正式党员", "优秀"],
+    ]);
+    assert_eq!(find_header(&g, None).unwrap().kind, SheetKind::Evaluation);
+    let g = grid(&[
+        &["学工号", "姓名", "党籍状态"],
+        &["2019001", "王芳", "正式党员"],
     ]);
     assert!(find_header(&g, None).is_none());
     // 委员分工 of a branch: 职务 and 姓名, spaced as printed forms space them.

@@ -87,14 +87,21 @@ fn deadline(row: &mut Row, cx: &mut SheetCtx) -> Option<Val<Deadline>> {
         cx.find(Code::D002, row.subject(), format!("「整改时限」的“{}”无法识别，本行未读入；请写具体日期、“X月底前”、“立行立改”或“长期坚持”", cell.display()), row.row, col);
         return None;
     };
+    let mut d = d;
     if note == Some(DateNote::YearAssumed) {
+        if let Deadline::Date(read) = d {
+            d = Deadline::Date(cx.campaign.place_yearless(read));
+        }
+        let year = match d {
+            Deadline::Date(placed) => placed.format("%Y").to_string(),
+            _ => cx.year.to_string(),
+        };
         cx.find(
             Code::D003,
             row.subject(),
             format!(
-                "「整改时限」的“{}”没有写年份，已按{}年计；请补全年份",
-                cell.display(),
-                cx.year
+                "「整改时限」的“{}”没有写年份，已按{year}年计；请补全年份",
+                cell.display()
             ),
             row.row,
             col,

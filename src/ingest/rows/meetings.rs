@@ -39,7 +39,7 @@ pub(super) fn meetings(row: &mut Row, cx: &mut SheetCtx) -> Option<Vec<Meeting>>
     let date = date?;
     let mut kinds = Vec::new();
     for piece in split_values(&kind_text.value) {
-        match spelling::meeting_kind(&piece) {
+        match campaign_alias(cx, &piece).or_else(|| spelling::meeting_kind(&piece)) {
             Some(k) if !kinds.contains(&k) => kinds.push(k),
             Some(_) => {}
             None => {
@@ -104,4 +104,18 @@ fn type_column(row: &Row) -> String {
         Some(t) if t != "会议类型" => format!("「会议类型」（取自“{t}”列）"),
         _ => "「会议类型」".to_string(),
     }
+}
+
+/// A type the campaign adds (`[meeting_aliases]`, e.g. 组织生活会 = 党员大会): the written
+/// type is, or contains, the alias.
+fn campaign_alias(cx: &SheetCtx, piece: &str) -> Option<MeetingKind> {
+    let aliases = &cx.campaign.meeting_aliases;
+    if aliases.is_empty() {
+        return None;
+    }
+    let folded = crate::text::fold_header(piece);
+    aliases
+        .iter()
+        .find(|(written, _)| folded.contains(written.as_str()))
+        .map(|(_, kind)| *kind)
 }

@@ -3,6 +3,7 @@
 //! rejected (D001/D002) and counted, never dropped silently (SPEC §6 "Reading").
 
 mod classify;
+mod evaluation;
 mod lists;
 mod meetings;
 mod register;
@@ -23,6 +24,7 @@ use crate::model::{PDate, Precision};
 use crate::text::{clean_cow, clean_value, fold_name_cow, split_names};
 use crate::text::{number_compact, number_text};
 use classify::{RowClass, classify};
+use evaluation::appraisal;
 use lists::{problem, rectification, result};
 use meetings::meetings;
 use register::{leader, reg_branch};
@@ -38,6 +40,7 @@ pub struct SheetCtx<'a> {
     pub year: i32,
     pub as_of: NaiveDate,
     pub is_1904: bool,
+    pub campaign: &'a crate::campaign::Campaign,
     pub findings: &'a mut Vec<Finding>,
 }
 
@@ -71,6 +74,7 @@ pub enum Records {
     Rectifications(Vec<Rectification>),
     Results(Vec<RectResult>),
     Committee(Vec<Seat>),
+    Evaluation(Vec<Appraisal>),
 }
 
 impl Records {
@@ -87,6 +91,7 @@ impl Records {
             Records::Rectifications(v) => v.shrink_to_fit(),
             Records::Results(v) => v.shrink_to_fit(),
             Records::Committee(v) => v.shrink_to_fit(),
+            Records::Evaluation(v) => v.shrink_to_fit(),
         }
     }
 }
@@ -472,16 +477,16 @@ pub fn cell_date(
         cx.find(Code::D002, &subject(), format!("「{field}」的“{}”读出来是 {}，不像真实日期，{tail}；请写成“2024年7月31日”或“2024-07-31”", written(), p.value.date.format("%Y-%m-%d")), row, col);
         return DateRead::Bad;
     }
+    let mut p = p;
+    if p.note == Some(DateNote::YearAssumed) {
+        p.value.date = cx.campaign.place_yearless(p.value.date);
+    }
     let year = p.value.date.format("%Y");
     match p.note {
         Some(DateNote::YearAssumed) => cx.find(
             Code::D003,
             &subject(),
-            format!(
-                "「{field}」的“{}”没有写年份，已按{}年计；请补全年份",
-                written(),
-                cx.year
-            ),
+            format!("「{field}」的“{}”没有写年份，已按{year}年计；请补全年份", written()),
             row,
             col,
         ),
@@ -570,6 +575,7 @@ pub fn read_rows(grid: &Grid, header: &Header, cx: &mut SheetCtx) -> (Records, T
         SheetKind::Rectifications => Records::Rectifications(Vec::with_capacity(n)),
         SheetKind::Results => Records::Results(Vec::with_capacity(n)),
         SheetKind::Committee => Records::Committee(Vec::with_capacity(n)),
+        SheetKind::Evaluation => Records::Evaluation(Vec::with_capacity(n)),
     };
     let mut prev: Option<&GridRow> = None;
     for cells in data {
@@ -622,6 +628,7 @@ pub fn read_rows(grid: &Grid, header: &Header, cx: &mut SheetCtx) -> (Records, T
             Records::Rectifications(v) => push(v, rectification(&mut row, cx)),
             Records::Results(v) => push(v, result(&mut row, cx)),
             Records::Committee(v) => push(v, seat(&mut row, cx)),
+            Records::Evaluation(v) => push(v, appraisal(&mut row, cx)),
         };
         if ok && !row.rejected {
             tally.accepted += 1;
@@ -648,7 +655,9 @@ fn push<T>(v: &mut Vec<T>, item: Option<T>) -> bool {
 fn subject(row: &Row, kind: SheetKind) -> String {
     let field = match kind {
         SheetKind::Branches => "支部名称",
-        SheetKind::Leaders | SheetKind::Roster | SheetKind::Committee => "姓名",
+        SheetKind::Leaders | SheetKind::Roster | SheetKind::Committee | SheetKind::Evaluation => {
+            "姓名"
+        }
         SheetKind::Meetings => "会议类型",
         SheetKind::Talks => "谈话人",
         SheetKind::Problems | SheetKind::Rectifications => "编号",
@@ -657,9 +666,10 @@ fn subject(row: &Row, kind: SheetKind) -> String {
     };
     let text = row.cell(field).and_then(|(c, _)| clean_value(&c.display()));
     match (kind, text) {
-        (SheetKind::Leaders | SheetKind::Roster | SheetKind::Committee, Some(t)) => {
-            fold_name_cow(&t).into_owned()
-        }
+        (
+            SheetKind::Leaders | SheetKind::Roster | SheetKind::Committee | SheetKind::Evaluation,
+            Some(t),
+        ) => fold_name_cow(&t).into_owned(),
         (_, Some(t)) => t,
         (_, None) => format!("第{}行", row.row + 1),
     }

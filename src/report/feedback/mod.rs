@@ -219,7 +219,7 @@ fn findings_sheet(
     let progress: Vec<String> = o
         .phases
         .iter()
-        .map(|s| format!("{} {}", s.key.config_in(&a.campaign).name, s.status.label()))
+        .map(|s| format!("{} {}", a.campaign.step_name(s.key), s.status.label()))
         .collect();
     let summary = format!(
         "统计截止 {}。发现问题 {} 条：严重 {}、一般 {}、提示 {}。进度：{}",

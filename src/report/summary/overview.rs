@@ -11,23 +11,14 @@ use crate::finding::Severity;
 use crate::report::mask::Pii;
 use crate::report::xlsx_style::{Out, Tone, base, header, severity_tone, table, title, total};
 use crate::rules::overview::{BranchOverview, Overall, Returned};
-use crate::rules::phase::{PhaseKey, Status};
+use crate::rules::phase::Status;
 
 /// 总览: one row per branch, each phase coloured by status, totals, and a chart of completion.
 pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("总览")?;
-    let phases: Vec<&str> = PhaseKey::ALL
-        .iter()
-        .map(|k| match k {
-            PhaseKey::Study => "集中学习",
-            PhaseKey::Talks => "谈心谈话",
-            PhaseKey::Lists => "三张清单",
-            PhaseKey::Committee => "支委会",
-            PhaseKey::General => "党员大会",
-            PhaseKey::Rectify => "整改备案",
-        })
-        .collect();
+    // The configured steps, by the names the campaign gives them.
+    let phases: Vec<&str> = a.campaign.steps.iter().map(|s| s.name.as_str()).collect();
     ws.write_string_with_format(
         0,
         0,
@@ -43,11 +34,11 @@ pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), Xls
     headers.extend(["督导", "严重", "一般", "提示", "总体状态"]);
     let mut rows = Vec::new();
     for (i, b) in a.overview.branches.iter().enumerate() {
-        rows.push(branch_row(i, b, pii));
+        rows.push(branch_row(i, b, phases.len(), pii));
     }
     let top = 2;
     let end = table(ws, top, &headers, rows, 40)?;
-    let counts = phase_counts(&a.overview.branches);
+    let counts = phase_counts(&a.overview.branches, phases.len());
     totals_row(ws, end, &a.overview.branches, &counts)?;
     completion_chart(ws, end, &phases, &counts)?;
     Ok(())
@@ -55,7 +46,7 @@ pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), Xls
 
 /// One branch's row: what it returned, each phase's status, its supervision, its findings by
 /// severity and where it stands overall.
-fn branch_row(i: usize, b: &BranchOverview, pii: Pii) -> Vec<Out> {
+fn branch_row(i: usize, b: &BranchOverview, steps: usize, pii: Pii) -> Vec<Out> {
     let (ret, ret_tone) = returned_label(b.returned);
     let mut row = vec![
         Out::Num((i + 1) as f64),
@@ -65,7 +56,7 @@ fn branch_row(i: usize, b: &BranchOverview, pii: Pii) -> Vec<Out> {
         Out::toned(ret, ret_tone),
     ];
     if b.phases.is_empty() {
-        row.extend((0..6).map(|_| Out::toned("—", Tone::Grey)));
+        row.extend((0..steps).map(|_| Out::toned("—", Tone::Grey)));
     } else {
         for s in &b.phases {
             let text = match s.date {
@@ -198,8 +189,8 @@ fn completion_chart(
 }
 
 /// Per phase: [按时, 逾期完成, 逾期未完成, 未到期, 缺表或未报送, 不适用].
-fn phase_counts(branches: &[BranchOverview]) -> Vec<[usize; 6]> {
-    (0..6)
+fn phase_counts(branches: &[BranchOverview], steps: usize) -> Vec<[usize; 6]> {
+    (0..steps)
         .map(|p| {
             let mut c = [0usize; 6];
             for b in branches {
