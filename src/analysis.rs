@@ -72,6 +72,9 @@ pub fn analyse(args: &Options, stages: &mut Stages) -> Result<Analysis> {
         Some(t) => parse_as_of(t, campaign.year)?,
         None => args.default_as_of,
     };
+    if let Some(w) = campaign.as_of_warning(as_of, args.as_of.is_some()) {
+        eprintln!("{w}");
+    }
     if !args.input.exists() {
         bail!("输入文件夹 {} 不存在；请检查路径", args.input.display());
     }

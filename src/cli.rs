@@ -69,7 +69,7 @@ pub enum Command {
     #[command(help_template = HELP_TEMPLATE, override_usage = "orglife init [--out 文件] [--force]")]
     Init(InitArgs),
     /// 列出全部问题代码；加代码（如 C001）显示该规则的详细说明和通知依据
-    #[command(help_template = HELP_TEMPLATE, override_usage = "orglife rules [代码]")]
+    #[command(help_template = HELP_TEMPLATE, override_usage = "orglife rules [代码] [--config 文件]")]
     Rules(RulesArgs),
 }
 
@@ -79,6 +79,9 @@ pub struct RulesArgs {
     /// 问题代码，如 T501
     #[arg(value_name = "代码", help_heading = "参数")]
     pub code: Option<String>,
+    /// 活动配置文件：按本次活动列出（哪些不检查、严重程度、期限，依据引用本次通知）
+    #[arg(long, value_name = "文件")]
+    pub config: Option<PathBuf>,
 }
 
 /// What every command that reads the returns takes.

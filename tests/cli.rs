@@ -269,3 +269,76 @@ fn quick_writes_only_findings() {
         "the same findings as a full check"
     );
 }
+
+/// `orglife rules --config`: the campaign's view of each code (SPEC §7), quoting its notice.
+#[test]
+fn rules_follow_the_configured_campaign() {
+    let dir = tempfile::tempdir().unwrap();
+    let notice =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/finding/notice_evaluation.txt");
+    std::fs::copy(&notice, dir.path().join("通知.txt")).unwrap();
+    let config = dir.path().join("campaign.toml");
+    std::fs::write(
+        &config,
+        r#"name = "2025年度组织生活会和民主评议党员"
+year = 2025
+start = "2025-12-20"
+end = "2026-03-31"
+notice = "通知.txt"
+[[steps]]
+kind = "general"
+name = "召开组织生活会"
+deadline = "2026-01-20"
+[[steps]]
+kind = "evaluation"
+name = "民主评议党员"
+deadline = "2026-01-20"
+[rules]
+off = ["V004"]
+severity = { E003 = "error" }
+"#,
+    )
+    .unwrap();
+    let cfg = config.display().to_string();
+    let o = run(&["rules", "--config", &cfg]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    let line = |code: &str| {
+        text.lines()
+            .find(|l| l.starts_with(code))
+            .unwrap_or_else(|| panic!("no {code} in {text}"))
+            .to_string()
+    };
+    assert!(line("C005").contains("本次活动不检查（没有该环节）"));
+    assert!(line("V004").contains("本次活动不检查（已关闭）"));
+    assert!(line("E003").contains("严重"), "{}", line("E003"));
+    assert!(
+        line("E001").contains("“民主评议党员”环节期限（2026年1月"),
+        "{}",
+        line("E001")
+    );
+    let o = run(&["rules", "E003", "--config", &cfg]);
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        text.contains("依据：本次活动通知：“") && text.contains("三分之一"),
+        "{text}"
+    );
+    // Without --config, the catalog's own texts (the 2024 notice).
+    let o = run(&["rules", "C001"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("依据：通知第二部分"));
+}
+
+/// An --as-of outside the campaign is a warning on screen, not a silent run (SPEC §7).
+#[test]
+fn an_as_of_outside_the_campaign_is_warned_about() {
+    let (o, _dir) = check(&fixture("township"), &["--as-of", "2023-09-10"]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(
+        err.contains("注意：统计截止日 2023年9月10日 不在本次活动")
+            && err.contains("2024年7月1日 至 2024年8月25日"),
+        "{err}"
+    );
+    let (o, _dir) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
+    assert!(!stderr(&o).contains("注意：统计截止日"), "{}", stderr(&o));
+}

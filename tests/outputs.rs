@@ -325,7 +325,10 @@ fn reminders_say_what_is_missing_and_how_late() {
     );
     assert!(baisha.contains("镇党委组织办"), "who to contact");
     let none = read("湖北汉江机械有限公司党支部.txt");
-    assert!(none.contains("报送专题组织生活会全部台账"), "{none}");
+    assert!(
+        none.contains("报送2024年基层党支部“讲认真”专题组织生活会全部台账（基本情况、党员花名册、会议记录、谈心谈话记录、查摆问题清单、整改项目清单、落实结果清单）"),
+        "{none}"
+    );
     let guangming = read("青林镇光明村党支部.txt");
     assert!(guangming.contains("补报「谈心谈话记录」"), "{guangming}");
     assert!(

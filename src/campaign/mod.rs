@@ -14,6 +14,7 @@ use crate::model::{Category, MeetingKind, Rank, SheetKind};
 pub const DEFAULT_TOML: &str = include_str!("讲认真2024.toml");
 
 mod file;
+pub mod view;
 
 pub use file::StepKind;
 
@@ -228,6 +229,29 @@ impl Campaign {
             })
             .min_by_key(|d| distance(*d))
             .unwrap_or(read)
+    }
+
+    /// A warning when `as_of` lies outside the campaign: before its start, or more than 60 days
+    /// after its end (SPEC §7; nothing is due before, everything long overdue after).
+    /// `given`: whether the clerk wrote `--as-of` (else it is today).
+    pub fn as_of_warning(&self, as_of: NaiveDate, given: bool) -> Option<String> {
+        let late = self.end + chrono::Duration::days(60);
+        if as_of >= self.start && as_of <= late {
+            return None;
+        }
+        let ymd = |d: NaiveDate| d.format("%Y年%-m月%-d日").to_string();
+        let how = if given {
+            "请核对 --as-of"
+        } else {
+            "没有写 --as-of，按今天计；请用 --as-of 写明统计截止日，或用 --config 指定本次活动的配置"
+        };
+        Some(format!(
+            "注意：统计截止日 {} 不在本次活动“{}”的时间内（{} 至 {}）；{how}",
+            ymd(as_of),
+            self.name,
+            ymd(self.start),
+            ymd(self.end)
+        ))
     }
 
     /// The name of the step of `kind` (empty when it is not configured).
@@ -462,6 +486,21 @@ keywords = ["对照检查", "述职"]
         assert_eq!(c.agenda[0].meeting, MeetingKind::General);
         assert!(c.reads(SheetKind::Evaluation));
         assert!(!Campaign::embedded().reads(SheetKind::Evaluation));
+    }
+
+    #[test]
+    fn an_as_of_outside_the_campaign_is_warned_about() {
+        let c = Campaign::embedded();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(c.as_of_warning(d("2024-09-10"), true), None);
+        assert_eq!(c.as_of_warning(d("2024-10-20"), true), None);
+        let w = c.as_of_warning(d("2023-09-10"), true).unwrap();
+        assert!(
+            w.contains("2023年9月10日") && w.contains("2024年7月1日 至 2024年8月25日"),
+            "{w}"
+        );
+        let w = c.as_of_warning(d("2026-12-07"), false).unwrap();
+        assert!(w.contains("没有写 --as-of"), "{w}");
     }
 
     #[test]

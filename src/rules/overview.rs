@@ -298,18 +298,28 @@ fn branch_overview(
         Overall::OnTrack
     };
     let mut lag = lags(cx, &phases, &mine);
+    // The sheets the campaign asks for, by name: what a branch that sent nothing must send.
+    let sheets = || {
+        cx.campaign
+            .required_sheets
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
     let what = match returned {
-        Returned::No => Some("报送专题组织生活会全部台账"),
-        Returned::Unreadable => {
-            Some("报送的文件无法读取（见反馈表），请用 Excel 或 WPS 打开后重新保存，再报送全部台账")
-        }
+        Returned::No => Some(format!("报送{}全部台账（{}）", cx.campaign.name, sheets())),
+        Returned::Unreadable => Some(
+            "报送的文件无法读取（见反馈表），请用 Excel 或 WPS 打开后重新保存，再报送全部台账"
+                .to_string(),
+        ),
         Returned::Yes => None,
     };
     if let Some(what) = what {
         lag.insert(
             0,
             Lag {
-                what: what.to_string(),
+                what,
                 deadline: None,
                 days: 0,
             },

@@ -42,7 +42,7 @@ fn build(a: &Analysis, pii: Pii) -> Result<Workbook, XlsxError> {
     three_lists::write(&mut wb, a, pii)?;
     members::write(&mut wb, &a.model, pii)?;
     input_files::write(&mut wb, &a.model)?;
-    rules_sheet::write(&mut wb)?;
+    rules_sheet::write(&mut wb, &a.campaign)?;
     Ok(wb)
 }
 

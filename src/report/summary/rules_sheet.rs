@@ -3,11 +3,14 @@
 
 use rust_xlsxwriter::{Workbook, XlsxError};
 
+use crate::campaign::Campaign;
+use crate::campaign::view::Judged;
 use crate::finding::catalog::CATALOG;
 use crate::report::xlsx_style::{Out, severity_label, severity_tone, table, wrap};
 
-/// 规则说明: every code, what it checks and the clause of the notice it enforces.
-pub(super) fn write(wb: &mut Workbook) -> Result<(), XlsxError> {
+/// 规则说明: every code as the campaign judges it, what it checks and the clause of the
+/// campaign's notice it enforces.
+pub(super) fn write(wb: &mut Workbook, campaign: &Campaign) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("规则说明")?;
     let headers = [
@@ -22,14 +25,20 @@ pub(super) fn write(wb: &mut Workbook) -> Result<(), XlsxError> {
     let rows: Vec<Vec<Out>> = CATALOG
         .iter()
         .map(|d| {
+            let v = campaign.view(d.code);
+            let due = match v.judged {
+                Judged::Yes => v.due.to_string(),
+                Judged::Off => "本次活动不检查（已关闭）".to_string(),
+                Judged::NoStep(_) => "本次活动不检查（没有该环节）".to_string(),
+            };
             vec![
                 Out::text(d.code.as_str()),
-                Out::toned(severity_label(d.severity), severity_tone(d.severity)),
+                Out::toned(severity_label(v.severity), severity_tone(v.severity)),
                 Out::text(d.title),
                 Out::text(d.what),
-                Out::text(d.clause),
+                Out::text(v.clause.as_ref()),
                 Out::text(d.fix),
-                Out::text(d.due),
+                Out::text(&due),
             ]
         })
         .collect();
