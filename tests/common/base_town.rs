@@ -83,3 +83,28 @@ pub const ANNUAL_EVALUATION: &str = "姓名,党员类别,评定等次,评议日�
 王芳,正式党员,合格,2024-08-12,2024-08-13,\n\
 张强,正式党员,合格,2024-08-12,2024-08-13,\n\
 赵丽,正式党员,合格,2024-08-12,2024-08-13,\n";
+
+/// Writes the base branch as CSV returns under `dir` for the annual campaign (no three
+/// lists), with `evaluation` as its 民主评议, and the campaign beside them as `config`
+/// (outside `dir`). Returns the config's path.
+pub fn write_annual_town(
+    dir: &std::path::Path,
+    evaluation: &str,
+    config: &std::path::Path,
+) -> std::path::PathBuf {
+    for (p, c) in [
+        ("名册/支部名册.csv", REGISTER),
+        ("名册/督导人员.csv", LEADERS),
+        ("红星村/基本情况.csv", INFO),
+        ("红星村/党员花名册.csv", ROSTER),
+        ("红星村/会议记录.csv", MEETINGS),
+        ("红星村/谈心谈话记录.csv", TALKS),
+        ("红星村/民主评议.csv", evaluation),
+    ] {
+        let path = dir.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, c).unwrap();
+    }
+    std::fs::write(config, ANNUAL_CONFIG).unwrap();
+    config.to_path_buf()
+}
