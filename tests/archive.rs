@@ -456,6 +456,86 @@ fn every_record_kind_has_its_csv() {
     );
 }
 
+/// An annual campaign (SPEC §7) archives its 民主评议 as a tenth normalised CSV, its rows
+/// counted in the manifest; a 2024 archive has none.
+#[test]
+fn an_annual_campaign_archives_its_evaluation_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("报表");
+    let evaluation = "姓名,党员类别,评定等次,优秀票,合格票,评议日期,告知日期,处理情况\n\
+李明,正式党员,优秀,9,1,2024-08-12,2024-08-13,\n\
+王芳,正式党员,合格,2,8,2024-08-12,2024-08-13,\n\
+张强,正式党员,基本合格,0,4,2024-08-12,,谈心谈话帮助提高\n\
+赵丽,,合格,1,9,2024-08-12,2024-08-13,\n";
+    let config =
+        common::base_town::write_annual_town(&input, evaluation, &dir.path().join("campaign.toml"));
+    let out = dir.path().join("归档");
+    let o = archive(&input, &out, &["--config", config.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("记录/ 10 张记录表"), "{}", stdout(&o));
+    let (header, rows) = records(&out, "民主评议");
+    assert_eq!(
+        header,
+        [
+            "支部",
+            "姓名",
+            "党员类别",
+            "评定等次",
+            "优秀票",
+            "合格票",
+            "基本合格票",
+            "不合格票",
+            "评议日期",
+            "告知日期",
+            "处理情况",
+            "来源文件",
+            "工作表",
+            "单元格"
+        ]
+    );
+    assert_eq!(
+        rows[2],
+        [
+            "青林镇红星村党支部",
+            "张强",
+            "正式党员",
+            "基本合格",
+            "0",
+            "4",
+            "",
+            "",
+            "2024-08-12",
+            "",
+            "谈心谈话帮助提高",
+            "红星村/民主评议.csv",
+            "民主评议",
+            "A4"
+        ]
+    );
+    assert_eq!(rows[3][2], "", "a category not written stays empty");
+    let m = manifest(&out);
+    let counts = &m["counts"]["records"];
+    assert_eq!(counts["民主评议"], 4);
+    assert_eq!(counts["党员花名册"], 4);
+    assert_eq!(counts["查摆问题清单"], 0);
+    assert_eq!(counts.as_object().unwrap().len(), 10);
+    assert_eq!(verify(&out).status.code(), Some(0));
+
+    // The 2024 default does not read 民主评议: no such CSV, nine counts, each its CSV's rows.
+    let s = shared();
+    assert!(!s.archive.join("记录/民主评议.csv").exists());
+    let counts = manifest(&s.archive)["counts"]["records"].clone();
+    let counts = counts.as_object().unwrap();
+    assert_eq!(counts.len(), 9);
+    for (kind, n) in counts {
+        assert_eq!(
+            records(&s.archive, kind).1.len() as u64,
+            n.as_u64().unwrap(),
+            "{kind}"
+        );
+    }
+}
+
 #[test]
 fn a_non_empty_out_folder_is_refused() {
     let dir = tempfile::tempdir().unwrap();

@@ -9,7 +9,8 @@ use std::path::Path;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use common::base_town::{
-    INFO, LEADERS, MEETINGS, PROBLEMS, RECTS, REGISTER, RESULTS, ROSTER, TALKS,
+    ANNUAL_CONFIG, ANNUAL_EVALUATION, INFO, LEADERS, MEETINGS, PROBLEMS, RECTS, REGISTER, RESULTS,
+    ROSTER, TALKS,
 };
 use common::*;
 use orglife::campaign::Campaign;
@@ -273,7 +274,6 @@ fn rows(csv_text: &str) -> FillRows {
 
 /// The compliant branch of `rules.rs` typed into both templates, written as a township folder.
 fn filled_township(dir: &Path) {
-    let campaign = Campaign::embedded();
     let info = rows(INFO);
     let branch = BranchFill {
         info: info
@@ -288,7 +288,35 @@ fn filled_township(dir: &Path) {
         problems: rows(PROBLEMS),
         rectifications: rows(RECTS),
         results: rows(RESULTS),
+        ..BranchFill::default()
     };
+    write_township(dir, &Campaign::embedded(), &branch);
+}
+
+/// The same branch under the annual campaign: no three lists, a 民主评议 instead.
+fn filled_annual_township(dir: &Path) {
+    let info = rows(INFO);
+    let branch = BranchFill {
+        info: info
+            .columns
+            .iter()
+            .cloned()
+            .zip(info.rows[0].iter().cloned())
+            .collect(),
+        roster: rows(ROSTER),
+        meetings: rows(MEETINGS),
+        talks: rows(TALKS),
+        evaluation: rows(ANNUAL_EVALUATION),
+        ..BranchFill::default()
+    };
+    write_township(dir, &annual(), &branch);
+}
+
+fn annual() -> Campaign {
+    Campaign::parse(ANNUAL_CONFIG, "campaign.toml").unwrap()
+}
+
+fn write_township(dir: &Path, campaign: &Campaign, branch: &BranchFill) {
     let register = RegisterFill {
         branches: rows(REGISTER),
         leaders: rows(LEADERS),
@@ -296,12 +324,12 @@ fn filled_township(dir: &Path) {
     std::fs::create_dir_all(dir.join("红星村")).unwrap();
     std::fs::write(
         dir.join("镇级名册.xlsx"),
-        register_workbook(&campaign, Some(&register)).unwrap(),
+        register_workbook(campaign, Some(&register)).unwrap(),
     )
     .unwrap();
     std::fs::write(
         dir.join("红星村/红星村台账.xlsx"),
-        branch_workbook(&campaign, Some(&branch)).unwrap(),
+        branch_workbook(campaign, Some(branch)).unwrap(),
     )
     .unwrap();
 }
@@ -369,6 +397,175 @@ fn a_filled_template_checks_clean() {
     let findings = read_findings_csv(out.path());
     // Nothing at all: not even the template's own 填表说明 sheet is reported.
     assert!(findings.is_empty(), "{findings:#?}");
+}
+
+/// An annual campaign's template: its own sheets (民主评议, no three lists), the grades of
+/// `[evaluation]` as a dropdown that holds, dates validated, and the guide saying so.
+#[test]
+fn an_annual_template_has_the_evaluation_sheet_with_the_campaigns_grades() {
+    let dir = tempfile::tempdir().unwrap();
+    let branch = dir.path().join(BRANCH_FILE);
+    std::fs::write(&branch, branch_workbook(&annual(), None).unwrap()).unwrap();
+    let wb = open_workbook_auto(&branch).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "填表说明",
+            "基本情况",
+            "党员花名册",
+            "会议记录",
+            "谈心谈话记录",
+            "民主评议"
+        ]
+    );
+    let kind = SheetKind::Evaluation;
+    assert_eq!(row_texts(&branch, "民主评议", 0), [title_text(kind)]);
+    assert_eq!(row_texts(&branch, "民主评议", 1), header_texts(kind));
+    assert_eq!(
+        header_texts(kind)[1..],
+        spec(kind)
+            .columns
+            .iter()
+            .map(|c| format!("{}{}", c.name, if c.required { "*" } else { "" }))
+            .collect::<Vec<_>>()[..]
+    );
+    let bytes = std::fs::read(&branch).unwrap();
+    let xml = sheet_xml(&bytes, 6);
+    assert_eq!(
+        lists(&xml),
+        ["正式党员,预备党员", "优秀,合格,基本合格,不合格"]
+    );
+    let grade = xml
+        .split("<dataValidation ")
+        .find(|v| v.contains("优秀,合格"))
+        .unwrap();
+    assert!(
+        grade.contains("showErrorMessage=\"1\"") && !grade.contains("errorStyle"),
+        "a stop: {grade}"
+    );
+    assert!(grade.contains("sqref=\"D3:D202\""), "{grade}");
+    let dates: Vec<&str> = xml
+        .split("<dataValidation ")
+        .filter(|v| v.starts_with("type=\"date\""))
+        .map(|v| &v.split("sqref=\"").nth(1).unwrap()[..7])
+        .collect();
+    assert_eq!(dates, ["I3:I202", "J3:J202"], "评议日期, 告知日期");
+    let mut wb = open_workbook_auto(&branch).unwrap();
+    let guide = wb.worksheet_range(GUIDE_SHEET).unwrap();
+    let text: String = guide.cells().map(|(_, _, d)| cell_text(Some(d))).collect();
+    for needle in [
+        "年度组织生活会和民主评议党员",
+        "民主评议党员，2024年8月31日前完成",
+        "五张表都保留",
+        "预备党员参加评议、不评定等次",
+        "下拉选择：党员类别、评定等次。",
+        "日期列：评议日期、告知日期。",
+    ] {
+        assert!(text.contains(needle), "填表说明 lacks {needle}: {text}");
+    }
+    assert!(!text.contains("查摆问题清单"), "no three lists: {text}");
+
+    // Grades are the campaign's: a township's own four words are its dropdown.
+    let own =
+        format!("{ANNUAL_CONFIG}\n[evaluation]\ngrades = [\"好\", \"较好\", \"一般\", \"差\"]\n");
+    let own = Campaign::parse(&own, "campaign.toml").unwrap();
+    let bytes = branch_workbook(&own, None).unwrap();
+    assert_eq!(lists(&sheet_xml(&bytes, 6))[1], "好,较好,一般,差");
+    // A fill for a sheet the campaign does not ask for is refused, not dropped.
+    let fill = BranchFill {
+        problems: rows(PROBLEMS),
+        ..BranchFill::default()
+    };
+    let e = branch_workbook(&annual(), Some(&fill)).unwrap_err();
+    assert!(e.to_string().contains("查摆问题清单"), "{e}");
+}
+
+/// The annual campaign's template, filled by a compliant branch, checks clean with that
+/// campaign (`--config`): every sheet read as its kind, nothing rejected, no finding.
+#[test]
+fn a_filled_annual_template_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("报表");
+    filled_annual_township(&input);
+    let config = dir.path().join("campaign.toml");
+    std::fs::write(&config, ANNUAL_CONFIG).unwrap();
+    let (model, _) = ingest_with(&input, "2024-09-10", &annual());
+    let b = branch(&model, "红星村");
+    assert_eq!(b.appraisals.len(), 4);
+    for f in &model.files {
+        for s in &f.sheets {
+            assert_eq!(
+                (s.rejected, s.read),
+                (0, s.accepted),
+                "{} {}",
+                f.path,
+                s.name
+            );
+            assert_eq!(
+                s.kind.map(|k| k.label()),
+                (s.name != GUIDE_SHEET).then_some(s.name.as_str()),
+            );
+        }
+    }
+    let (o, out) = check(
+        &input,
+        &[
+            "--as-of",
+            "2024-09-10",
+            "--config",
+            config.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let findings = read_findings_csv(out.path());
+    assert!(findings.is_empty(), "{findings:#?}");
+    // The same workbook under the 2024 default is not clean: its lists are missing (S004).
+    let (_, out) = check(&input, &["--as-of", "2024-09-10"]);
+    assert!(
+        read_findings_csv(out.path())
+            .iter()
+            .any(|f| f["code"] == "S004"),
+        "the campaign decides"
+    );
+}
+
+#[test]
+fn template_command_follows_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("campaign.toml");
+    std::fs::write(&config, ANNUAL_CONFIG).unwrap();
+    let out = dir.path().join("模板");
+    let o = run(&[
+        "template",
+        "--out",
+        out.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("基本情况、党员花名册、会议记录、谈心谈话记录、民主评议"),
+        "{said}"
+    );
+    let wb = open_workbook_auto(out.join(BRANCH_FILE)).unwrap();
+    assert_eq!(wb.sheet_names().last().unwrap(), "民主评议");
+    // Without --config: the 2024 template, as before.
+    let plain = dir.path().join("模板2024");
+    let o = run(&["template", "--out", plain.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let wb = open_workbook_auto(plain.join(BRANCH_FILE)).unwrap();
+    assert_eq!(wb.sheet_names(), BRANCH_SHEETS);
 }
 
 #[test]

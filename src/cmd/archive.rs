@@ -142,7 +142,8 @@ fn build(args: &ArchiveArgs) -> Result<u8> {
     staging.put("汇总.xlsx", &xlsx)?;
     stages.lap("汇总");
     let sources: Vec<String> = places.iter().map(|p| p.shown.clone()).collect();
-    for r in arch::records(&a, pii, &sources) {
+    let records = arch::records(&a, pii, &sources);
+    for r in &records {
         staging.put(&format!("{RECORDS}/{}.csv", r.kind), &r.bytes)?;
     }
     staging.put("campaign.toml", a.campaign_text.as_bytes())?;
@@ -159,7 +160,7 @@ fn build(args: &ArchiveArgs) -> Result<u8> {
         created: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         input: input.display().to_string(),
         pii_shown: args.show_pii,
-        counts: arch::counts(&a),
+        counts: arch::counts(&a, &records),
         files,
     };
     write_synced(&tmp.path().join(MANIFEST), &arch::manifest_json(&manifest)?)?;
@@ -176,18 +177,19 @@ fn build(args: &ArchiveArgs) -> Result<u8> {
     }
     stages.lap("归档");
     stages.report();
-    print_summary(&a, out, year, manifest.counts.files, total);
+    print_summary(&a, &manifest.counts, out, year, total);
     Ok(0)
 }
 
-fn print_summary(a: &Analysis, out: &Path, year: i32, inputs: usize, total: usize) {
-    let c = arch::counts(a);
+fn print_summary(a: &Analysis, c: &arch::Counts, out: &Path, year: i32, total: usize) {
     println!(
         "orglife 归档完成（{year} 年度，统计截止 {}）",
         a.as_of.format("%Y-%m-%d")
     );
     println!(
-        "  原始报表 {inputs} 个文件；汇总.xlsx、findings.csv、{RECORDS}/ 9 张记录表、campaign.toml；共 {total} 个文件，SHA-256 记入 {MANIFEST}"
+        "  原始报表 {} 个文件；汇总.xlsx、findings.csv、{RECORDS}/ {} 张记录表、campaign.toml；共 {total} 个文件，SHA-256 记入 {MANIFEST}",
+        c.files,
+        c.records.len()
     );
     super::print_skipped(a);
     println!(

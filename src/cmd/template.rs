@@ -6,8 +6,11 @@ use anyhow::{Result, anyhow};
 use crate::analysis::load_campaign;
 use crate::campaign::io_reason;
 use crate::cli::TemplateArgs;
+use crate::model::SheetKind;
 use crate::report::atomic::write_atomic;
-use crate::report::template::{BRANCH_FILE, REGISTER_FILE, branch_workbook, register_workbook};
+use crate::report::template::{
+    BRANCH_FILE, REGISTER_FILE, branch_tables, branch_workbook, register_workbook,
+};
 
 pub fn run(args: &TemplateArgs) -> Result<u8> {
     // The deadlines printed in 填表说明 are the campaign's: a township's own config shows its own.
@@ -30,9 +33,14 @@ pub fn run(args: &TemplateArgs) -> Result<u8> {
         &register_workbook(&campaign, None).map_err(|e| anyhow!("生成镇级名册模板失败：{e}"))?,
     )?;
     println!("已写出报表模板：");
+    let sheets: Vec<&str> = std::iter::once(SheetKind::Info)
+        .chain(branch_tables(&campaign))
+        .map(SheetKind::label)
+        .collect();
     println!(
-        "  {}（发给各支部：基本情况、党员花名册、会议记录、谈心谈话记录、三张清单）",
-        branch.display()
+        "  {}（发给各支部：{}）",
+        branch.display(),
+        sheets.join("、")
     );
     println!(
         "  {}（镇党委组织办填写：支部名册、督导人员）",

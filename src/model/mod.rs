@@ -242,6 +242,8 @@ pub struct Appraisal {
     pub date: Val<PDate>,
     pub told: Option<Val<PDate>>,
     pub handling: Option<Val<Text>>,
+    /// 优秀票, 合格票, 基本合格票, 不合格票 as counted (optional; kept for the archive).
+    pub votes: [Option<Val<u32>>; 4],
     pub fp: u64,
 }
 

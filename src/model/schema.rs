@@ -72,6 +72,9 @@ pub struct Column {
     pub value: Value,
     /// The closed vocabulary a cell is written in, if any (the template's dropdown).
     pub choices: Option<Choices>,
+    /// A vocabulary the campaign declares rather than the project (`[evaluation].grades`):
+    /// the template's dropdown is the campaign's list, held as [`Enforce::Stop`].
+    pub campaign_choices: Option<CampaignList>,
     /// 填写说明 shown on the template's column; `{party_group_threshold}` is the campaign's.
     pub hint: Option<&'static str>,
     /// A sheet kind that supplies this field when the kind's own sheets lack the column (the
@@ -119,6 +122,13 @@ pub struct Choices {
     pub enforce: Enforce,
 }
 
+/// A list of values a campaign configures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CampaignList {
+    /// 民主评议's grades (`[evaluation].grades`).
+    Grades,
+}
+
 /// How strictly a dropdown holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Enforce {
@@ -151,6 +161,7 @@ const fn req(name: &'static str, aliases: &'static [&'static str]) -> Column {
         required: true,
         value: Value::Text,
         choices: None,
+        campaign_choices: None,
         hint: None,
         supplied_by: None,
         in_template: true,
@@ -196,6 +207,12 @@ impl Column {
     const fn choose(self, labels: &'static [&'static str], enforce: Enforce) -> Column {
         Column {
             choices: Some(Choices { labels, enforce }),
+            ..self
+        }
+    }
+    const fn choose_from_campaign(self, list: CampaignList) -> Column {
+        Column {
+            campaign_choices: Some(list),
             ..self
         }
     }
@@ -572,6 +589,7 @@ pub static SPECS: [KindSpec; 11] = [
                 .by_value(&["人员类别", "党籍状态", "政治面貌"])
                 .choose(MemberCategory::LABELS, Enforce::Stop),
             opt("评定等次", &["评议等次", "评议结果", "测评等次", "等次", "评定结果"])
+                .choose_from_campaign(CampaignList::Grades)
                 .hint("从下拉中选；预备党员参加评议、不评定等次，空着"),
             opt("优秀票", &["优秀票数"]).count(),
             opt("合格票", &["合格票数"]).count(),

@@ -44,14 +44,16 @@ pub fn header(kind: SheetKind) -> Vec<&'static str> {
     header
 }
 
-/// One normalised CSV: its file name (without `.csv`) and its bytes.
+/// One normalised CSV: its file name (without `.csv`), its bytes and how many records it holds.
 pub struct RecordFile {
     pub kind: &'static str,
     pub bytes: Vec<u8>,
+    pub rows: usize,
 }
 
-/// Every record kind as a normalised CSV, in the order of SPEC §3. `sources[i]` is how file `i`
-/// of the model is named in the 来源文件 column: its path under 原始报表/.
+/// Every record kind as a normalised CSV, in the order of SPEC §3, then 民主评议 when the
+/// campaign reads that sheet (SPEC §7). `sources[i]` is how file `i` of the model is named in
+/// the 来源文件 column: its path under 原始报表/.
 pub fn records(a: &Analysis, pii: Pii, sources: &[String]) -> Vec<RecordFile> {
     let model = &a.model;
     let r = Records {
@@ -59,7 +61,7 @@ pub fn records(a: &Analysis, pii: Pii, sources: &[String]) -> Vec<RecordFile> {
         sources,
         pii,
     };
-    vec![
+    let mut files = vec![
         r.register_branches(),
         r.leaders(),
         r.infos(),
@@ -69,7 +71,11 @@ pub fn records(a: &Analysis, pii: Pii, sources: &[String]) -> Vec<RecordFile> {
         r.problems(),
         r.rectifications(),
         r.results(),
-    ]
+    ];
+    if a.campaign.reads(SheetKind::Evaluation) {
+        files.push(r.appraisals());
+    }
+    files
 }
 
 struct Records<'a> {
@@ -124,6 +130,7 @@ impl Records<'_> {
     /// as is.
     fn csv(&self, kind: SheetKind, rows: Vec<(Vec<String>, Prov)>) -> RecordFile {
         let header = header(kind);
+        let count = rows.len();
         let mut bytes = b"\xEF\xBB\xBF".to_vec();
         {
             let mut w = csv::WriterBuilder::new()
@@ -145,6 +152,7 @@ impl Records<'_> {
         RecordFile {
             kind: kind.label(),
             bytes,
+            rows: count,
         }
     }
 
@@ -389,6 +397,25 @@ impl Records<'_> {
         self.csv(SheetKind::Results, rows)
     }
 
+    /// 民主评议: one row per member graded (or not), the grade as the campaign names it.
+    fn appraisals(&self) -> RecordFile {
+        let mut rows = Vec::new();
+        for b in &self.model.branches {
+            for x in &b.appraisals {
+                let mut cells = vec![
+                    b.name.clone(),
+                    x.name.value.to_string(),
+                    label(&x.category, |c| c.label()),
+                    text(&x.grade),
+                ];
+                cells.extend(x.votes.iter().map(count));
+                cells.extend([x.date.value.iso(), date(&x.told), text(&x.handling)]);
+                rows.push((cells, x.name.at));
+            }
+        }
+        self.csv(SheetKind::Evaluation, rows)
+    }
+
     fn phone(&self, v: &Option<Val<Text>>) -> String {
         v.as_ref()
             .map(|v| phone_shown(&v.value, self.pii))
@@ -422,6 +449,8 @@ pub struct Counts {
     /// Branches that returned usable material ([`crate::model::Returned::Yes`]).
     pub returned: usize,
     pub findings: FindingCounts,
+    /// Rows of each normalised CSV under 记录/, by its name.
+    pub records: BTreeMap<&'static str, usize>,
 }
 
 /// Findings by severity, keyed as findings.csv writes the severity.
@@ -465,8 +494,9 @@ pub struct RowCounts {
     pub rejected: u64,
 }
 
-/// Counts for the manifest, from the same analysis the outputs were written from.
-pub fn counts(a: &Analysis) -> Counts {
+/// Counts for the manifest, from the same analysis the outputs were written from, with the
+/// rows of the `records` written from it.
+pub fn counts(a: &Analysis, records: &[RecordFile]) -> Counts {
     let n = |s: Severity| a.findings.iter().filter(|f| f.severity == s).count();
     Counts {
         files: a.model.files.len(),
@@ -482,6 +512,7 @@ pub fn counts(a: &Analysis) -> Counts {
             warning: n(Severity::Warning),
             info: n(Severity::Info),
         },
+        records: records.iter().map(|r| (r.kind, r.rows)).collect(),
     }
 }
 

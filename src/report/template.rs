@@ -13,7 +13,7 @@ use rust_xlsxwriter::{
 
 use super::xlsx_style::{base, display_width, header, print_setup, title, wrap};
 use crate::campaign::{Campaign, StepKind};
-use crate::model::schema::{Choices, Column, Enforce, SheetKind, Value, spec};
+use crate::model::schema::{CampaignList, Choices, Column, Enforce, SheetKind, Value, spec};
 
 /// File names `orglife template` writes.
 pub const BRANCH_FILE: &str = "支部报表模板.xlsx";
@@ -39,8 +39,23 @@ pub fn info_items() -> impl Iterator<Item = &'static Column> {
         .filter(|c| c.in_template)
 }
 
-/// The table sheets of a branch return, after 基本情况.
-pub const BRANCH_TABLES: &[SheetKind] = SheetKind::RETURN_KINDS.split_at(1).1;
+/// The table sheets of a branch return, after 基本情况: the campaign's `required_sheets` in
+/// their order (the 2024 default's six), and 民主评议 wherever the campaign reads it (an
+/// evaluation step whose sheet the file forgot to require still needs somewhere to be typed).
+pub fn branch_tables(campaign: &Campaign) -> Vec<SheetKind> {
+    let mut kinds: Vec<SheetKind> = Vec::new();
+    let wanted = campaign.required_sheets.iter().copied().chain(
+        campaign
+            .reads(SheetKind::Evaluation)
+            .then_some(SheetKind::Evaluation),
+    );
+    for k in wanted {
+        if k != SheetKind::Info && !k.is_register() && !kinds.contains(&k) {
+            kinds.push(k);
+        }
+    }
+    kinds
+}
 
 /// Rows typed into one table sheet: the columns they fill (standard names; a trailing `*` is
 /// allowed) and the values, one `Vec` per row in `columns` order. Empty strings stay empty.
@@ -61,6 +76,10 @@ pub struct BranchFill {
     pub problems: FillRows,
     pub rectifications: FillRows,
     pub results: FillRows,
+    /// 民主评议 (a campaign with an evaluation step).
+    pub evaluation: FillRows,
+    /// 委员分工 (a campaign that requires it).
+    pub committee: FillRows,
 }
 
 impl BranchFill {
@@ -72,6 +91,8 @@ impl BranchFill {
             SheetKind::Problems => &self.problems,
             SheetKind::Rectifications => &self.rectifications,
             SheetKind::Results => &self.results,
+            SheetKind::Evaluation => &self.evaluation,
+            SheetKind::Committee => &self.committee,
             _ => return None,
         })
     }
@@ -84,16 +105,17 @@ pub struct RegisterFill {
     pub leaders: FillRows,
 }
 
-struct ColPlan {
+struct ColPlan<'a> {
     name: &'static str,
     required: bool,
     input: Value,
-    choices: Option<Choices>,
+    /// The dropdown: the column table's vocabulary, or the campaign's (grades).
+    choices: Option<(Vec<&'a str>, Enforce)>,
     hint: Option<String>,
     width: f64,
 }
 
-impl ColPlan {
+impl ColPlan<'_> {
     fn header_text(&self) -> String {
         if self.required {
             format!("{}*", self.name)
@@ -105,7 +127,20 @@ impl ColPlan {
 
 /// The template's plan for one column, from the column table: its hint with the campaign's
 /// numbers filled in, and a width that fits its kind of value.
-fn plan_column(c: &Column, required: bool, campaign: &Campaign) -> ColPlan {
+fn plan_column<'a>(c: &Column, required: bool, campaign: &'a Campaign) -> ColPlan<'a> {
+    let choices: Option<(Vec<&'a str>, Enforce)> = match (c.campaign_choices, c.choices) {
+        (Some(CampaignList::Grades), _) => Some((
+            campaign
+                .evaluation
+                .grades
+                .iter()
+                .map(String::as_str)
+                .collect(),
+            Enforce::Stop,
+        )),
+        (None, Some(Choices { labels, enforce })) => Some((labels.to_vec(), enforce)),
+        (None, None) => None,
+    };
     let hint = c.hint.map(|h| {
         h.replace(
             "{party_group_threshold}",
@@ -119,9 +154,9 @@ fn plan_column(c: &Column, required: bool, campaign: &Campaign) -> ColPlan {
         Value::Digits => 15.0,
         Value::Count => 10.0,
         Value::Text => {
-            let widest = c
-                .choices
-                .and_then(|ch| ch.labels.iter().map(|s| display_width(s)).max())
+            let widest = choices
+                .as_ref()
+                .and_then(|(labels, _)| labels.iter().map(|s| display_width(s)).max())
                 .unwrap_or(8);
             (display_width(c.name) + 2).max(widest).max(10) as f64 + 2.0
         }
@@ -130,14 +165,14 @@ fn plan_column(c: &Column, required: bool, campaign: &Campaign) -> ColPlan {
         name: c.name,
         required,
         input: c.value,
-        choices: c.choices,
+        choices,
         hint,
         width,
     }
 }
 
 /// The template's columns of a table sheet, in the reader's order, with the reader's names.
-fn plan(kind: SheetKind, campaign: &Campaign) -> Vec<ColPlan> {
+fn plan(kind: SheetKind, campaign: &Campaign) -> Vec<ColPlan<'_>> {
     spec(kind)
         .columns
         .iter()
@@ -164,19 +199,32 @@ pub fn title_text(kind: SheetKind) -> String {
     format!("{}（标 * 的列为必填；每行填一条，从第3行起）", kind.label())
 }
 
-/// A blank (or filled) branch return: 填表说明, 基本情况, then the six table sheets.
+/// A blank (or filled) branch return: 填表说明, 基本情况, then the campaign's table sheets
+/// ([`branch_tables`]). A fill with rows for a sheet the campaign does not ask for is an error.
 pub fn branch_workbook(
     campaign: &Campaign,
     fill: Option<&BranchFill>,
 ) -> Result<Vec<u8>, XlsxError> {
+    let tables = branch_tables(campaign);
+    if let Some(f) = fill
+        && let Some(kind) = SheetKind::RETURN_KINDS
+            .into_iter()
+            .chain([SheetKind::Evaluation, SheetKind::Committee])
+            .find(|k| !tables.contains(k) && f.table(*k).is_some_and(|t| !t.rows.is_empty()))
+    {
+        return Err(XlsxError::ParameterError(format!(
+            "本次活动的模板没有「{}」",
+            kind.label()
+        )));
+    }
     let mut wb = super::xlsx_style::workbook();
-    branch_guide(wb.add_worksheet(), campaign)?;
+    branch_guide(wb.add_worksheet(), campaign, &tables)?;
     info_sheet(
         wb.add_worksheet(),
         campaign,
         fill.map_or(&[][..], |f| &f.info),
     )?;
-    for &kind in BRANCH_TABLES {
+    for &kind in &tables {
         table_sheet(
             wb.add_worksheet(),
             kind,
@@ -229,7 +277,7 @@ fn required_header() -> Format {
 /// column's hint as its input message; `None` for a plain column without a hint.
 fn validation(col: &ColPlan) -> Result<Option<DataValidation>, XlsxError> {
     let mut dv = match (&col.choices, col.input) {
-        (Some(Choices { labels, enforce }), _) => {
+        (Some((labels, enforce)), _) => {
             let dv = DataValidation::new().allow_list_strings(labels)?;
             let listed = labels.join("、");
             match enforce {
@@ -430,6 +478,16 @@ fn info_sheet(
     Ok(())
 }
 
+/// A small count as the guide writes it (七张表).
+fn cn_count(n: usize) -> String {
+    const DIGITS: [&str; 11] = [
+        "零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十",
+    ];
+    DIGITS
+        .get(n)
+        .map_or_else(|| n.to_string(), |d| d.to_string())
+}
+
 fn cn_date(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
@@ -490,7 +548,11 @@ fn guide(ws: &mut Worksheet, heading: &str, rows: &[(String, String)]) -> Result
     Ok(())
 }
 
-fn branch_guide(ws: &mut Worksheet, campaign: &Campaign) -> Result<(), XlsxError> {
+fn branch_guide(
+    ws: &mut Worksheet,
+    campaign: &Campaign,
+    tables: &[SheetKind],
+) -> Result<(), XlsxError> {
     let phases: Vec<(&crate::campaign::Step, String)> = campaign
         .steps
         .iter()
@@ -543,7 +605,10 @@ fn branch_guide(ws: &mut Worksheet, campaign: &Campaign) -> Result<(), XlsxError
         ),
         (
             "报送方式".into(),
-            "每个支部报一个工作簿（本模板），七张表都保留，没有内容的表留着表头即可。文件名建议写支部名称，如“红星村党支部台账.xlsx”。更正后重新报送时，请更新基本情况中的填报日期。".into(),
+            format!(
+                "每个支部报一个工作簿（本模板），{}张表都保留，没有内容的表留着表头即可。文件名建议写支部名称，如“红星村党支部台账.xlsx”。更正后重新报送时，请更新基本情况中的填报日期。",
+                cn_count(tables.len() + 1)
+            ),
         ),
         (
             "名称要求".into(),
@@ -571,7 +636,7 @@ fn branch_guide(ws: &mut Worksheet, campaign: &Campaign) -> Result<(), XlsxError
         ),
         ("时间要求".into(), deadlines),
     ];
-    let purposes: [(SheetKind, &str); 7] = [
+    let purposes: [(SheetKind, &str); 9] = [
         (
             SheetKind::Info,
             "按“项目、内容”两列逐项填写，只填内容一列。支部名称必填；报送月份只在按月报送时填写；整改清单公示后填公示日期和公示范围，报上级党组织备案后填备案日期。",
@@ -600,8 +665,21 @@ fn branch_guide(ws: &mut Worksheet, campaign: &Campaign) -> Result<(), XlsxError
             SheetKind::Results,
             "每个整改事项的落实情况一行，整改编号对应整改项目清单。完成情况为“已完成”的必须填写完成日期。",
         ),
+        (
+            SheetKind::Committee,
+            "支部委员会成员每人一行，写明所任职务和分工；职务与党员花名册中的党内职务一致。",
+        ),
+        (
+            SheetKind::Evaluation,
+            "参加民主评议的党员每人一行，包括预备党员。正式党员都要评定等次，从下拉中选；预备党员参加评议、不评定等次，评定等次空着。评议结果告知本人后填告知日期；评为不合格或基本合格的，必须在处理情况中写明组织处置或帮教措施。",
+        ),
     ];
-    for (kind, purpose) in purposes {
+    // In the order of the workbook's sheets.
+    for kind in std::iter::once(SheetKind::Info).chain(tables.iter().copied()) {
+        let purpose = purposes
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or("", |(_, p)| *p);
         let text = if kind == SheetKind::Info {
             format!("{purpose}\n日期项：填报日期、公示日期、备案日期。")
         } else {

@@ -223,6 +223,12 @@ pub fn table(
     Ok(r)
 }
 
+/// A share as a percentage with one decimal (0.25 shows as 25.0%), in the look of `t`: a
+/// number, so that it sorts and filters.
+pub fn percent(t: Tone) -> Format {
+    tone(t).set_num_format("0.0%")
+}
+
 pub fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
     ws.set_landscape();
     ws.set_paper_size(9); // A4

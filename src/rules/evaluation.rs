@@ -26,30 +26,105 @@ pub fn evaluation(cx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// A branch's 民主评议 as counted: what 民主评议汇总 shows, from the same walk E003 judges.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    /// 正式党员 of the roster (every member not written 预备党员), when a roster came.
+    pub full_members: Option<usize>,
+    /// Graded rows of 正式党员 (E003's denominator).
+    pub graded: usize,
+    /// Of those, how many have each grade, in `[evaluation].grades` order.
+    pub by_grade: Vec<usize>,
+    /// Of those, how many have the top grade (优秀).
+    pub excellent: usize,
+    /// The top grade is over `excellent_max_ratio` of the graded (E003's condition).
+    pub over_ratio: bool,
+}
+
+fn roster_of<'a>(b: &BranchView<'a>) -> HashMap<&'a str, &'a Member> {
+    b.members
+        .iter()
+        .map(|m| (m.name.value.as_str(), *m))
+        .collect()
+}
+
+/// The graded rows in order, each with whether its member is a 预备党员: the roster's
+/// 党员类别 decides when it says (SPEC §7), else the row's own.
+fn graded<'a>(
+    b: &BranchView<'a>,
+    roster: &HashMap<&str, &Member>,
+) -> Vec<(&'a Appraisal, &'a str, bool)> {
+    b.appraisals
+        .iter()
+        .filter_map(|a| {
+            let grade = a.grade.as_ref()?;
+            let category = roster
+                .get(a.name.value.as_str())
+                .and_then(|m| m.category.as_ref().map(|c| c.value))
+                .or(a.category.as_ref().map(|c| c.value));
+            let probationary = category == Some(MemberCategory::Probationary);
+            Some((*a, grade.value.as_str(), probationary))
+        })
+        .collect()
+}
+
+/// The grade E003 limits: the campaign's first.
+fn top_grade<'a>(cx: &Ctx<'a>) -> &'a str {
+    cx.campaign
+        .evaluation
+        .grades
+        .first()
+        .map_or("优秀", String::as_str)
+}
+
+fn over_ratio(excellent: usize, graded: usize, (num, den): (u32, u32)) -> bool {
+    excellent as u64 * u64::from(den) > graded as u64 * u64::from(num)
+}
+
+/// `b`'s 民主评议 counted, whether or not the step is due yet.
+pub fn tally(cx: &Ctx, b: &BranchView) -> Tally {
+    let roster = roster_of(b);
+    let grades = &cx.campaign.evaluation.grades;
+    let mut t = Tally {
+        full_members: b.present(SheetKind::Roster).then(|| {
+            b.members
+                .iter()
+                .filter(|m| {
+                    m.category.as_ref().map(|c| c.value) != Some(MemberCategory::Probationary)
+                })
+                .count()
+        }),
+        by_grade: vec![0; grades.len()],
+        ..Tally::default()
+    };
+    let top = top_grade(cx);
+    for (_, grade, probationary) in graded(b, &roster) {
+        if probationary {
+            continue;
+        }
+        t.graded += 1;
+        if let Some(i) = grades.iter().position(|g| g == grade) {
+            t.by_grade[i] += 1;
+        }
+        if grade == top {
+            t.excellent += 1;
+        }
+    }
+    t.over_ratio = over_ratio(
+        t.excellent,
+        t.graded,
+        cx.campaign.evaluation.excellent_max_ratio,
+    );
+    t
+}
+
 fn branch(cx: &Ctx, b: &BranchView, out: &mut Vec<Finding>) {
     let e = &cx.campaign.evaluation;
     let with_roster = b.present(SheetKind::Roster);
-    let roster: HashMap<&str, &Member> = b
-        .members
-        .iter()
-        .map(|m| (m.name.value.as_str(), *m))
-        .collect();
-    // A row's category: the roster's when it says (SPEC §7: the roster's 党员类别 decides),
-    // else the row's own.
-    let category = |a: &Appraisal| {
-        roster
-            .get(a.name.value.as_str())
-            .and_then(|m| m.category.as_ref().map(|c| c.value))
-            .or(a.category.as_ref().map(|c| c.value))
-    };
-    let graded: Vec<&Appraisal> = b
-        .appraisals
-        .iter()
-        .copied()
-        .filter(|a| a.grade.is_some())
-        .collect();
+    let roster = roster_of(b);
+    let graded = graded(b, &roster);
     if with_roster {
-        let has_grade: HashSet<&str> = graded.iter().map(|a| a.name.value.as_str()).collect();
+        let has_grade: HashSet<&str> = graded.iter().map(|g| g.0.name.value.as_str()).collect();
         for m in &b.members {
             let probationary =
                 m.category.as_ref().map(|c| c.value) == Some(MemberCategory::Probationary);
@@ -67,12 +142,12 @@ fn branch(cx: &Ctx, b: &BranchView, out: &mut Vec<Finding>) {
             }
         }
     }
-    let mut full = 0u32;
+    let mut full = 0usize;
     let mut excellent: Vec<&Appraisal> = Vec::new();
-    let top = e.grades.first().map(String::as_str).unwrap_or("优秀");
-    for a in &graded {
+    let top = top_grade(cx);
+    for &(a, _, probationary) in &graded {
         let Some(grade) = &a.grade else { continue };
-        if category(a) == Some(MemberCategory::Probationary) {
+        if probationary {
             if !e.probationary_graded {
                 out.push(Finding::new(
                     Code::E002,
@@ -117,7 +192,7 @@ fn branch(cx: &Ctx, b: &BranchView, out: &mut Vec<Finding>) {
         }
     }
     let (num, den) = e.excellent_max_ratio;
-    if excellent.len() as u64 * den as u64 > full as u64 * num as u64 {
+    if over_ratio(excellent.len(), full, e.excellent_max_ratio) {
         let at = excellent
             .first()
             .and_then(|a| a.grade.as_ref())

@@ -92,6 +92,19 @@ pub struct BranchOverview {
     pub lags: Vec<Lag>,
     /// Per item of the branch's 整改项目清单, in its order.
     pub rectifications: Vec<RectOverview>,
+    /// 民主评议, for a returned branch of a campaign with an evaluation step.
+    pub evaluation: Option<EvaluationOverview>,
+}
+
+/// One branch's row of 民主评议汇总: the sheet counted, and the findings on it.
+#[derive(Clone, Debug)]
+pub struct EvaluationOverview {
+    /// `None` when no 民主评议 sheet came.
+    pub tally: Option<super::evaluation::Tally>,
+    /// E001 and E005 findings, when those rules judged the branch (the step due, the rule not
+    /// switched off, the sheets it needs present); `None` otherwise.
+    pub ungraded: Option<usize>,
+    pub untold: Option<usize>,
 }
 
 /// One rectification item as 三张清单汇总 shows it: where it stands, and the result that says
@@ -344,6 +357,25 @@ fn branch_overview(
         overall,
         lags: lag,
         rectifications: rect_states(cx, b, view),
+        evaluation: view
+            .filter(|_| cx.campaign.step(StepKind::Evaluation).is_some())
+            .map(|v| evaluation_overview(cx, v, &mine)),
+    }
+}
+
+fn evaluation_overview(cx: &Ctx, v: &BranchView, mine: &[&Finding]) -> EvaluationOverview {
+    let sheet = v.present(SheetKind::Evaluation);
+    let judged = |code: Code, needs_roster: bool| {
+        (sheet
+            && cx.due_step(StepKind::Evaluation)
+            && cx.campaign.judges(code)
+            && (!needs_roster || v.present(SheetKind::Roster)))
+        .then(|| mine.iter().filter(|f| f.code == code).count())
+    };
+    EvaluationOverview {
+        tally: sheet.then(|| super::evaluation::tally(cx, v)),
+        ungraded: judged(Code::E001, true),
+        untold: judged(Code::E005, false),
     }
 }
 

@@ -37,3 +37,74 @@ R2,已完成,2024-08-20,是\n\
 R3,长期坚持,,是\n\
 R4,已完成,2024-08-25,是\n\
 R5,推进中,,\n";
+
+/// An annual 组织生活会和民主评议党员 over the same dates (SPEC §7): study, talks, 支委会,
+/// 党员大会 and 民主评议, no three lists; 组织生活会 counts as 党员大会. The base branch
+/// without its three lists, plus [`ANNUAL_EVALUATION`], raises nothing under it.
+pub const ANNUAL_CONFIG: &str = r#"
+name = "年度组织生活会和民主评议党员"
+year = 2024
+start = "2024-07-01"
+end = "2024-09-30"
+required_sheets = ["基本情况", "党员花名册", "会议记录", "谈心谈话记录", "民主评议"]
+
+[meeting_aliases]
+"组织生活会" = "党员大会"
+
+[[steps]]
+kind = "study"
+name = "深化学习"
+deadline = "2024-07-31"
+
+[[steps]]
+kind = "talks"
+name = "谈心谈话"
+deadline = "2024-07-31"
+
+[[steps]]
+kind = "committee"
+name = "召开支委会"
+deadline = "2024-08-07"
+
+[[steps]]
+kind = "general"
+name = "召开组织生活会"
+deadline = "2024-08-15"
+
+[[steps]]
+kind = "evaluation"
+name = "民主评议党员"
+deadline = "2024-08-31"
+"#;
+
+/// The base branch's 民主评议: every member graded and told, 优秀 within 1/3.
+pub const ANNUAL_EVALUATION: &str = "姓名,党员类别,评定等次,评议日期,告知日期,处理情况\n\
+李明,正式党员,优秀,2024-08-12,2024-08-13,\n\
+王芳,正式党员,合格,2024-08-12,2024-08-13,\n\
+张强,正式党员,合格,2024-08-12,2024-08-13,\n\
+赵丽,正式党员,合格,2024-08-12,2024-08-13,\n";
+
+/// Writes the base branch as CSV returns under `dir` for the annual campaign (no three
+/// lists), with `evaluation` as its 民主评议, and the campaign beside them as `config`
+/// (outside `dir`). Returns the config's path.
+pub fn write_annual_town(
+    dir: &std::path::Path,
+    evaluation: &str,
+    config: &std::path::Path,
+) -> std::path::PathBuf {
+    for (p, c) in [
+        ("名册/支部名册.csv", REGISTER),
+        ("名册/督导人员.csv", LEADERS),
+        ("红星村/基本情况.csv", INFO),
+        ("红星村/党员花名册.csv", ROSTER),
+        ("红星村/会议记录.csv", MEETINGS),
+        ("红星村/谈心谈话记录.csv", TALKS),
+        ("红星村/民主评议.csv", evaluation),
+    ] {
+        let path = dir.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, c).unwrap();
+    }
+    std::fs::write(config, ANNUAL_CONFIG).unwrap();
+    config.to_path_buf()
+}

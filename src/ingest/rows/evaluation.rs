@@ -41,9 +41,7 @@ pub(super) fn appraisal(row: &mut Row, cx: &mut SheetCtx) -> Option<Appraisal> {
     let date = row.date(cx, "评议日期", true, false, true);
     let told = row.date(cx, "告知日期", false, false, true);
     let handling = row.free_text(cx, "处理情况");
-    for field in ["优秀票", "合格票", "基本合格票", "不合格票"] {
-        row.count(cx, field);
-    }
+    let votes = ["优秀票", "合格票", "基本合格票", "不合格票"].map(|field| row.count(cx, field));
     let (name, date) = (name?, date?);
     (!row.rejected).then_some(Appraisal {
         name,
@@ -52,6 +50,7 @@ pub(super) fn appraisal(row: &mut Row, cx: &mut SheetCtx) -> Option<Appraisal> {
         date,
         told,
         handling,
+        votes,
         fp,
     })
 }

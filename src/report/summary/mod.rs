@@ -1,9 +1,11 @@
 //! 汇总.xlsx, the township summary workbook (SPEC §5): 总览 with a chart, 问题明细, 催办名单,
-//! 督导覆盖, 谈心谈话覆盖, 三张清单汇总, 党员汇总, 输入文件 and 规则说明.
+//! 督导覆盖, 谈心谈话覆盖, 民主评议汇总 (a campaign with an evaluation step), 三张清单汇总,
+//! 党员汇总, 输入文件 and 规则说明.
 //!
 //! This module assembles the workbook and holds the helpers its sheets share; each sheet is
 //! written by its own module, named after what the sheet shows.
 
+mod evaluation;
 mod findings;
 mod input_files;
 mod members;
@@ -39,6 +41,7 @@ fn build(a: &Analysis, pii: Pii) -> Result<Workbook, XlsxError> {
     reminders_sheet(wb.add_worksheet(), a, pii)?;
     supervision::write(&mut wb, a)?;
     talks::write(&mut wb, a)?;
+    evaluation::write(&mut wb, a)?;
     three_lists::write(&mut wb, a, pii)?;
     members::write(&mut wb, &a.model, pii)?;
     input_files::write(&mut wb, &a.model)?;
