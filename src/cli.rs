@@ -89,7 +89,7 @@ pub struct InputArgs {
     /// 报表所在文件夹（含子文件夹；也可以是单个文件）
     #[arg(value_name = "输入文件夹", help_heading = "参数")]
     pub input: PathBuf,
-    /// 活动配置文件（不写则用内置的 2024 年默认配置）
+    /// 活动配置文件（不写则用输入文件夹最上层的 campaign.toml，没有时用内置的 2024 年默认配置）
     #[arg(long, value_name = "文件")]
     pub config: Option<PathBuf>,
     /// 镇级支部名册（不写则在输入文件夹中自动查找）
@@ -157,7 +157,7 @@ pub struct ArchiveArgs {
     /// 归档文件夹：必须是新的或空的文件夹，归档从不覆盖
     #[arg(long, value_name = "文件夹")]
     pub out: Option<PathBuf>,
-    /// 活动配置文件（不写则用内置的 2024 年默认配置）
+    /// 活动配置文件（不写则用输入文件夹最上层的 campaign.toml，没有时用内置的 2024 年默认配置）
     #[arg(long, value_name = "文件")]
     pub config: Option<PathBuf>,
     /// 镇级支部名册（不写则在输入文件夹中自动查找）
