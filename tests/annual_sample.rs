@@ -8,10 +8,15 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// (branch, code, subject) of a finding.
+type Key = (String, String, String);
+/// findings.csv rows as maps keyed by the header.
+type Rows = Vec<std::collections::HashMap<String, String>>;
+
 /// (branch, code, subject, fourth column) rows of an expected-findings TSV, sorted.
-fn expected(name: &str) -> Vec<(String, String, String)> {
+fn expected(name: &str) -> Vec<Key> {
     let text = std::fs::read_to_string(common::fixture(name)).unwrap();
-    let mut rows: Vec<(String, String, String)> = text
+    let mut rows: Vec<Key> = text
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
@@ -35,14 +40,7 @@ fn run_in_repo(args: &[&str]) -> Output {
 
 /// Findings of `check DIR --as-of AS_OF` run as the README says, as sorted (branch, code,
 /// subject), with the whole rows for the report of a mismatch.
-fn check_as_documented(
-    dir: &str,
-    as_of: &str,
-) -> (
-    Output,
-    Vec<(String, String, String)>,
-    Vec<std::collections::HashMap<String, String>>,
-) {
+fn check_as_documented(dir: &str, as_of: &str) -> (Output, Vec<Key>, Rows) {
     let out = tempfile::tempdir().unwrap();
     let o = run_in_repo(&[
         "check",
@@ -59,7 +57,7 @@ fn check_as_documented(
         String::from_utf8_lossy(&o.stderr)
     );
     let rows = common::read_findings_csv(out.path());
-    let mut got: Vec<(String, String, String)> = rows
+    let mut got: Vec<Key> = rows
         .iter()
         .map(|r| (r["branch"].clone(), r["code"].clone(), r["subject"].clone()))
         .collect();
@@ -68,14 +66,9 @@ fn check_as_documented(
 }
 
 /// Misses and extras, printed; the test fails on either.
-fn compare(
-    what: &str,
-    want: &[(String, String, String)],
-    got: &[(String, String, String)],
-    rows: &[std::collections::HashMap<String, String>],
-) {
-    let mut extra: Vec<&(String, String, String)> = Vec::new();
-    let mut left: Vec<&(String, String, String)> = want.iter().collect();
+fn compare(what: &str, want: &[Key], got: &[Key], rows: &Rows) {
+    let mut extra: Vec<&Key> = Vec::new();
+    let mut left: Vec<&Key> = want.iter().collect();
     for g in got {
         match left.iter().position(|w| *w == g) {
             Some(i) => {
