@@ -10,7 +10,7 @@
 set -u
 BIN=$1; REPO=$(cd "$2" && pwd); OUT=$3
 rm -rf "$OUT"; mkdir -p "$OUT"
-for d in sample_data tests/fixtures/township tests/fixtures/broken tests/fixtures/clean_township tests/fixtures/hostile tests/fixtures/single; do
+for d in sample_data/柳林镇2024 tests/fixtures/township tests/fixtures/broken tests/fixtures/clean_township tests/fixtures/hostile tests/fixtures/single; do
   n=$(echo "$d" | tr / _)
   for asof in 2024-09-10 2024-08-01; do
     "$BIN" check "$REPO/$d" --as-of $asof --out "$OUT/check_${n}_$asof" > "$OUT/check_${n}_$asof.stdout" 2> "$OUT/check_${n}_$asof.stderr"; echo "rc=$?" >> "$OUT/check_${n}_$asof.stdout"

@@ -57,6 +57,16 @@ pub fn parse_as_of(text: &str, year: i32) -> Result<NaiveDate> {
     }
 }
 
+/// The name a campaign file has when it sits at the top of the input folder (SPEC §7): used
+/// when `--config` is not given, and never read as a return.
+pub const CONFIG_IN_INPUT: &str = "campaign.toml";
+
+/// The `campaign.toml` at the top of the input folder, if there is one.
+pub fn config_in_input(input: &Path) -> Option<PathBuf> {
+    let p = input.join(CONFIG_IN_INPUT);
+    (input.is_dir() && p.is_file()).then_some(p)
+}
+
 /// The campaign and its text: the file given, or the embedded default.
 pub fn load_campaign(config: Option<&Path>) -> Result<(Campaign, String)> {
     Ok(match config {
@@ -102,10 +112,15 @@ pub fn analyse(args: &Options, stages: &mut Stages) -> Result<Analysis> {
     let progress = progress_bar();
     let tick = || progress.inc(1);
     let found = |n: usize| progress.set_length(n as u64);
+    // The campaign file at the top of the input, and the one given, are configuration, not
+    // returns, whichever config the run uses.
+    let mut exclude = args.exclude.clone();
+    exclude.extend(config_in_input(&args.input));
+    exclude.extend(args.config.clone());
     let opts = ingest::Options {
         input: &args.input,
         register: args.register.as_deref(),
-        exclude: args.exclude.clone(),
+        exclude,
         as_of,
         campaign: &campaign,
         on_found: &found,

@@ -20,6 +20,7 @@ const EXAMPLES: &str = "\
   orglife archive --verify 归档               核对归档是否完好（有无改动、缺失、多出）
   orglife template --out 模板                 写出支部报表模板和镇级名册模板（带下拉选项和填表说明）
   orglife init                                写出默认活动配置 campaign.toml，按需修改
+  orglife init --preset 民主评议              写出年度组织生活会和民主评议党员的配置，改日期后使用
   orglife rules C001                          查看问题代码 C001 的说明和通知依据
 ";
 
@@ -65,8 +66,8 @@ pub enum Command {
     /// 写出空白的支部报表模板和镇级名册模板（带下拉选项、日期校验和填表说明）
     #[command(help_template = HELP_TEMPLATE, override_usage = "orglife template [--out 文件夹] [--config 文件]")]
     Template(TemplateArgs),
-    /// 写出带中文注释的默认活动配置文件 campaign.toml
-    #[command(help_template = HELP_TEMPLATE, override_usage = "orglife init [--out 文件] [--force]")]
+    /// 写出带中文注释的活动配置文件 campaign.toml（默认 2024 年“讲认真”；--preset 民主评议 为年度民主评议）
+    #[command(help_template = HELP_TEMPLATE, override_usage = "orglife init [--preset 预设] [--out 文件] [--force]")]
     Init(InitArgs),
     /// 列出全部问题代码；加代码（如 C001）显示该规则的详细说明和通知依据
     #[command(help_template = HELP_TEMPLATE, override_usage = "orglife rules [代码] [--config 文件]")]
@@ -91,7 +92,7 @@ pub struct InputArgs {
     /// 报表所在文件夹（含子文件夹；也可以是单个文件）
     #[arg(value_name = "输入文件夹", help_heading = "参数")]
     pub input: PathBuf,
-    /// 活动配置文件（不写则用内置的 2024 年默认配置）
+    /// 活动配置文件（不写则用输入文件夹最上层的 campaign.toml，没有时用内置的 2024 年默认配置）
     #[arg(long, value_name = "文件")]
     pub config: Option<PathBuf>,
     /// 镇级支部名册（不写则在输入文件夹中自动查找）
@@ -159,7 +160,7 @@ pub struct ArchiveArgs {
     /// 归档文件夹：必须是新的或空的文件夹，归档从不覆盖
     #[arg(long, value_name = "文件夹")]
     pub out: Option<PathBuf>,
-    /// 活动配置文件（不写则用内置的 2024 年默认配置）
+    /// 活动配置文件（不写则用输入文件夹最上层的 campaign.toml，没有时用内置的 2024 年默认配置）
     #[arg(long, value_name = "文件")]
     pub config: Option<PathBuf>,
     /// 镇级支部名册（不写则在输入文件夹中自动查找）
@@ -198,6 +199,9 @@ pub struct TemplateArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "选项")]
 pub struct InitArgs {
+    /// 预设：讲认真2024（默认，2024 年“讲认真”专题组织生活会）、民主评议（年度组织生活会和民主评议党员）
+    #[arg(long, value_name = "预设")]
+    pub preset: Option<String>,
     /// 写到哪个文件（默认 campaign.toml）
     #[arg(
         long,

@@ -73,7 +73,7 @@ fn every_row_of_the_single_fixtures_is_accounted_for() {
 
 #[test]
 fn every_row_of_sample_data_is_accounted_for() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/柳林镇2024");
     let (model, _) = ingest_at(&dir, "2024-12-31");
     assert!(
         model.files.len() >= 10,

@@ -13,6 +13,21 @@ use crate::model::{Category, MeetingKind, Rank, SheetKind};
 /// The default config, commented, exactly as `orglife init` writes it.
 pub const DEFAULT_TOML: &str = include_str!("讲认真2024.toml");
 
+/// The presets `orglife init --preset NAME` writes (SPEC §7), the default first: each a
+/// commented file for a known kind of campaign.
+pub const PRESETS: [(&str, &str); 2] = [
+    ("讲认真2024", DEFAULT_TOML),
+    ("民主评议", include_str!("民主评议.toml")),
+];
+
+/// The text of the preset called `name`.
+pub fn preset(name: &str) -> Option<&'static str> {
+    PRESETS
+        .iter()
+        .find(|(n, _)| *n == name.trim())
+        .map(|(_, text)| *text)
+}
+
 mod file;
 pub mod view;
 
@@ -374,6 +389,49 @@ mod tests {
         assert_eq!(c.materials.len(), 4);
         assert_eq!(c.agenda.len(), 3);
         assert_eq!(c.limits().max_cells, 2_000_000);
+    }
+
+    #[test]
+    fn every_preset_parses() {
+        for (name, text) in PRESETS {
+            let c = Campaign::parse(text, name).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(!c.steps.is_empty(), "{name}");
+        }
+        assert_eq!(preset("讲认真2024"), Some(DEFAULT_TOML));
+        assert_eq!(preset("民主评议党员"), None);
+    }
+
+    #[test]
+    fn the_annual_preset_is_the_annual_campaign() {
+        let c = Campaign::parse(preset("民主评议").unwrap(), "民主评议").unwrap();
+        let kinds: Vec<StepKind> = c.steps.iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                StepKind::Study,
+                StepKind::Talks,
+                StepKind::Committee,
+                StepKind::General,
+                StepKind::Evaluation
+            ]
+        );
+        assert_eq!(
+            c.step(StepKind::General).unwrap().meetings,
+            [MeetingKind::General, MeetingKind::Group]
+        );
+        assert!(c.end_given && c.start < c.end);
+        assert!(c.required_sheets.contains(&SheetKind::Evaluation));
+        assert!(!c.required_sheets.contains(&SheetKind::Problems));
+        assert!(
+            c.meeting_aliases
+                .contains(&("组织生活会".to_string(), MeetingKind::General))
+        );
+        assert_eq!(c.evaluation.excellent_max_ratio, (1, 3));
+        assert!(!c.evaluation.probationary_graded);
+        assert!(!c.judges(Code::C005) && !c.judges(Code::T601) && c.judges(Code::E001));
+        assert!(c.reads(SheetKind::Evaluation));
+        // Placeholder dates a clerk must change are marked.
+        assert!(preset("民主评议").unwrap().contains("【请修改】"));
     }
 
     #[test]

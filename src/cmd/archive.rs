@@ -82,7 +82,7 @@ fn build(args: &ArchiveArgs) -> Result<u8> {
     let today = chrono::Local::now().date_naive();
     let options = analysis::Options {
         input: input.clone(),
-        config: args.config.clone(),
+        config: super::config(input, args.config.as_ref()),
         register: args.register.clone(),
         as_of: args.as_of.clone(),
         default_as_of: today.min(year_end),

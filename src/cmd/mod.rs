@@ -8,7 +8,7 @@ pub mod remind;
 pub mod rules;
 pub mod template;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
@@ -22,13 +22,27 @@ use crate::report::mask::Pii;
 pub fn options(args: &InputArgs, out: &Path, default_as_of: NaiveDate) -> analysis::Options {
     analysis::Options {
         input: args.input.clone(),
-        config: args.config.clone(),
+        config: config(&args.input, args.config.as_ref()),
         register: args.register.clone(),
         as_of: args.as_of.clone(),
         default_as_of,
         jobs: args.jobs,
         exclude: vec![out.to_path_buf()],
     }
+}
+
+/// The campaign file of a run: `--config` when given, else the input folder's own
+/// `campaign.toml` (said on screen, so that the clerk knows which campaign was checked).
+pub fn config(input: &Path, given: Option<&PathBuf>) -> Option<PathBuf> {
+    if let Some(p) = given {
+        return Some(p.clone());
+    }
+    let found = analysis::config_in_input(input)?;
+    println!(
+        "使用输入文件夹中的活动配置 {}（不用它时请用 --config 指定其他配置文件）",
+        found.display()
+    );
+    Some(found)
 }
 
 /// What `check` and `remind` share: read and judge the input as of today (unless `--as-of`),
