@@ -117,6 +117,7 @@ pub fn analyse(args: &Options, stages: &mut Stages) -> Result<Analysis> {
     let mut exclude = args.exclude.clone();
     exclude.extend(config_in_input(&args.input));
     exclude.extend(args.config.clone());
+    exclude.extend(campaign.notice_path.clone());
     let opts = ingest::Options {
         input: &args.input,
         register: args.register.as_deref(),

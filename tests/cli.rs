@@ -342,3 +342,35 @@ fn an_as_of_outside_the_campaign_is_warned_about() {
     let (o, _dir) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
     assert!(!stderr(&o).contains("注意：统计截止日"), "{}", stderr(&o));
 }
+
+/// The configuration in the returns folder is not a return: campaign.toml and the notice it
+/// names are read as configuration, never as a branch's file (no S007 for them).
+#[test]
+fn the_campaign_files_in_the_input_are_not_returns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("报表");
+    for e in walkdir::WalkDir::new(fixture("township")) {
+        let e = e.unwrap();
+        let p = input.join(e.path().strip_prefix(fixture("township")).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&p).unwrap();
+        } else {
+            std::fs::copy(e.path(), &p).unwrap();
+        }
+    }
+    let text = orglife::campaign::DEFAULT_TOML.replace(
+        "contact = \"镇党委组织办\"",
+        "contact = \"镇党委组织办\"\nnotice = \"通知.txt\"",
+    );
+    std::fs::write(input.join("campaign.toml"), text).unwrap();
+    std::fs::write(input.join("通知.txt"), "各党支部：……谈心谈话……").unwrap();
+    let (o, dir) = check(&input, &["--as-of", "2024-09-10"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = read_findings_csv(dir.path());
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r["file"] == "campaign.toml" || r["file"] == "通知.txt"),
+        "{rows:?}"
+    );
+}

@@ -201,6 +201,8 @@ fn evaluation_summary_agrees_with_the_findings() {
     let names = wb.sheet_names();
     let at = names.iter().position(|s| s == "民主评议汇总").unwrap();
     assert_eq!(names[at - 1], "谈心谈话覆盖");
+    // No three lists in this campaign: no 三张清单汇总 either.
+    assert!(!names.iter().any(|s| s == "三张清单汇总"), "{names:?}");
     let range = wb.worksheet_range("民主评议汇总").unwrap();
     let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(text).collect()).collect();
     assert!(rows[0][0].contains("民主评议党员汇总"), "{:?}", rows[0]);

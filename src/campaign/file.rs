@@ -270,17 +270,18 @@ impl CampaignFile {
                 })
             })
             .collect::<Result<_, String>>()?;
-        let notice = match (&self.notice, dir) {
-            (None, _) => None,
-            (Some(f), dir) => {
-                let path = dir.map_or_else(|| Path::new(f).to_path_buf(), |d| d.join(f));
-                Some(std::fs::read_to_string(&path).map_err(|e| {
-                    format!(
-                        "notice = \"{f}\" 读不到（{}）；请把通知全文存成 UTF-8 文本放在配置文件旁边",
-                        super::io_reason(&e)
-                    )
-                })?)
-            }
+        let notice_path = self
+            .notice
+            .as_ref()
+            .map(|f| dir.map_or_else(|| Path::new(f).to_path_buf(), |d| d.join(f)));
+        let notice = match (&self.notice, &notice_path) {
+            (Some(f), Some(path)) => Some(std::fs::read_to_string(path).map_err(|e| {
+                format!(
+                    "notice = \"{f}\" 读不到（{}）；请把通知全文存成 UTF-8 文本放在配置文件旁边",
+                    super::io_reason(&e)
+                )
+            })?),
+            _ => None,
         };
         let last = steps.iter().map(|s| s.deadline).max().unwrap_or(self.start);
         Ok(Campaign {
@@ -293,6 +294,7 @@ impl CampaignFile {
             party_group_threshold: self.party_group_threshold,
             contact: self.contact.unwrap_or_else(|| "镇党委组织办".to_string()),
             notice,
+            notice_path,
             required_sheets,
             meeting_aliases,
             steps,

@@ -51,6 +51,8 @@ pub struct Campaign {
     pub contact: String,
     /// The notice's own text (`notice = "…"`), quoted by `rules CODE` and 规则说明.
     pub notice: Option<String>,
+    /// Where that text was read from (never read as a return when it lies in the input).
+    pub notice_path: Option<std::path::PathBuf>,
     /// The sheets whose absence is S004.
     pub required_sheets: Vec<SheetKind>,
     /// Meeting types a branch may write, added to the built-in ones (`组织生活会` = 党员大会):

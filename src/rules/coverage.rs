@@ -276,28 +276,24 @@ pub fn study_materials(cx: &Ctx, out: &mut Vec<Finding>) {
     if !cx.due_step(StepKind::Study) {
         return;
     }
+    // The meeting types the study step counts (SPEC §7).
+    let counts = |k: MeetingKind| {
+        cx.campaign
+            .step(StepKind::Study)
+            .is_some_and(|s| s.meetings.contains(&k))
+    };
     for b in &cx.branches {
         let study: Vec<String> = b
             .meetings
             .iter()
-            .filter(|m| {
-                matches!(
-                    m.kind.value,
-                    MeetingKind::Study | MeetingKind::ThemeDay | MeetingKind::PartyLecture
-                )
-            })
+            .filter(|m| counts(m.kind.value))
             .filter_map(|m| {
                 m.content
                     .as_ref()
                     .map(|c| crate::text::nfkc(&c.value).into_owned())
             })
             .collect();
-        let held = b.meetings.iter().any(|m| {
-            matches!(
-                m.kind.value,
-                MeetingKind::Study | MeetingKind::ThemeDay | MeetingKind::PartyLecture
-            )
-        });
+        let held = b.meetings.iter().any(|m| counts(m.kind.value));
         if !held {
             continue; // T101 says it
         }

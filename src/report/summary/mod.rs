@@ -20,6 +20,7 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::mask::Pii;
 use crate::analysis::Analysis;
+use crate::campaign::StepKind;
 
 pub use reminders::reminders_sheet;
 
@@ -42,7 +43,11 @@ fn build(a: &Analysis, pii: Pii) -> Result<Workbook, XlsxError> {
     supervision::write(&mut wb, a)?;
     talks::write(&mut wb, a)?;
     evaluation::write(&mut wb, a)?;
-    three_lists::write(&mut wb, a, pii)?;
+    // Only a campaign with the three lists (or their rectification step) has them to show.
+    let c = &a.campaign;
+    if c.step(StepKind::Lists).is_some() || c.step(StepKind::Rectify).is_some() {
+        three_lists::write(&mut wb, a, pii)?;
+    }
     members::write(&mut wb, &a.model, pii)?;
     input_files::write(&mut wb, &a.model)?;
     rules_sheet::write(&mut wb, &a.campaign)?;
