@@ -681,7 +681,12 @@ fn branch_guide(
             .find(|(k, _)| *k == kind)
             .map_or("", |(_, p)| *p);
         let text = if kind == SheetKind::Info {
-            format!("{purpose}\n日期项：填报日期、公示日期、备案日期。")
+            if campaign.step(StepKind::Rectify).is_some() {
+                format!("{purpose}\n日期项：填报日期、公示日期、备案日期。")
+            } else {
+                // No rectification step: nothing to publicise or file in this campaign.
+                "按“项目、内容”两列逐项填写，只填内容一列。支部名称必填；报送月份只在按月报送时填写。\n日期项：填报日期。".to_string()
+            }
         } else {
             sheet_guide(kind, campaign, purpose)
         };
