@@ -63,10 +63,14 @@ fn has_chinese(s: &str) -> bool {
 pub fn read_file(data: &[u8], ext: &str) {
     install_hook();
     let limits = Limits::default();
+    // Parsed once: the embedded campaign is the same for every input.
+    static CAMPAIGN: std::sync::LazyLock<orglife::campaign::Campaign> =
+        std::sync::LazyLock::new(orglife::campaign::Campaign::embedded);
     let cx = ReadCtx {
         year: 2024,
         as_of: NaiveDate::from_ymd_opt(2024, 9, 10).unwrap(),
         limits: &limits,
+        campaign: &CAMPAIGN,
     };
     let entry = FileEntry {
         path: format!("坏文件村/fuzz.{ext}"),
