@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::csv_text::inert;
 use super::mask::Pii;
 use super::summary::{id_shown, phone_shown};
 use crate::analysis::Analysis;
@@ -142,9 +143,9 @@ impl Records<'_> {
                 debug_assert_eq!(cells.len(), header.len(), "{}", kind.label());
                 let mut row: Vec<String> = cells
                     .iter()
-                    .map(|c| self.pii.text(c).into_owned())
+                    .map(|c| inert(&self.pii.text(c)).into_owned())
                     .collect();
-                row.extend(self.place(at));
+                row.extend(self.place(at).iter().map(|p| inert(p).into_owned()));
                 let _ = w.write_record(&row);
             }
             let _ = w.flush();

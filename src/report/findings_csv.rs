@@ -1,6 +1,7 @@
 //! findings.csv exactly as SPEC §5 says: UTF-8 with BOM (so Excel/WPS open it in Chinese),
 //! header `code,severity,branch,subject,message,file,sheet,cell`, one row per finding.
 
+use super::csv_text::inert;
 use super::mask::Pii;
 use crate::finding::Finding;
 
@@ -20,14 +21,15 @@ pub fn render(findings: &[Finding], pii: Pii) -> Vec<u8> {
         for f in findings {
             let cell = f.loc.cell_a1();
             let (subject, message) = (pii.text(&f.subject), pii.text(&f.message));
+            // Branch, subject, message, file and sheet may carry what a branch typed.
             let _ = w.write_record([
                 f.code.as_str(),
                 f.severity.english(),
-                &f.branch,
-                &subject,
-                &message,
-                &f.loc.file,
-                &f.loc.sheet,
+                &inert(&f.branch),
+                &inert(&subject),
+                &inert(&message),
+                &inert(&f.loc.file),
+                &inert(&f.loc.sheet),
                 &cell,
             ]);
         }

@@ -2,6 +2,7 @@
 
 pub mod archive;
 pub mod atomic;
+pub mod csv_text;
 pub mod feedback;
 pub mod findings_csv;
 pub mod mask;
