@@ -1,5 +1,7 @@
 //! Entry point: parse the command line, run the subcommand, map the outcome to an exit code
-//! (0 done, 1 with --strict when 严重 findings exist, 2 usage/config/output errors).
+//! (0 done, 1 with --strict when 严重 findings exist, 2 usage/config/output errors, 3 an
+//! internal error: a panic that escaped, reported in one Chinese line with its details in a
+//! file).
 
 use std::process::ExitCode;
 
@@ -13,8 +15,13 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     no_transparent_huge_pages();
     // Panics are caught per file during ingest and reported as findings; never print a Rust
-    // backtrace at the user.
-    std::panic::set_hook(Box::new(|_| {}));
+    // backtrace at the user. The hook only remembers the last one, for the report below.
+    std::panic::set_hook(Box::new(|info| {
+        let bt = std::backtrace::Backtrace::force_capture();
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(format!("{info}\n\n{bt}"));
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -27,21 +34,59 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = match cli.command {
+    // A panic that escapes the command (a defect: rules, reports, feedback) ends the run with
+    // one line; outputs are written through temp files, so none is left half-written.
+    let result = std::panic::catch_unwind(|| match cli.command {
         Command::Check(args) => cmd::check::run(&args),
         Command::Remind(args) => cmd::remind::run(&args),
         Command::Archive(args) => cmd::archive::run(&args),
         Command::Template(args) => cmd::template::run(&args),
         Command::Init(args) => cmd::init::run(&args),
         Command::Rules(args) => cmd::rules::run(&args),
-    };
+    });
     match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => {
             eprintln!("orglife：{e:#}");
             ExitCode::from(2)
         }
+        Err(_) => {
+            let details = LAST_PANIC
+                .lock()
+                .ok()
+                .and_then(|mut l| l.take())
+                .unwrap_or_default();
+            let where_ = match write_report(&details) {
+                Ok(path) => format!("详细信息已写入 {}，请把该文件发给维护人员", path.display()),
+                Err(_) => "详细信息无法写入临时文件夹".to_string(),
+            };
+            eprintln!(
+                "orglife 内部出错（程序缺陷，不是报表的问题），本次运行已中止，之前的输出保持原样；{where_}。"
+            );
+            ExitCode::from(INTERNAL_ERROR)
+        }
     }
+}
+
+/// The exit status of a run ended by an internal error (documented in the README).
+const INTERNAL_ERROR: u8 = 3;
+
+/// The last panic's message, place and backtrace (the hook fills it; only an escaped one is
+/// reported).
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Write the details of an internal error to the temp folder; returns the file.
+fn write_report(details: &str) -> std::io::Result<std::path::PathBuf> {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let path = std::env::temp_dir().join(format!("orglife-错误报告-{stamp}.txt"));
+    let args: Vec<String> = std::env::args().collect();
+    let text = format!(
+        "orglife {} 内部错误报告\n命令行：{}\n\n{details}\n",
+        env!("CARGO_PKG_VERSION"),
+        args.join(" ")
+    );
+    std::fs::write(&path, text)?;
+    Ok(path)
 }
 
 /// mimalloc asks Linux for transparent huge pages on its arenas; a 2 MiB page is then resident

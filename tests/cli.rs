@@ -374,3 +374,42 @@ fn the_campaign_files_in_the_input_are_not_returns() {
         "{rows:?}"
     );
 }
+
+/// A panic that escapes (a defect in a writer, here forced by a debug-only switch) ends the
+/// run with exit 3 and one Chinese line naming the file with the details; the earlier
+/// outputs in the folder are left as they were, and no temp file remains.
+#[test]
+fn an_internal_error_is_one_line_and_exit_3() {
+    let out = tempfile::tempdir().unwrap();
+    let input = fixture("township").display().to_string();
+    let dir = out.path().display().to_string();
+    let o = run(&["check", &input, "--as-of", "2024-09-10", "--out", &dir]);
+    assert_eq!(o.status.code(), Some(0));
+    let before = std::fs::read(out.path().join("汇总.xlsx")).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_orglife"))
+        .args(["check", &input, "--as-of", "2024-09-10", "--out", &dir])
+        .env("ORGLIFE_TEST_PANIC", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].starts_with("orglife 内部出错"), "{err}");
+    let report = lines[0]
+        .split("详细信息已写入 ")
+        .nth(1)
+        .and_then(|r| r.split('，').next())
+        .unwrap();
+    let details = std::fs::read_to_string(report).unwrap();
+    assert!(details.contains("ORGLIFE_TEST_PANIC"), "{details}");
+    let _ = std::fs::remove_file(report);
+    assert_eq!(std::fs::read(out.path().join("汇总.xlsx")).unwrap(), before);
+    for e in std::fs::read_dir(out.path()).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        assert!(
+            !name.starts_with('.') && !name.contains("tmp"),
+            "left behind: {name}"
+        );
+    }
+}

@@ -31,6 +31,12 @@ pub fn render(a: &Analysis, pii: Pii) -> Result<Vec<u8>, XlsxError> {
 /// [`render`] straight into `out`: a county's summary is 100 MB, not worth holding (twice,
 /// while the buffer grows) next to the model.
 pub fn render_to(a: &Analysis, pii: Pii, out: impl std::io::Write + Send) -> Result<(), XlsxError> {
+    // Debug builds only: the tests' way to make a writer fail as a defect would (a panic on a
+    // writing thread), to prove the run ends with one line and no half-written output.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("ORGLIFE_TEST_PANIC").is_some() {
+        panic!("ORGLIFE_TEST_PANIC");
+    }
     build(a, pii)?.save_to_writer(out)
 }
 
