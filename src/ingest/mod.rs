@@ -201,8 +201,19 @@ fn read_one(found: &Found, id: FileId, cx: ReadCtx) -> ParsedFile {
     entry.size = meta.len();
     entry.modified = meta.modified().ok();
     if !SHEET_EXTS.contains(&ext.as_str()) {
-        if let Ok(bytes) = std::fs::read(&found.path) {
-            entry.sha256 = hex(&Sha256::digest(&bytes));
+        // Hashed by streaming, whatever its size (a video in a branch folder costs no memory);
+        // a file that cannot be read through has no hash rather than a partial one.
+        match stream_sha256(&found.path) {
+            Ok(h) => entry.sha256 = h,
+            Err(e) => {
+                return fail(
+                    entry,
+                    format!(
+                        "无法完整读取文件（{}），未能核对",
+                        crate::campaign::io_reason(&e)
+                    ),
+                );
+            }
         }
         entry.error = "不是表格文件，未读取".to_string();
         let f = Finding::new(
@@ -224,22 +235,17 @@ fn read_one(found: &Found, id: FileId, cx: ReadCtx) -> ParsedFile {
         };
     }
     if entry.size > cx.limits.max_file_bytes {
-        if let Ok(mut f) = std::fs::File::open(&found.path) {
-            let mut h = Sha256::new();
-            let mut buf = vec![0u8; 1 << 16];
-            while let Ok(n) = f.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                h.update(&buf[..n]);
-            }
-            entry.sha256 = hex(&h.finalize());
-        }
         let mb = cx.limits.max_file_bytes >> 20;
-        return fail(
-            entry,
-            format!("文件超过 {mb} MB，远大于正常报表，已拒绝读取；请确认是否传错文件"),
-        );
+        let hashed = stream_sha256(&found.path);
+        let reason = match &hashed {
+            Ok(_) => format!("文件超过 {mb} MB，远大于正常报表，已拒绝读取；请确认是否传错文件"),
+            Err(e) => format!(
+                "文件超过 {mb} MB，远大于正常报表，已拒绝读取，且无法完整读取（{}）；请确认是否传错文件",
+                crate::campaign::io_reason(e)
+            ),
+        };
+        entry.sha256 = hashed.unwrap_or_default();
+        return fail(entry, reason);
     }
     let bytes = match std::fs::read(&found.path) {
         Ok(b) => b,
@@ -261,6 +267,23 @@ fn read_one(found: &Found, id: FileId, cx: ReadCtx) -> ParsedFile {
                 .to_string(),
         ),
     }
+}
+
+/// The SHA-256 of a file read in 64 KiB pieces: memory stays flat whatever the size, and a
+/// read error is an error, never the hash of what was read before it.
+pub fn stream_sha256(path: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(hex(&h.finalize()))
 }
 
 /// What reading produced: the model, the findings raised while reading, and what the feedback
