@@ -134,6 +134,7 @@ pub fn analyse(args: &Options, stages: &mut Stages) -> Result<Analysis> {
     } = ingest::ingest(&opts);
     progress.finish_and_clear();
     stages.lap("读取");
+    no_returns_at_all(&args.input, &model)?;
     let cx = rules::Ctx::new(&model, &campaign, as_of);
     findings.extend(rules::judge_in(&cx));
     rules::settle(&campaign, &mut findings);
@@ -226,4 +227,99 @@ fn progress_bar() -> ProgressBar {
         pb.set_draw_target(ProgressDrawTarget::hidden());
     }
     pb
+}
+
+/// Before anything is written into `out`: refuse when it holds, under the names orglife
+/// writes, files orglife did not write (a clerk's own 汇总.xlsx, notes put into 反馈/, which a
+/// new check would replace or delete), and say on screen when earlier outputs are replaced.
+pub fn guard_out(out: &Path) -> Result<()> {
+    use crate::ingest::own_outputs::{findings_csv, marked};
+    use crate::model::outputs::{FINDINGS_CSV, REMINDERS, SUMMARY};
+    if !out.is_dir() {
+        return Ok(());
+    }
+    let ours_csv = findings_csv(&out.join(FINDINGS_CSV));
+    let mut earlier: Vec<&str> = Vec::new();
+    for name in [SUMMARY, FINDINGS_CSV, REMINDERS] {
+        let p = out.join(name);
+        if !p.exists() {
+            continue;
+        }
+        // A 汇总.xlsx from before the marker existed is known by the findings.csv beside it.
+        let ours = match name {
+            FINDINGS_CSV => ours_csv,
+            SUMMARY => marked(&p) || ours_csv,
+            _ => marked(&p),
+        };
+        if !ours {
+            bail!(
+                "{} 不是 orglife 写出的文件，为免覆盖，本次没有写出任何结果；请换一个 --out 文件夹，或先把该文件移走",
+                p.display()
+            );
+        }
+        earlier.push(name);
+    }
+    for (dir, ext) in [("反馈", "xlsx"), ("催办", "txt")] {
+        let d = out.join(dir);
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let ok = p.is_file() && p.extension().is_some_and(|x| x == ext);
+            if !ok {
+                bail!(
+                    "{dir}/ 中的“{}”不是 orglife 写出的；重新检查会整个替换 {dir}/，为免删掉它，本次没有写出任何结果；请把它移到别处后重试，或换一个 --out 文件夹",
+                    e.file_name().to_string_lossy()
+                );
+            }
+        }
+        earlier.push(dir);
+    }
+    if !earlier.is_empty() {
+        println!(
+            "将替换 {} 中上一次写出的结果（{}）",
+            out.display(),
+            earlier.join("、")
+        );
+    }
+    Ok(())
+}
+
+/// A folder with no spreadsheet at all (empty, or only Word and PDF files) is the wrong
+/// folder, not a township where nobody returned: exit 2 naming what is there instead.
+fn no_returns_at_all(input: &Path, model: &crate::model::Model) -> Result<()> {
+    let ext = |p: &str| {
+        p.rsplit_once('.')
+            .map(|(_, e)| e.to_lowercase())
+            .unwrap_or_default()
+    };
+    if model
+        .files
+        .iter()
+        .any(|f| ingest::SHEET_EXTS.contains(&ext(&f.path).as_str()))
+    {
+        return Ok(());
+    }
+    let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
+    for f in &model.files {
+        let e = ext(&f.path);
+        *kinds
+            .entry(if e.is_empty() {
+                "无扩展名".to_string()
+            } else {
+                format!(".{e}")
+            })
+            .or_default() += 1;
+    }
+    let found = if kinds.is_empty() {
+        "文件夹是空的".to_string()
+    } else {
+        let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} 个 {k}")).collect();
+        format!("只找到 {}", list.join("、"))
+    };
+    bail!(
+        "文件夹里没有找到任何报表（Excel/WPS 表格 .xlsx .xls .et .ods 或 .csv）：{} {found}；请确认选对了文件夹",
+        input.display()
+    )
 }

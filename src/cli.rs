@@ -64,7 +64,7 @@ pub enum Command {
     )]
     Archive(ArchiveArgs),
     /// 写出空白的支部报表模板和镇级名册模板（带下拉选项、日期校验和填表说明）
-    #[command(help_template = HELP_TEMPLATE, override_usage = "orglife template [--out 文件夹] [--config 文件]")]
+    #[command(help_template = HELP_TEMPLATE, override_usage = "orglife template [--out 文件夹] [--config 文件] [--force]")]
     Template(TemplateArgs),
     /// 写出带中文注释的活动配置文件 campaign.toml（默认 2024 年“讲认真”；--preset 民主评议 为年度民主评议）
     #[command(help_template = HELP_TEMPLATE, override_usage = "orglife init [--preset 预设] [--out 文件] [--force]")]
@@ -194,6 +194,9 @@ pub struct TemplateArgs {
     /// 活动配置文件：填表说明中的各环节时限取自这里（不写则用内置的 2024 年默认配置）
     #[arg(long, value_name = "文件")]
     pub config: Option<PathBuf>,
+    /// 文件夹里已有模板（可能已经填写过）时也覆盖
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -413,3 +413,89 @@ fn an_internal_error_is_one_line_and_exit_3() {
         );
     }
 }
+
+/// A filled-in template is never replaced unasked; a second check says it replaces the first
+/// one's outputs, and refuses to delete what orglife did not write (issue 16).
+#[test]
+fn outputs_are_replaced_only_when_they_are_orglifes_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path().join("模板");
+    let dir = t.display().to_string();
+    assert_eq!(run(&["template", "--out", &dir]).status.code(), Some(0));
+    let o = run(&["template", "--out", &dir]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("已存在") && err.contains("--force"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert_eq!(
+        run(&["template", "--out", &dir, "--force"]).status.code(),
+        Some(0)
+    );
+
+    let out = tmp.path().join("结果");
+    let input = fixture("township").display().to_string();
+    let o_dir = out.display().to_string();
+    let check = || run(&["check", &input, "--as-of", "2024-09-10", "--out", &o_dir]);
+    let o = check();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("将替换"));
+    let o = check();
+    assert_eq!(o.status.code(), Some(0));
+    let screen = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        screen.contains("将替换") && screen.contains("反馈"),
+        "{screen}"
+    );
+    // A note the clerk put into 反馈/ would be deleted: refused, nothing written.
+    std::fs::write(out.join("反馈/给书记的话.docx"), "x").unwrap();
+    let before = std::fs::read(out.join("汇总.xlsx")).unwrap();
+    let o = check();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("给书记的话.docx"), "{}", stderr(&o));
+    assert!(out.join("反馈/给书记的话.docx").exists());
+    assert_eq!(std::fs::read(out.join("汇总.xlsx")).unwrap(), before);
+    // A 汇总.xlsx that is not orglife's is not overwritten either.
+    let other = tmp.path().join("别的");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("汇总.xlsx"), "我自己的汇总").unwrap();
+    let other_dir = other.display().to_string();
+    let o = run(&[
+        "check",
+        &input,
+        "--as-of",
+        "2024-09-10",
+        "--out",
+        &other_dir,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(other.join("汇总.xlsx")).unwrap(),
+        "我自己的汇总"
+    );
+}
+
+/// The wrong folder is not a quiet success (issue 16): no spreadsheet at all is exit 2 with
+/// one line naming what was found instead.
+#[test]
+fn a_folder_without_any_return_is_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = tmp.path().join("空");
+    std::fs::create_dir_all(&empty).unwrap();
+    let (o, _d) = check(&empty, &["--as-of", "2024-09-10"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("文件夹里没有找到任何报表") && err.contains("文件夹是空的"),
+        "{err}"
+    );
+    let docs = tmp.path().join("文档");
+    std::fs::create_dir_all(docs.join("红星村")).unwrap();
+    std::fs::write(docs.join("红星村/总结.docx"), "x").unwrap();
+    std::fs::write(docs.join("通知.pdf"), "x").unwrap();
+    std::fs::write(docs.join("照片.PDF"), "x").unwrap();
+    let (o, _d) = check(&docs, &["--as-of", "2024-09-10"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("只找到 1 个 .docx、2 个 .pdf"), "{err}");
+}

@@ -48,6 +48,7 @@ pub fn config(input: &Path, given: Option<&PathBuf>) -> Option<PathBuf> {
 /// What `check` and `remind` share: read and judge the input as of today (unless `--as-of`),
 /// then make the output folder.
 pub fn analyse_into(args: &InputArgs, out: &Path, stages: &mut Stages) -> Result<(Analysis, Pii)> {
+    crate::analysis::guard_out(out)?;
     let today = chrono::Local::now().date_naive();
     let a = analyse(&options(args, out, today), stages)?;
     // Only once the input is known to be there, so that a typo leaves no empty folder.

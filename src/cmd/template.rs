@@ -1,7 +1,7 @@
 //! `orglife template`: write the blank branch return and township register workbooks
 //! (dropdowns, date validation, 填表说明) into --out, each file atomically.
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 
 use crate::analysis::load_campaign;
 use crate::campaign::io_reason;
@@ -23,11 +23,25 @@ pub fn run(args: &TemplateArgs) -> Result<u8> {
         )
     })?;
     let branch = args.out.join(BRANCH_FILE);
+    let register = args.out.join(REGISTER_FILE);
+    // A template may have been filled in since it was written: never replaced unasked.
+    if !args.force {
+        let there: Vec<String> = [&branch, &register]
+            .iter()
+            .filter(|p| p.exists())
+            .map(|p| p.display().to_string())
+            .collect();
+        if !there.is_empty() {
+            bail!(
+                "{} 已存在（可能已经填写过），没有覆盖；确要重新生成请加 --force，或用 --out 写到别的文件夹",
+                there.join("、")
+            );
+        }
+    }
     write_atomic(
         &branch,
         &branch_workbook(&campaign, None).map_err(|e| anyhow!("生成支部报表模板失败：{e}"))?,
     )?;
-    let register = args.out.join(REGISTER_FILE);
     write_atomic(
         &register,
         &register_workbook(&campaign, None).map_err(|e| anyhow!("生成镇级名册模板失败：{e}"))?,

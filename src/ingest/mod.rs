@@ -35,7 +35,7 @@ use file::{ParsedFile, ReadCtx, parse_file};
 
 /// Extensions read as spreadsheets. `.et` (WPS) is opened too, so that it gets a clear
 /// "save as .xlsx" reason rather than being passed over.
-const SHEET_EXTS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "et"];
+pub const SHEET_EXTS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "et"];
 
 /// System clutter that is never a branch's return.
 const CLUTTER: &[&str] = &["thumbs.db", "desktop.ini"];

@@ -64,7 +64,7 @@ fn manifest_is_ours(path: &Path) -> bool {
 }
 
 /// findings.csv as `check` writes it: BOM, then exactly our header.
-fn findings_csv(path: &Path) -> bool {
+pub fn findings_csv(path: &Path) -> bool {
     head(path, 128).is_some_and(|b| {
         let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b);
         b.starts_with(FINDINGS_CSV_HEADER.as_bytes())
