@@ -2,6 +2,8 @@
 //! the conventional "empty" marks, and numbers as Excel shows them. Names are compared only in
 //! their folded form.
 
+pub mod pii;
+
 use std::borrow::Cow;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
@@ -206,24 +208,36 @@ pub fn is_han(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
-/// Whether XML may hold an ID or a phone, in any form a spreadsheet writes one: a run of 11 or
-/// more digits, a number in exponent form (4.2068219900315002E+17), or a digit written as a
-/// character reference (`&#52;`). A cheap scan over raw bytes: most sheets of a return have
-/// none, and need no parsing to be shown masked.
+/// Whether XML may hold an ID or a phone, in any form a spreadsheet writes one: digits in any
+/// width with separators inside (see [`pii`]), a number in exponent form
+/// (4.2068219900315002E+17), or a digit written as a character reference (`&#52;`). A cheap
+/// scan over raw bytes: most sheets of a return have none, and need no parsing to be shown
+/// masked.
 pub fn may_hold_id_digits(xml: &[u8]) -> bool {
     let digit = |i: usize| xml.get(i).is_some_and(u8::is_ascii_digit);
-    // Any run of 11 digits covers a multiple of 10: look there first, then measure the run.
+    // A personal number spans at least 10 bytes that are digits, separators or non-ASCII (a
+    // full-width digit, U+3000): such a stretch covers a multiple of 10. Look there first,
+    // then read the stretch.
+    let within = |b: u8| b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'.' | b')') || b >= 0x80;
     let mut i = 0;
     while i < xml.len() {
-        if digit(i) {
-            let start = (i.saturating_sub(10)..i)
+        if within(xml[i]) {
+            let start = (0..i)
                 .rev()
-                .take_while(|&j| digit(j))
-                .count();
-            let end = (i + 1..xml.len()).take_while(|&j| digit(j)).count();
-            if start + 1 + end >= 11 {
-                return true;
+                .take_while(|&j| within(xml[j]))
+                .last()
+                .unwrap_or(i);
+            let end = (i..xml.len())
+                .find(|&j| !within(xml[j]))
+                .unwrap_or(xml.len());
+            if end - start >= pii::MIN_DIGITS {
+                match std::str::from_utf8(&xml[start..end]) {
+                    Ok(s) if pii::pii_spans(s).is_empty() => {}
+                    _ => return true,
+                }
             }
+            i = end + 1;
+            continue;
         }
         i += 10;
     }

@@ -283,8 +283,102 @@ fn has_full_id_or_phone(text: &str) -> Option<String> {
     None
 }
 
-/// Township-wide outputs mask IDs and phones; feedback workbooks go only to the branch that
-/// sent the data and keep its values as sent (SPEC §8).
+/// The text as a reader of it would take a number: NFKC (full-width and styled digits become
+/// ASCII), and the spaces, dashes and dots a clerk types inside a number taken out.
+fn glued(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let chars: Vec<char> = text.nfkc().collect();
+    let sep = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '-' | '.' | '·' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '・' | ')' | '\u{200b}'
+            )
+    };
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if sep(c) {
+            let before = out.chars().last().is_some_and(|p: char| p.is_ascii_digit());
+            let after = chars[i + 1..]
+                .iter()
+                .find(|&&n| !sep(n))
+                .is_some_and(char::is_ascii_digit);
+            if before && after {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Issue 16: the 身份证号 and phones planted in two branches' returns, in every form a clerk
+/// types them, as (typed, digits). Each is a full number nowhere outside the branch's own
+/// feedback workbook.
+const PLANTED: &[(&str, &str)] = &[
+    ("４２０６８２１９７２０３１５０３１４", "420682197203150314"),
+    ("420682 19801102 0421", "420682198011020421"),
+    ("420682-19650728-3461", "420682196507283461"),
+    ("420682680521026", "420682680521026"),
+    ("138-0000-1234", "13800001234"),
+    ("139 0000 5678", "13900005678"),
+    ("137\u{3000}0000\u{3000}9999", "13700009999"),
+    ("0710-8321567", "07108321567"),
+    ("186–1234–5678", "18612345678"),
+    ("420682 19910417 0757", "420682199104170757"),
+    ("420682197203150314", "420682197203150314"),
+    ("13811112222", "13811112222"),
+];
+
+/// 红星村 (the base branch) with its IDs and phones typed in those forms, in the roster and in
+/// free text; 白沙村 has 李明 too (D005 in both).
+fn planted_town(dir: &Path) {
+    use common::base_town::*;
+    let roster = "姓名,性别,出生日期,党内职务,特殊情况,党小组,身份证号,联系电话\n\
+李明,男,1972-03-15,书记,,,４２０６８２１９７２０３１５０３１４,138-0000-1234\n\
+王芳,女,1980-11-02,组织委员,,,420682 19801102 0421,139 0000 5678\n\
+张强,男,1991-04-17,党员,流动党员,,420682-19650728-3461,137\u{3000}0000\u{3000}9999\n\
+赵丽,女,1968-05-21,党员,,,420682680521026,0710-8321567\n";
+    let problems = PROBLEMS.replace("学习不够深入", "学习不够深入，联系人电话186–1234–5678");
+    let talks = TALKS.replace(
+        "2024-07-16,李明,张强,流动党员,电话,交流",
+        "2024-07-16,李明,张强,流动党员,电话,核对身份证号420682 19910417 0757",
+    );
+    let register = format!("{REGISTER}青林镇白沙村党支部,村,否,1\n");
+    for (p, c) in [
+        ("名册/支部名册.csv", register.as_str()),
+        ("名册/督导人员.csv", LEADERS),
+        ("红星村/基本情况.csv", INFO),
+        ("红星村/党员花名册.csv", roster),
+        ("红星村/会议记录.csv", MEETINGS),
+        ("红星村/谈心谈话记录.csv", &talks),
+        ("红星村/查摆问题清单.csv", &problems),
+        ("红星村/整改项目清单.csv", RECTS),
+        ("红星村/整改落实情况.csv", RESULTS),
+        (
+            "白沙村/党员花名册.csv",
+            "姓名,性别,出生日期,党内职务,身份证号,联系电话\n李明,男,1972-03-15,书记,420682197203150314,13811112222\n",
+        ),
+    ] {
+        let path = dir.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, c).unwrap();
+    }
+}
+
+/// The planted numbers found whole in a text, however it is written there.
+fn planted_in(text: &str) -> Vec<&'static str> {
+    let text = glued(text);
+    PLANTED
+        .iter()
+        .filter(|(_, digits)| text.contains(digits))
+        .map(|(typed, _)| *typed)
+        .collect()
+}
+
+/// Township-wide outputs mask IDs and phones however they are typed (full-width, spaces or
+/// dashes inside, 15-digit, landlines); feedback workbooks go only to the branch that sent
+/// the data and keep its values as sent, but not another branch's (D005) (SPEC §8).
 #[test]
 fn no_full_id_or_phone_in_any_output_unless_show_pii() {
     let (_, out) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
@@ -294,6 +388,7 @@ fn no_full_id_or_phone_in_any_output_unless_show_pii() {
         .collect();
     assert!(township.len() > 100_000);
     assert_eq!(has_full_id_or_phone(&township), None);
+    assert_eq!(has_full_id_or_phone(&glued(&township)), None);
     let feedback = all_output_text(&out.path().join("反馈"));
     assert!(feedback.contains("420682197203150314"), "feedback unmasked");
     let (_, out) = check(
@@ -306,6 +401,128 @@ fn no_full_id_or_phone_in_any_output_unless_show_pii() {
             .iter()
             .any(|r| r.iter().any(|c| c == "420682197203150314")),
         "--show-pii shows them"
+    );
+
+    // Issue 16: each form planted in a return.
+    let input = tempfile::tempdir().unwrap();
+    planted_town(input.path());
+    let (o, out) = check(input.path(), &["--as-of", "2024-09-10"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let township: String = ["汇总.xlsx", "findings.csv", "催办"]
+        .iter()
+        .map(|p| all_output_text(&out.path().join(p)))
+        .collect();
+    assert_eq!(planted_in(&township), Vec::<&str>::new());
+    assert_eq!(has_full_id_or_phone(&glued(&township)), None);
+    // The numbers did reach the outputs, masked: D006 quotes the dashed ID.
+    let rows = read_findings_csv(out.path());
+    let d006: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["code"] == "D006")
+        .map(|r| r["message"].as_str())
+        .collect();
+    assert!(
+        d006.iter().any(|m| m.contains("420682********3461")),
+        "{d006:?}"
+    );
+    let members = sheet(&out.path().join("汇总.xlsx"), "党员汇总");
+    for shown in [
+        "420682********0314",
+        "420682******026",
+        "138****1234",
+        "071****1567",
+    ] {
+        assert!(
+            members.iter().any(|r| r.contains(&shown.to_string())),
+            "{shown}"
+        );
+    }
+    let problems = sheet(&out.path().join("汇总.xlsx"), "三张清单汇总");
+    assert!(
+        problems
+            .iter()
+            .flatten()
+            .any(|c| c.contains("联系人电话186****5678")),
+        "free text masked"
+    );
+
+    // 红星村's feedback shows its own values as sent; D005's text about 白沙村 stays masked.
+    let mine = out.path().join("反馈/青林镇红星村党支部.xlsx");
+    let own = all_output_text(&mine);
+    for typed in [
+        "４２０６８２１９７２０３１５０３１４",
+        "138-0000-1234",
+        "420682-19650728-3461",
+    ] {
+        assert!(own.contains(typed), "own value as sent: {typed}");
+    }
+    let list = sheet(&mine, "问题清单");
+    let header = list
+        .iter()
+        .position(|r| r.iter().any(|c| c == "问题代码" || c == "代码"))
+        .unwrap_or(0);
+    let d005: Vec<String> = list[header..]
+        .iter()
+        .filter(|r| r.iter().any(|c| c == "D005"))
+        .map(|r| r.join(" "))
+        .collect();
+    assert_eq!(d005.len(), 1, "{list:?}");
+    assert!(
+        d005[0].contains("白沙村") && d005[0].contains("420682********0314"),
+        "{}",
+        d005[0]
+    );
+    assert_eq!(planted_in(&d005[0]), Vec::<&str>::new(), "{}", d005[0]);
+    let d005_notes: Vec<String> = notes(&mine)
+        .into_values()
+        .filter(|n| n.contains("D005"))
+        .collect();
+    assert_eq!(d005_notes.len(), 1);
+    assert_eq!(
+        planted_in(&d005_notes[0]),
+        Vec::<&str>::new(),
+        "{}",
+        d005_notes[0]
+    );
+
+    // The archive: its summary, findings and every record CSV (the returns themselves are
+    // copied byte for byte and are no output).
+    let archive = tempfile::tempdir().unwrap();
+    let dest = archive.path().join("归档");
+    let r = run(&[
+        "archive",
+        input.path().to_str().unwrap(),
+        "--year",
+        "2024",
+        "--out",
+        dest.to_str().unwrap(),
+    ]);
+    assert!(
+        r.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let archived: String = ["汇总.xlsx", "findings.csv", "记录"]
+        .iter()
+        .map(|p| all_output_text(&dest.join(p)))
+        .collect();
+    assert!(
+        archived.contains("420682********3461"),
+        "records hold the roster, masked"
+    );
+    assert_eq!(planted_in(&archived), Vec::<&str>::new());
+
+    // --show-pii shows them.
+    let (_, out) = check(input.path(), &["--as-of", "2024-09-10", "--show-pii"]);
+    let rows = read_findings_csv(out.path());
+    assert!(
+        rows.iter()
+            .any(|r| r["code"] == "D006" && r["message"].contains("420682-19650728-3461"))
     );
 }
 

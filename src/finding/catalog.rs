@@ -205,7 +205,7 @@ declare_codes! {
     D005 {
         severity: W,
         title: "同一人出现在两个支部的花名册中",
-        what: "两个支部的党员花名册中有同一个人：两边的身份证号都有效且相同；或其中一边没有有效身份证号时，姓名相同且出生日期相同（按同样的精度比较，如都写到月）。两个支部各报一条，对象为姓名，提示中写明另一个支部。",
+        what: "两个支部的党员花名册中有同一个人：两边的身份证号都有效且相同；或其中一边没有有效身份证号时，姓名相同且出生日期相同（按同样的精度比较，如都写到月）。两个支部各报一条，对象为姓名，提示中写明另一个支部和对方登记的姓名、身份证号（身份证号只显示前6位和后4位，发给支部的反馈表中也是如此）。",
         clause: "通知第三部分（三）：“党员领导干部要落实双重组织生活制度。以普通党员身份参加所在党支部的专题组织生活会”。（每名党员只有一个所在党支部。）",
         why: "一名党员只能编入一个党支部；重复编入会使两边的人数都不实，谈心谈话、查摆问题也会重复或遗漏。",
         fix: "两个支部核实该党员的组织关系在哪个支部，在不属于的支部花名册中删去此人；确是不同的人，请核对身份证号和出生日期是否填错，然后重新报送。",
@@ -679,6 +679,13 @@ impl Code {
 
     pub fn title(self) -> &'static str {
         self.doc().title
+    }
+
+    /// Whether the finding's text quotes another branch's data (D005 names how the other
+    /// branch registered the same person): the receiving branch's feedback workbook, which
+    /// otherwise keeps its own values unmasked, masks this text (SPEC §8).
+    pub fn quotes_other_branch(self) -> bool {
+        matches!(self, Code::D005)
     }
 
     /// The code a text names (`"C001"`), or `None` for a code orglife never raises.

@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use crate::text::pii::{PiiKind, PiiSpan, pii_spans};
+
 /// What the writers may show.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Pii {
@@ -60,66 +62,38 @@ pub fn mask_phone(p: &str) -> String {
     out
 }
 
-enum Kind {
-    Id,
-    Phone,
+/// `071****1567` for a landline (area code and number, as digits).
+fn mask_landline(digits: &str) -> String {
+    let n = digits.len();
+    if n <= 7 {
+        return "*".repeat(n);
+    }
+    format!("{}{}{}", &digits[..3], "*".repeat(n - 7), &digits[n - 4..])
 }
 
-/// Byte ranges of the ID-like runs (15 or 17 digits + digit/X, or 18 digits) and mobile-like
-/// runs (11 digits starting 1[3-9]) of a text, in order. Digit runs of other lengths (dates
-/// such as 20240731, counts, 编号) are not personal data.
-fn sensitive_runs(s: &str) -> impl Iterator<Item = (usize, usize, Kind)> + '_ {
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() {
-            // A UTF-8 continuation byte is never an ASCII digit: stepping bytes is safe.
-            if !bytes[i].is_ascii_digit() {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_digit() {
-                i += 1;
-            }
-            // A trailing X/x is part of an 18-character ID.
-            let digits = i - start;
-            let with_x = digits == 17 && i < bytes.len() && matches!(bytes[i], b'X' | b'x');
-            if with_x {
-                i += 1;
-            }
-            let kind = match (digits, with_x) {
-                (17, true) | (18, false) | (15, false) => Some(Kind::Id),
-                (11, false)
-                    if bytes[start] == b'1' && (b'3'..=b'9').contains(&bytes[start + 1]) =>
-                {
-                    Some(Kind::Phone)
-                }
-                _ => None,
-            };
-            if let Some(kind) = kind {
-                return Some((start, i, kind));
-            }
-        }
-        None
-    })
+fn masked(span: &PiiSpan) -> String {
+    let d = span.digits.as_str();
+    match span.kind {
+        PiiKind::Id => mask_id(d),
+        PiiKind::Mobile if d.len() == 13 => format!("{}{}", &d[..2], mask_phone(&d[2..])),
+        PiiKind::Mobile => mask_phone(d),
+        PiiKind::Landline => mask_landline(d),
+    }
 }
 
-/// Mask every ID-like and phone-like run inside a text.
+/// Mask every ID and phone number inside a text, however it is typed (full-width digits,
+/// spaces or dashes inside): the masked form is written in ASCII digits, separators dropped.
 pub fn mask_text(s: &str) -> Cow<'_, str> {
-    let mut runs = sensitive_runs(s).peekable();
-    if runs.peek().is_none() {
+    let spans = pii_spans(s);
+    if spans.is_empty() {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
-    for (a, b, kind) in runs {
-        out.push_str(&s[last..a]);
-        out.push_str(&match kind {
-            Kind::Id => mask_id(&s[a..b]),
-            Kind::Phone => mask_phone(&s[a..b]),
-        });
-        last = b;
+    for sp in &spans {
+        out.push_str(&s[last..sp.start]);
+        out.push_str(&masked(sp));
+        last = sp.end;
     }
     out.push_str(&s[last..]);
     Cow::Owned(out)
@@ -127,15 +101,16 @@ pub fn mask_text(s: &str) -> Cow<'_, str> {
 
 /// Whether a text holds anything [`mask_text`] would mask.
 pub fn has_pii(s: &str) -> bool {
-    sensitive_runs(s).next().is_some()
+    !pii_spans(s).is_empty()
 }
 
 /// Whether markup holds an ID-like or phone-like run outside a decimal fraction: the digits
 /// after "0." in a page margin (0.511811023622047) or a measured width are not personal data.
 pub fn has_pii_in_markup(s: &str) -> bool {
     let b = s.as_bytes();
-    sensitive_runs(s)
-        .any(|(start, _, _)| !(start >= 2 && b[start - 1] == b'.' && b[start - 2].is_ascii_digit()))
+    pii_spans(s)
+        .iter()
+        .any(|sp| !(sp.start >= 2 && b[sp.start - 1] == b'.' && b[sp.start - 2].is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -151,10 +126,10 @@ mod tests {
         );
         assert_eq!(mask_text("联系电话15837136651。"), "联系电话158****6651。");
         assert_eq!(mask_text("110101491231002"), "110101******002");
-        // Dates, 编号 and landlines are not personal data.
+        // Dates and 编号 are not personal data; a landline is.
         assert_eq!(
-            mask_text("2024-07-31 20240731 ZG12 0710-8321567"),
-            "2024-07-31 20240731 ZG12 0710-8321567"
+            mask_text("2024-07-31 20240731 ZG12 2024.7.31 0710-8321567"),
+            "2024-07-31 20240731 ZG12 2024.7.31 071****1567"
         );
         assert_eq!(mask_text("12345678901"), "12345678901");
         assert!(matches!(mask_text("没有数字"), Cow::Borrowed(_)));
@@ -167,5 +142,50 @@ mod tests {
             Pii { show: true }.text("420682197203150314"),
             "420682197203150314"
         );
+    }
+
+    /// Issue 16: the forms a clerk types an ID or a phone in.
+    #[test]
+    fn ids_and_phones_are_masked_however_they_are_typed() {
+        for (typed, shown) in [
+            ("４２０６８２１９６５０７２８３４６１", "420682********3461"),
+            ("420682 19650728 3461", "420682********3461"),
+            ("420682-19650728-3461", "420682********3461"),
+            ("420682\u{3000}19650728\u{3000}3461", "420682********3461"),
+            ("420682–19650728—346x", "420682********346X"),
+            ("420682 19850920 069Ｘ", "420682********069X"),
+            ("４２０６８２４９１２３１００２", "420682******002"),
+            ("𝟒𝟐𝟎𝟔𝟖𝟐𝟏𝟗𝟔𝟓𝟎𝟕𝟐𝟖𝟑𝟒𝟔𝟏", "420682********3461"),
+            ("138-0000-1234", "138****1234"),
+            ("138 0000 1234", "138****1234"),
+            ("138.0000.1234", "138****1234"),
+            ("１３８·００００·１２３４", "138****1234"),
+            ("+86 138 0000 1234", "+86 138****1234"),
+            ("8613800001234", "86138****1234"),
+            ("(0710)8321567", "(071****1567"),
+            ("010 - 8765 4321", "010****4321"),
+        ] {
+            assert_eq!(mask_text(typed), shown, "{typed}");
+            let quoted = format!("身份证号“{typed}”有误");
+            assert_eq!(mask_text(&quoted), format!("身份证号“{shown}”有误"));
+        }
+        // An ID beside a date or a phone: each masked, the date kept.
+        assert_eq!(
+            mask_text("2024-07-31 420682 19650728 3461 138 0000 1234"),
+            "2024-07-31 420682********3461 138****1234"
+        );
+        assert_eq!(
+            mask_text("2024 420682 19650728 3461"),
+            "2024 420682********3461"
+        );
+        // Numbers that only look long: decimals, lists, dates with spaces.
+        for kept in [
+            "3.14159265358979",
+            "1 2 3 4 5 6 7 8 9 10 11 12",
+            "2024.07.31 2024.08.01 2024.09.01",
+            "第1、2、3条 13800",
+        ] {
+            assert_eq!(mask_text(kept), kept);
+        }
     }
 }

@@ -38,7 +38,10 @@ pub fn notice(a: &Analysis, b: &BranchOverview, pii: Pii) -> Option<String> {
         ));
     }
     t.push_str("请抓紧完成，按要求补报材料。如有困难，请及时联系");
-    t.push_str(&pii.text(&a.campaign.contact));
+    // Everything above may quote what a branch typed (a 书记 with a phone after the name);
+    // the contact line is the office's own, printed for branches to call, so it stays whole.
+    let mut t = pii.text(&t).into_owned();
+    t.push_str(&a.campaign.contact);
     t.push_str("。\n");
     Some(t)
 }

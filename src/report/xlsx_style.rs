@@ -6,6 +6,7 @@ use rust_xlsxwriter::{
     Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+use super::mask::Pii;
 use crate::finding::Severity;
 
 pub const FONT: &str = "宋体";
@@ -165,13 +166,15 @@ impl Out {
 
 /// Write a header row at `top` and the rows under it; freeze the header, filter it, size the
 /// columns, and set up printing (A4 landscape, fit to width, header repeated on every page).
-/// Returns the row after the last one written.
+/// Returns the row after the last one written. Every text cell is shown as `pii` allows: a
+/// township-wide sheet masks an ID or phone typed anywhere (a name, a 学习内容, a file name).
 pub fn table(
     ws: &mut Worksheet,
     top: u32,
     headers: &[&str],
     rows: impl IntoIterator<Item = Vec<Out>>,
     max_width: usize,
+    pii: Pii,
 ) -> Result<u32, XlsxError> {
     let hf = header();
     let mut widths = Widths::new(headers);
@@ -194,6 +197,11 @@ pub fn table(
         for (c, cell) in row.into_iter().enumerate() {
             match cell {
                 Out::Text(s, t) => {
+                    let masked = match pii.text(&s) {
+                        std::borrow::Cow::Owned(m) => Some(m),
+                        std::borrow::Cow::Borrowed(_) => None,
+                    };
+                    let s = masked.unwrap_or(s);
                     // Plain text no wider than the column's cap never wraps: it takes the
                     // workbook's default format (see `workbook`); numbers never wrap either.
                     let width = widths.see(c, &s);

@@ -73,7 +73,7 @@ pub fn duplicate_names(cx: &Ctx, out: &mut Vec<Finding>) {
 /// D005: the same person on two branches' rosters; one finding on each branch.
 pub fn same_person_in_two_branches(cx: &Ctx, out: &mut Vec<Finding>) {
     let mut reported: HashSet<(u32, u32, &str)> = HashSet::new();
-    let mut pairs: Vec<(u32, &Member, u32)> = Vec::new();
+    let mut pairs: Vec<(u32, &Member, u32, &Member)> = Vec::new();
     // A person is a valid ID, else name and birth date (same precision). The two keys are
     // grouped one after the other: a prefecture has half a million members, and holding both
     // lists at once was the largest allocation of the rules.
@@ -89,17 +89,26 @@ pub fn same_person_in_two_branches(cx: &Ctx, out: &mut Vec<Finding>) {
         m.birth.as_ref().map(|d| (m.name.value.as_str(), d.value))
     });
     pair_up(&by_name_birth, true, &mut reported, &mut pairs);
-    pairs.sort_by_key(|(b1, m, b2)| (*b1, m.name.at, *b2));
-    for (b1, m, b2) in pairs {
+    pairs.sort_by_key(|(b1, m, b2, _)| (*b1, m.name.at, *b2));
+    for (b1, m, b2, theirs) in pairs {
         let other = cx.branches[b2 as usize].name();
         out.push(Finding::new(
             Code::D005,
             cx.branches[b1 as usize].name(),
             m.name.value.clone(),
-            format!("{}也在“{other}”的花名册中（身份证号或姓名、出生日期相同）；一名党员只能在一个支部，请两个支部核实其组织关系所在支部", m.name.value),
+            format!("{}也在“{other}”的花名册中（身份证号或姓名、出生日期相同；对方登记为“{}”{}）；一名党员只能在一个支部，请两个支部核实其组织关系所在支部", m.name.value, theirs.name.value, their_id(theirs)),
             cx.at(m.name.at),
         ));
     }
+}
+
+/// The other branch's 身份证号 as D005 quotes it: another branch's data, masked in every output
+/// (the feedback workbook too, see `Code::quotes_other_branch`).
+fn their_id(m: &Member) -> String {
+    m.id_number
+        .as_ref()
+        .map(|id| format!("，身份证号“{}”", id.value))
+        .unwrap_or_default()
 }
 
 /// (person, branch index, member) for every member `key` knows, sorted so that each person's
@@ -125,7 +134,7 @@ fn pair_up<'a, K: Eq>(
     seen: &[(K, u32, &'a Member)],
     name_birth: bool,
     reported: &mut HashSet<(u32, u32, &'a str)>,
-    pairs: &mut Vec<(u32, &'a Member, u32)>,
+    pairs: &mut Vec<(u32, &'a Member, u32, &'a Member)>,
 ) {
     for list in seen.chunk_by(|a, b| a.0 == b.0) {
         if list.iter().all(|(_, b, _)| *b == list[0].1) {
@@ -141,7 +150,7 @@ fn pair_up<'a, K: Eq>(
                     continue;
                 }
                 if reported.insert((b1, b2, m1.name.value.as_str())) {
-                    pairs.push((b1, m1, b2));
+                    pairs.push((b1, m1, b2, m2));
                 }
             }
         }

@@ -177,3 +177,32 @@ fn a1_references() {
     assert_eq!(a1(9, 26), "AA10");
     assert_eq!(a1(0, 16383), "XFD1");
 }
+
+/// `digit_value` knows exactly the characters NFKC turns into one ASCII digit.
+#[test]
+fn digit_value_is_nfkc() {
+    use unicode_normalization::UnicodeNormalization;
+    for c in (0..=0x10ffff).filter_map(char::from_u32) {
+        let n: String = std::iter::once(c).nfkc().collect();
+        let want = match n.as_bytes() {
+            [d] if d.is_ascii_digit() => Some(d - b'0'),
+            _ => None,
+        };
+        assert_eq!(pii::digit_value(c), want, "U+{:04X}", c as u32);
+    }
+}
+
+#[test]
+fn full_width_and_separated_digits_are_seen() {
+    for xml in [
+        "<t>４２０６８２１９６５０７２８３４６１</t>",
+        "<t>420682 19650728 3461</t>",
+        "<t>138-0000-1234</t>",
+        "<t>0710-8321567</t>",
+    ] {
+        assert!(may_hold_id_digits(xml.as_bytes()), "{xml}");
+    }
+    assert!(!may_hold_id_digits(
+        "<t>2024-07-31 至 2024-08-31，共 12 人</t>".as_bytes()
+    ));
+}

@@ -190,7 +190,7 @@ fn marks(
                     "{} {}：{}",
                     f.code,
                     severity_label(f.severity),
-                    pii.text(&f.message)
+                    shown(f, pii).text(&f.message)
                 )
             })
             .collect();
@@ -206,6 +206,14 @@ fn marks(
         });
     }
     out
+}
+
+/// How a finding's text is shown to its branch: as `pii` says for its own data, masked when it
+/// quotes another branch's (D005).
+fn shown(f: &Finding, pii: Pii) -> Pii {
+    Pii {
+        show: pii.show && !f.code.quotes_other_branch(),
+    }
 }
 
 fn findings_sheet(
@@ -243,8 +251,8 @@ fn findings_sheet(
                 Out::text(f.code.as_str()),
                 Out::toned(severity_label(f.severity), severity_tone(f.severity)),
                 Out::text(f.code.title()),
-                Out::text(pii.text(&f.subject)),
-                Out::text(pii.text(&f.message)),
+                Out::text(shown(f, pii).text(&f.subject)),
+                Out::text(shown(f, pii).text(&f.message)),
                 Out::text(&f.loc.file),
                 Out::text(&f.loc.sheet),
                 Out::text(f.loc.cell_a1()),

@@ -577,8 +577,8 @@ fn widen(d: &str, marks: &[Mark]) -> String {
 pub fn mask_shared_strings(xml: &str) -> Result<Option<String>, Unpatchable> {
     // Without rich text or character references, every run of digits in the table's text is
     // a run of the raw XML too (markup and entities break runs in both), and the only numbers
-    // in its markup are counts: masking the raw text is masking each string. Masks keep
-    // lengths, so the XML stays well formed.
+    // in its markup are counts: masking the raw text is masking each string. A masked number
+    // never takes in markup (no separator is `<`, `>` or `&`), so the XML stays well formed.
     if !xml.contains("<r>") && !xml.contains("<r ") && !xml.contains("&#") {
         return Ok(match mask_text(xml) {
             Cow::Owned(m) => Some(m),

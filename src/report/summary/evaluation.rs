@@ -2,6 +2,7 @@
 //! 正式党员, how many were graded and with which grade, the share of 优秀 against the limit,
 //! and the E001/E005 findings (未评定, 未告知), with a totals row.
 
+use crate::report::mask::Pii;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use crate::analysis::Analysis;
@@ -15,7 +16,7 @@ pub const SHEET: &str = "民主评议汇总";
 const TOP: u32 = 2;
 
 /// 民主评议汇总; nothing when the campaign has no evaluation step.
-pub(super) fn write(wb: &mut Workbook, a: &Analysis) -> Result<(), XlsxError> {
+pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> {
     let Some(step) = a.campaign.step(StepKind::Evaluation) else {
         return Ok(());
     };
@@ -57,7 +58,7 @@ pub(super) fn write(wb: &mut Workbook, a: &Analysis) -> Result<(), XlsxError> {
         .filter_map(|b| b.evaluation.as_ref().map(|x| (b.name.as_str(), x)))
         .collect();
     let rows = returned.iter().map(|(name, x)| row(name, x, grades));
-    let end = table(ws, TOP, &headers, rows, 40)?;
+    let end = table(ws, TOP, &headers, rows, 40, pii)?;
     // The shares, written as numbers by `table`, shown as percentages (red when over).
     let col = 3 + grades as u16;
     for (i, (_, x)) in returned.iter().enumerate() {

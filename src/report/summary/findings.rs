@@ -40,7 +40,7 @@ pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), Xls
             Out::text(f.loc.cell_a1()),
         ]
     });
-    table(ws, 0, &headers, rows, 60)?;
+    table(ws, 0, &headers, rows, 60, pii)?;
     ws.set_column_format(6, &wrap())?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! 输入文件, what was read: every file and sheet, what it was taken for, its row accounting
 //! (read, accepted, rejected, skipped) and the file's size, time and SHA-256.
 
+use crate::report::mask::Pii;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use crate::model::Model;
@@ -25,7 +26,7 @@ const INPUT_HEADERS: [&str; 15] = [
 ];
 
 /// 输入文件: every file and sheet read, what it was taken for, and its row accounting.
-pub(super) fn write(wb: &mut Workbook, model: &Model) -> Result<(), XlsxError> {
+pub(super) fn write(wb: &mut Workbook, model: &Model, pii: Pii) -> Result<(), XlsxError> {
     // Written row by row, streamed to disk: a row per sheet read, 80,000 for a prefecture.
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("输入文件")?;
@@ -76,7 +77,8 @@ pub(super) fn write(wb: &mut Workbook, model: &Model) -> Result<(), XlsxError> {
                 if c == 0 {
                     ws.write_number_with_format(r, 0, (i + 1) as f64, &bf)?;
                 } else {
-                    ws.write_string_with_format(r, c as u16, t, &bf)?;
+                    // A file or sheet named after a person may carry a phone number.
+                    ws.write_string_with_format(r, c as u16, pii.text(t).as_ref(), &bf)?;
                 }
                 widths.see(c, t);
             }
@@ -104,7 +106,12 @@ pub(super) fn write(wb: &mut Workbook, model: &Model) -> Result<(), XlsxError> {
                 note = f.error.clone();
             }
             let bad = !f.error.is_empty() || s.is_some_and(|s| s.rejected > 0);
-            ws.write_string_with_format(r, 11, &note, if bad { &wf } else { &bf })?;
+            ws.write_string_with_format(
+                r,
+                11,
+                pii.text(&note).as_ref(),
+                if bad { &wf } else { &bf },
+            )?;
             widths.see(11, &note);
             ws.write_number_with_format(
                 r,
@@ -121,9 +128,9 @@ pub(super) fn write(wb: &mut Workbook, model: &Model) -> Result<(), XlsxError> {
     }
     // orglife's own outputs found in the input: named, not read (SPEC §8).
     for skipped in &model.skipped {
-        ws.write_string_with_format(r, 1, &skipped.path, &bf)?;
+        ws.write_string_with_format(r, 1, pii.text(&skipped.path).as_ref(), &bf)?;
         let note = skipped.note();
-        ws.write_string_with_format(r, 11, &note, &bf)?;
+        ws.write_string_with_format(r, 11, pii.text(&note).as_ref(), &bf)?;
         widths.see(1, &skipped.path);
         widths.see(11, &note);
         r += 1;

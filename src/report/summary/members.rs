@@ -60,6 +60,6 @@ pub(super) fn write(wb: &mut Workbook, model: &Model, pii: Pii) -> Result<(), Xl
                 ),
             ]
         });
-    table(ws, 0, &headers, rows, 30)?;
+    table(ws, 0, &headers, rows, 30, pii)?;
     Ok(())
 }

@@ -46,16 +46,16 @@ fn build(a: &Analysis, pii: Pii) -> Result<Workbook, XlsxError> {
     overview::write(&mut wb, a, pii)?;
     findings::write(&mut wb, a, pii)?;
     reminders_sheet(wb.add_worksheet(), a, pii)?;
-    supervision::write(&mut wb, a)?;
-    talks::write(&mut wb, a)?;
-    evaluation::write(&mut wb, a)?;
+    supervision::write(&mut wb, a, pii)?;
+    talks::write(&mut wb, a, pii)?;
+    evaluation::write(&mut wb, a, pii)?;
     // Only a campaign with the three lists (or their rectification step) has them to show.
     let c = &a.campaign;
     if c.step(StepKind::Lists).is_some() || c.step(StepKind::Rectify).is_some() {
         three_lists::write(&mut wb, a, pii)?;
     }
     members::write(&mut wb, &a.model, pii)?;
-    input_files::write(&mut wb, &a.model)?;
+    input_files::write(&mut wb, &a.model, pii)?;
     rules_sheet::write(&mut wb, &a.campaign)?;
     Ok(wb)
 }
@@ -73,10 +73,14 @@ pub fn id_shown(id: &str, pii: Pii) -> String {
     }
 }
 
+/// A phone as shown: masked unless --show-pii (a landline too: `071****1567`).
 pub fn phone_shown(p: &str, pii: Pii) -> String {
     if pii.show {
         p.to_string()
     } else {
-        super::mask::mask_phone(p)
+        match super::mask::mask_text(p) {
+            std::borrow::Cow::Owned(m) => m,
+            std::borrow::Cow::Borrowed(_) => super::mask::mask_phone(p),
+        }
     }
 }

@@ -37,7 +37,7 @@ pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), Xls
         rows.push(branch_row(i, b, phases.len(), pii));
     }
     let top = 2;
-    let end = table(ws, top, &headers, rows, 40)?;
+    let end = table(ws, top, &headers, rows, 40, pii)?;
     let counts = phase_counts(&a.overview.branches, phases.len());
     totals_row(ws, end, &a.overview.branches, &counts)?;
     completion_chart(ws, end, &phases, &counts)?;

@@ -49,6 +49,6 @@ pub fn reminders_sheet(ws: &mut Worksheet, a: &Analysis, pii: Pii) -> Result<(),
             ]
         })
         .collect();
-    table(ws, 0, &headers, rows, 70)?;
+    table(ws, 0, &headers, rows, 70, pii)?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! 督导覆盖, supervision coverage: branches × supervisors, what each supervised and whether
 //! they commented, with how many branches each supervisor covered.
 
+use crate::report::mask::Pii;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use crate::analysis::Analysis;
@@ -8,7 +9,7 @@ use crate::report::xlsx_style::{Out, Tone, table, tone, total};
 use crate::rules::overview::Returned;
 
 /// 督导覆盖: branches × supervisors, what each supervised and whether they commented.
-pub(super) fn write(wb: &mut Workbook, a: &Analysis) -> Result<(), XlsxError> {
+pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("督导覆盖")?;
     let sups = &a.overview.supervisors;
@@ -72,7 +73,7 @@ pub(super) fn write(wb: &mut Workbook, a: &Analysis) -> Result<(), XlsxError> {
         }
         rows.push(row);
     }
-    let end = table(ws, 0, &headers, rows, 28)?;
+    let end = table(ws, 0, &headers, rows, 28, pii)?;
     ws.set_row_height(0, 45)?;
     let tf = total();
     ws.write_string_with_format(end, 0, "督导支部数", &tf)?;

@@ -1,6 +1,7 @@
 //! 谈心谈话覆盖, talk coverage: per branch that returned, how much of the required talking
 //! happened (committee in pairs, members with the committee, members away or frail, the masses).
 
+use crate::report::mask::Pii;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use crate::analysis::Analysis;
@@ -8,7 +9,7 @@ use crate::report::xlsx_style::{Out, Tone, table};
 use crate::rules::overview::Returned;
 
 /// 谈心谈话覆盖: per branch, how much of the required talking happened.
-pub(super) fn write(wb: &mut Workbook, a: &Analysis) -> Result<(), XlsxError> {
+pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("谈心谈话覆盖")?;
     let headers = [
@@ -53,6 +54,6 @@ pub(super) fn write(wb: &mut Workbook, a: &Analysis) -> Result<(), XlsxError> {
             ],
         })
         .collect();
-    table(ws, 0, &headers, rows, 50)?;
+    table(ws, 0, &headers, rows, 50, pii)?;
     Ok(())
 }

@@ -40,7 +40,7 @@ pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), Xls
         .iter()
         .zip(&a.overview.branches)
         .flat_map(|(b, o)| branch_rows(b, &o.rectifications, pii));
-    table(ws, 0, &headers, rows, 40)?;
+    table(ws, 0, &headers, rows, 40, pii)?;
     Ok(())
 }
 
