@@ -28,8 +28,8 @@ pub fn render(findings: &[Finding], pii: Pii) -> Vec<u8> {
                 &inert(&f.branch),
                 &inert(&subject),
                 &inert(&message),
-                &inert(&f.loc.file),
-                &inert(&f.loc.sheet),
+                &inert(&pii.text(&f.loc.file)),
+                &inert(&pii.text(&f.loc.sheet)),
                 &cell,
             ]);
         }
