@@ -749,9 +749,19 @@ pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchab
     let parts = workbook_parts(&mut wb_rels, &src.index)?;
     let order = sheet_order(&info, &parts.sheets)?;
     // 问题清单 is inserted by that name: a sheet of the branch's called so would make two, and
-    // Excel refuses a workbook with two sheets of one name. The cell writer names them apart.
-    if base == Base::Original && order.iter().any(|(name, _)| name == FEEDBACK_SHEET) {
-        return Err(Unpatchable("工作簿中已有名为问题清单的工作表"));
+    // Excel refuses a workbook with two sheets of one name (ignoring case), as the branch's own
+    // may already hold. The cell writer names them apart.
+    if base == Base::Original {
+        if order.iter().any(|(name, _)| name == FEEDBACK_SHEET) {
+            return Err(Unpatchable("工作簿中已有名为问题清单的工作表"));
+        }
+        let mut seen = HashSet::new();
+        if !order
+            .iter()
+            .all(|(name, _)| seen.insert(name.to_lowercase()))
+        {
+            return Err(Unpatchable("工作簿中有同名的工作表"));
+        }
     }
 
     let styles_text = src.text(&parts.styles)?;
