@@ -10,7 +10,7 @@ secs=${2:-600}
 mkdir -p "corpus/$target"
 # The zip formats are mutated member by member and zipped again: give them room to grow.
 case "$target" in
-  read_xlsx | read_xlsb | read_ods) max_len=65536 ;;
+  read_xlsx | read_xlsb | read_ods | feedback_xlsx) max_len=65536 ;;
   *) max_len=32768 ;;
 esac
 exec cargo +nightly fuzz run "$target" "corpus/$target" "seeds/$target" -- \

@@ -7,7 +7,9 @@
 //! several files, or a package with parts we do not rewrite) its cells are read again and
 //! written into a fresh package ([`regenerate`]), which then gets the same first sheet and notes.
 
-mod package;
+/// Public only for the fuzz target `feedback_xlsx` (fuzz/), which feeds it arbitrary packages.
+#[doc(hidden)]
+pub mod package;
 mod parts;
 mod regenerate;
 mod worksheet;

@@ -19,6 +19,7 @@ use zip::write::SimpleFileOptions;
 use super::parts::{StyleBook, comments, findings_names, findings_sheet, vml};
 use super::worksheet::{SheetEdit, mask_shared_strings, next_event, rewrite, tag, unselect};
 use super::{FindingsSheet, Mark};
+use crate::model::outputs::FEEDBACK_SHEET;
 use crate::report::mask::has_pii_in_markup;
 use crate::text::may_hold_id_digits;
 
@@ -747,6 +748,21 @@ pub fn build(package: &[u8], base: Base, p: &Patch) -> Result<Vec<u8>, Unpatchab
     let (mut wb_rels, workbook, info) = read_workbook(&mut src)?;
     let parts = workbook_parts(&mut wb_rels, &src.index)?;
     let order = sheet_order(&info, &parts.sheets)?;
+    // 问题清单 is inserted by that name: a sheet of the branch's called so would make two, and
+    // Excel refuses a workbook with two sheets of one name (ignoring case), as the branch's own
+    // may already hold. The cell writer names them apart.
+    if base == Base::Original {
+        if order.iter().any(|(name, _)| name == FEEDBACK_SHEET) {
+            return Err(Unpatchable("工作簿中已有名为问题清单的工作表"));
+        }
+        let mut seen = HashSet::new();
+        if !order
+            .iter()
+            .all(|(name, _)| seen.insert(name.to_lowercase()))
+        {
+            return Err(Unpatchable("工作簿中有同名的工作表"));
+        }
+    }
 
     let styles_text = src.text(&parts.styles)?;
     let mut styles = StyleBook::parse(&styles_text)?;

@@ -94,14 +94,16 @@ fn attr_str(e: &BytesStart, name: &str) -> Option<String> {
 }
 
 /// The start tag `e` rebuilt with some attributes dropped and others set (values escaped by
-/// the caller); every other attribute keeps its bytes.
+/// the caller); every other attribute keeps its bytes, except one quick-xml could not split
+/// cleanly, which is left out (written back, `a"="b` made the quotes unbalanced and the part
+/// unreadable).
 pub fn tag(e: &BytesStart, drop: &[&str], set: &[(&str, &str)], empty: bool) -> String {
     let mut s = String::with_capacity(64);
     s.push('<');
     s.push_str(e.name().into_inner());
     for a in e.attributes().flatten() {
         let k = a.key.into_inner();
-        if drop.contains(&k) || set.iter().any(|(n, _)| *n == k) {
+        if drop.contains(&k) || set.iter().any(|(n, _)| *n == k) || !xml_name(k) {
             continue;
         }
         s.push(' ');
@@ -119,6 +121,14 @@ pub fn tag(e: &BytesStart, drop: &[&str], set: &[(&str, &str)], empty: bool) -> 
     }
     s.push_str(if empty { "/>" } else { ">" });
     s
+}
+
+/// Whether `k` can stand as an attribute's name (letters, digits, `:_-.`, anything not ASCII).
+fn xml_name(k: &str) -> bool {
+    !k.is_empty()
+        && k.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.') || b >= 0x80
+        })
 }
 
 /// "AB12" → zero-based (row 11, col 27).

@@ -202,3 +202,66 @@ fn parts_it_does_not_rewrite_send_the_return_to_the_cell_writer() {
     assert!(build(&props, Base::Original, &patch).is_err());
     assert!(build(b"not a zip", Base::Original, &patch).is_err());
 }
+
+/// `bytes` with workbook.xml edited by `f`.
+fn with_workbook(bytes: &[u8], f: impl Fn(String) -> String) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut m = zip.by_index(i).unwrap();
+        let name = m.name().unwrap().to_string();
+        let mut body = Vec::new();
+        m.read_to_end(&mut body).unwrap();
+        if name == "xl/workbook.xml" {
+            body = f(String::from_utf8(body).unwrap()).into_bytes();
+        }
+        out.start_file(name, SimpleFileOptions::default()).unwrap();
+        out.write_all(&body).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Found by the fuzz target `feedback_xlsx` (its check that sheet names stay distinct): a
+/// return with a sheet of its own called 问题清单 (here LibreOffice's 会议记录 renamed) came back
+/// with two sheets of that name, which Excel refuses to open; so did a return already holding
+/// two sheets of one name (calamine reads both). Both go to the cell writer.
+#[test]
+fn a_sheet_already_called_the_findings_sheet_sends_the_return_to_the_cell_writer() {
+    let bytes = fixture("single/libreoffice.xlsx");
+    let xml = part(&bytes, "xl/workbook.xml");
+    assert!(xml.contains("name=\"会议记录\""));
+    let renamed = with_workbook(&bytes, |x| {
+        x.replace("name=\"会议记录\"", "name=\"问题清单\"")
+    });
+    let rid = xml
+        .split("r:id=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let twice = with_workbook(&bytes, |x| {
+        x.replace(
+            "</sheets>",
+            &format!("<sheet name=\"会议记录\" sheetId=\"9\" r:id=\"{rid}\"/></sheets>"),
+        )
+    });
+    let first = findings();
+    let marks = HashMap::new();
+    let plain = HashSet::new();
+    let patch = Patch {
+        first: &first,
+        marks: &marks,
+        mask: false,
+        plain: &plain,
+    };
+    assert!(build(&bytes, Base::Original, &patch).is_ok());
+    assert_eq!(
+        build(&renamed, Base::Original, &patch).unwrap_err(),
+        Unpatchable("工作簿中已有名为问题清单的工作表")
+    );
+    assert_eq!(
+        build(&twice, Base::Original, &patch).unwrap_err(),
+        Unpatchable("工作簿中有同名的工作表")
+    );
+}

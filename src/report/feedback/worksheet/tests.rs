@@ -168,3 +168,25 @@ fn shared_strings_are_masked_even_across_rich_text_runs() {
         None
     );
 }
+
+/// Found by the fuzz target `feedback_xlsx`: a workbookView whose attributes were mangled
+/// (`showHorizontalScroll"=" 1…`) was written back with unbalanced quotes, and calamine could
+/// no longer open the feedback workbook of a return it had read. The mangled ones are left out.
+#[test]
+fn a_tag_rebuilt_from_mangled_attributes_stays_well_formed() {
+    let xml = r#"<workbookView visibility="visible" showHorizontalScroll"=" 1showVerticalScroll="1" showSheetTabs="1" firstSheet="0" actiab="evT0"/>"#;
+    let mut r = quick_xml::Reader::from_str(xml);
+    let quick_xml::events::Event::Empty(e) = r.read_event().unwrap() else {
+        panic!("an empty tag")
+    };
+    let out = tag(&e, &["activeTa", "firstSheet"], &[], true);
+    assert_eq!(
+        out,
+        r#"<workbookView visibility="visible" showSheetTabs="1" actiab="evT0"/>"#
+    );
+    let mut r = quick_xml::Reader::from_str(&out);
+    let quick_xml::events::Event::Empty(e) = r.read_event().unwrap() else {
+        panic!("an empty tag")
+    };
+    assert!(e.attributes().all(|a| a.is_ok()));
+}
