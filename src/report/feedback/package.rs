@@ -228,9 +228,10 @@ fn edit_workbook(
                             .flatten()
                             .find(|a| a.key.into_inner() == "localSheetId")
                             .and_then(|a| a.value.parse::<u32>().ok());
-                        if let Some(k) = local {
-                            let t =
-                                tag(e, &[], &[("localSheetId", &(k + shift).to_string())], empty);
+                        // A sheet index past u32 (no workbook has that many sheets) is left
+                        // as written rather than wrapped onto another sheet.
+                        if let Some(k) = local.and_then(|k| k.checked_add(shift)) {
+                            let t = tag(e, &[], &[("localSheetId", &k.to_string())], empty);
                             push(&mut out, &mut last, start, end, &t);
                         }
                     }
