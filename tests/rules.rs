@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::base_town::{
-    INFO, LEADERS, MEETINGS, PROBLEMS, RECTS, REGISTER, RESULTS, ROSTER, TALKS,
+    ANNUAL_CONFIG, INFO, LEADERS, MEETINGS, PROBLEMS, RECTS, REGISTER, RESULTS, ROSTER, TALKS,
 };
 use common::*;
 use orglife::campaign::Campaign;
@@ -50,43 +50,9 @@ fn base() -> Town {
     }
 }
 
-/// An annual 组织生活会和民主评议党员 over the same dates (SPEC §7): study, talks, 支委会,
+/// The annual 组织生活会和民主评议党员 over the same dates (SPEC §7): study, talks, 支委会,
 /// 党员大会 and 民主评议, no three lists; 组织生活会 counts as 党员大会.
-const ANNUAL: &str = r#"
-name = "年度组织生活会和民主评议党员"
-year = 2024
-start = "2024-07-01"
-end = "2024-09-30"
-required_sheets = ["基本情况", "党员花名册", "会议记录", "谈心谈话记录", "民主评议"]
-
-[meeting_aliases]
-"组织生活会" = "党员大会"
-
-[[steps]]
-kind = "study"
-name = "深化学习"
-deadline = "2024-07-31"
-
-[[steps]]
-kind = "talks"
-name = "谈心谈话"
-deadline = "2024-07-31"
-
-[[steps]]
-kind = "committee"
-name = "召开支委会"
-deadline = "2024-08-07"
-
-[[steps]]
-kind = "general"
-name = "召开组织生活会"
-deadline = "2024-08-15"
-
-[[steps]]
-kind = "evaluation"
-name = "民主评议党员"
-deadline = "2024-08-31"
-"#;
+const ANNUAL: &str = ANNUAL_CONFIG;
 
 const EVALUATION: &str = "姓名,评定等次,评议日期,告知日期,处理情况\n\
 李明,优秀,2024-08-12,2024-08-13,\n\
