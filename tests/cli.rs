@@ -167,16 +167,7 @@ fn check_writes_its_outputs_and_leaves_inputs_untouched() {
 #[test]
 fn the_output_folder_inside_the_input_is_not_read_back() {
     let dir = tempfile::tempdir().unwrap();
-    for e in walkdir::WalkDir::new(fixture("broken"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-    {
-        let rel = e.path().strip_prefix(fixture("broken")).unwrap();
-        let to = dir.path().join(rel);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(e.path(), to).unwrap();
-    }
+    copy_tree(&fixture("broken"), dir.path());
     let out = dir.path().join("out");
     for _ in 0..2 {
         let o = run(&[
@@ -349,15 +340,7 @@ fn an_as_of_outside_the_campaign_is_warned_about() {
 fn the_campaign_files_in_the_input_are_not_returns() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("报表");
-    for e in walkdir::WalkDir::new(fixture("township")) {
-        let e = e.unwrap();
-        let p = input.join(e.path().strip_prefix(fixture("township")).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&p).unwrap();
-        } else {
-            std::fs::copy(e.path(), &p).unwrap();
-        }
-    }
+    copy_tree(&fixture("township"), &input);
     let text = orglife::campaign::DEFAULT_TOML.replace(
         "contact = \"镇党委组织办\"",
         "contact = \"镇党委组织办\"\nnotice = \"通知.txt\"",

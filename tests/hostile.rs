@@ -16,18 +16,6 @@ fn children_peak_kib() -> i64 {
     u.ru_maxrss
 }
 
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    for e in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-    {
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::copy(e.path(), dest).unwrap();
-    }
-}
-
 #[test]
 fn each_bad_file_is_one_s002_with_its_reason_and_the_rest_is_read() {
     let dir = tempfile::tempdir().unwrap();

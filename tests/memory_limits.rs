@@ -10,15 +10,7 @@ use common::*;
 fn a_large_file_that_is_no_spreadsheet_costs_no_memory() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("报表");
-    for e in walkdir::WalkDir::new(fixture("broken")) {
-        let e = e.unwrap();
-        let p = input.join(e.path().strip_prefix(fixture("broken")).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&p).unwrap();
-        } else {
-            std::fs::copy(e.path(), &p).unwrap();
-        }
-    }
+    copy_tree(&fixture("broken"), &input);
     let video = input.join("红星村/会议录像.mp4");
     let f = std::fs::File::create(&video).unwrap();
     f.set_len(200 << 20).unwrap(); // sparse: cheap to make, 200 MB to read

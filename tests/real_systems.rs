@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{check, fixture, read_findings_csv};
+use common::{check, copy_tree, fixture, read_findings_csv};
 
 type Key = (String, String, String);
 
@@ -82,18 +82,6 @@ fn real_system_layouts_give_exactly_the_planted_findings() {
         missed.len(),
         unexpected.len()
     );
-}
-
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let p = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&p).unwrap();
-        } else {
-            std::fs::copy(e.path(), &p).unwrap();
-        }
-    }
 }
 
 fn keys(dir: &std::path::Path) -> Vec<(String, String, String, String)> {

@@ -77,18 +77,6 @@ fn a_branch_with_only_unreadable_files_counts_as_not_returned_everywhere() {
 
 /// Every file under `from` copied to `to` (hidden files and lock files too: the reader skips
 /// them itself).
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let p = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&p).unwrap();
-        } else {
-            std::fs::copy(e.path(), &p).unwrap();
-        }
-    }
-}
-
 fn check_into(input: &Path, out: &Path) -> String {
     let o = run(&[
         "check",
