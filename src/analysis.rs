@@ -45,6 +45,8 @@ pub struct Analysis {
     pub overview: Overview,
     /// Which sheets a feedback copy can keep as they are.
     pub plain: PlainSheets,
+    /// This check against the previous ones (empty until the command reads its history).
+    pub progress: crate::history::Progress,
 }
 
 /// `--as-of` as a full date; any date form a branch may write is accepted.
@@ -151,6 +153,7 @@ pub fn analyse(args: &Options, stages: &mut Stages) -> Result<Analysis> {
         input: args.input.clone(),
         overview,
         plain,
+        progress: Default::default(),
     })
 }
 

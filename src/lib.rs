@@ -7,6 +7,7 @@ pub mod campaign;
 pub mod cli;
 pub mod cmd;
 pub mod finding;
+pub mod history;
 pub mod ingest;
 pub mod model;
 pub mod report;
