@@ -17,23 +17,28 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &[&str])] = &[
     ("text", &[]),
     ("finding", &["text"]),
+    ("history", &["finding", "text"]),
     ("model", &["finding", "text"]),
     ("campaign", &["model", "finding", "text"]),
     ("ingest", &["campaign", "model", "finding", "text"]),
     ("rules", &["campaign", "model", "finding", "text"]),
     (
         "analysis",
-        &["ingest", "rules", "campaign", "model", "finding", "text"],
+        &[
+            "ingest", "rules", "history", "campaign", "model", "finding", "text",
+        ],
     ),
     (
         "report",
-        &["analysis", "rules", "campaign", "model", "finding", "text"],
+        &[
+            "analysis", "rules", "history", "campaign", "model", "finding", "text",
+        ],
     ),
     ("cli", &[]),
     (
         "cmd",
         &[
-            "cli", "report", "analysis", "rules", "campaign", "model", "finding", "text",
+            "cli", "report", "analysis", "rules", "history", "campaign", "model", "finding", "text",
         ],
     ),
 ];
