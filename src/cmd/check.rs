@@ -23,6 +23,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     };
     stages.report();
     print_summary(a, &written);
+    super::hint_contact(a, &sent);
     run.record(if args.quick { "check --quick" } else { "check" }, &sent);
     let a = run.a;
     let has_error = a.findings.iter().any(|f| f.severity == Severity::Error);

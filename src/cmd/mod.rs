@@ -80,3 +80,14 @@ pub fn print_skipped(a: &Analysis) {
         println!("  {}", s.note());
     }
 }
+
+/// Notices end with the office's contact line; one without a number gives a branch nobody to
+/// call (the embedded 2024 campaign cannot know the township's phone).
+pub fn hint_contact(a: &Analysis, sent: &[crate::report::remind::Sent]) {
+    if !sent.is_empty() && !a.campaign.contact.chars().any(|c| c.is_ascii_digit()) {
+        println!(
+            "  提醒：催办通知末尾的联系方式“{}”没有电话号码；请在活动配置 campaign.toml 的 contact 中写上组织办的电话（orglife init 可写出配置文件）",
+            a.campaign.contact
+        );
+    }
+}

@@ -41,6 +41,7 @@ pub fn run(args: &RemindArgs) -> Result<u8> {
         args.out.join("催办").display(),
         list.display()
     );
+    super::hint_contact(a, &sent);
     run.record("remind", &sent);
     Ok(0)
 }

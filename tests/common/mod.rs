@@ -160,3 +160,24 @@ pub fn read_findings_csv(dir: &Path) -> Vec<std::collections::HashMap<String, St
         })
         .collect()
 }
+
+/// A sheet of an output workbook as text, row by row (numbers as written, whole ones without
+/// a decimal point).
+pub fn sheet_text(path: &Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
