@@ -11,9 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// What each top-level module may import. The floors, lowest first: `text` (string helpers),
-/// `finding` (codes and findings), `history` (rounds between checks: findings only), `model` (the shared words and the records), `campaign`
-/// (the notice as data); then `ingest` and `rules`, which never see each other; `analysis`
-/// (one run); `report` (writers only); and the faces `cli`, `cmd`.
+/// `finding` (codes and findings), `history` (rounds between checks: it sees findings only),
+/// `model` (the shared words and the records), `campaign` (the notice as data); then `ingest`
+/// and `rules`, which never see each other; `analysis` (one run); `report` (writers only); and
+/// the faces `cli`, `cmd`.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("text", &[]),
     ("finding", &["text"]),
