@@ -21,10 +21,11 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     } else {
         report::write_check(a, &args.out, pii, &mut stages)?
     };
-    stages.report();
     print_summary(a, &written);
     super::hint_contact(a, &sent);
     run.record(if args.quick { "check --quick" } else { "check" }, &sent);
+    stages.lap("记入历史");
+    stages.report();
     let a = run.a;
     let has_error = a.findings.iter().any(|f| f.severity == Severity::Error);
     // The process ends here: freeing a county's model one record at a time would only keep

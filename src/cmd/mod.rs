@@ -62,6 +62,7 @@ pub fn analyse_into(
     options.reply_by = round.reply_by.clone();
     let mut a = analyse(&options, stages)?;
     let history = rounds::begin(&rounds::place(round), &mut a);
+    stages.lap("与上次比较");
     // Only once the input is known to be there, so that a typo leaves no empty folder.
     std::fs::create_dir_all(out)
         .with_context(|| format!("无法创建输出文件夹 {}（没有权限或路径有误）", out.display()))?;

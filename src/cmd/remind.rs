@@ -28,7 +28,6 @@ pub fn run(args: &RemindArgs) -> Result<u8> {
             .map_err(|e| anyhow!("生成催办名单失败：{e}"))?,
     )?;
     stages.lap("催办");
-    stages.report();
     println!(
         "orglife 催办（统计截止 {}）：需要催办的支部 {} 个，要求 {} 前补报",
         a.as_of.format("%Y-%m-%d"),
@@ -43,5 +42,7 @@ pub fn run(args: &RemindArgs) -> Result<u8> {
     );
     super::hint_contact(a, &sent);
     run.record("remind", &sent);
+    stages.lap("记入历史");
+    stages.report();
     Ok(0)
 }

@@ -34,9 +34,9 @@ pub fn place(args: &RoundArgs) -> Place {
 /// `a.progress`). `None` when there is none to keep.
 pub fn begin(place: &Place, a: &mut Analysis) -> Option<History> {
     let opened = History::open(place, &a.input, &a.campaign.name, a.campaign.year);
-    let read = |h: &History| Ok::<_, String>((h.previous()?, h.last_notices()?));
+    let read = |h: &mut History| Ok::<_, String>((h.previous()?, h.last_notices()?));
     let (h, previous, notices) = match opened.and_then(|h| match h {
-        Some(h) => read(&h).map(|(p, n)| Some((h, p, n))),
+        Some(mut h) => read(&mut h).map(|(p, n)| Some((h, p, n))),
         None => Ok(None),
     }) {
         Ok(Some(x)) => x,

@@ -2,7 +2,7 @@
 //! writing rounds. A file that cannot be used is a warning for the caller, never an error:
 //! the check it belongs to goes on without a history.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -27,10 +27,16 @@ pub enum Place {
 /// The schema, one step per version (`PRAGMA user_version` is the number of steps applied).
 /// Append only: a released step is never edited, a change is a new step.
 const MIGRATIONS: &[&str] = &[
-    // 1: rounds, their findings, and which branches each round sent a notice.
-    "CREATE TABLE rounds (
+    // 1. A finding is stored once per scope (`items`, its latest text) and each round only
+    //    notes which items it found (`seen`): a county's 100,000 findings rewritten in full
+    //    every round made 28 MB a round, this makes 2.
+    "CREATE TABLE scopes (
         id INTEGER PRIMARY KEY,
-        scope TEXT NOT NULL,
+        scope TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE rounds (
+        id INTEGER PRIMARY KEY,
+        scope INTEGER NOT NULL REFERENCES scopes(id),
         run_at TEXT NOT NULL,
         as_of TEXT NOT NULL,
         command TEXT NOT NULL,
@@ -45,8 +51,9 @@ const MIGRATIONS: &[&str] = &[
         fixed INTEGER NOT NULL
     );
     CREATE INDEX rounds_by_scope ON rounds(scope, id);
-    CREATE TABLE findings (
-        round INTEGER NOT NULL REFERENCES rounds(id),
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        scope INTEGER NOT NULL REFERENCES scopes(id),
         key TEXT NOT NULL,
         branch TEXT NOT NULL,
         code TEXT NOT NULL,
@@ -55,7 +62,12 @@ const MIGRATIONS: &[&str] = &[
         message TEXT NOT NULL,
         first_seen TEXT NOT NULL,
         reminded_on TEXT NOT NULL,
-        PRIMARY KEY (round, key)
+        UNIQUE (scope, key)
+    );
+    CREATE TABLE seen (
+        round INTEGER NOT NULL REFERENCES rounds(id),
+        item INTEGER NOT NULL REFERENCES items(id),
+        PRIMARY KEY (round, item)
     ) WITHOUT ROWID;
     CREATE TABLE notices (
         round INTEGER NOT NULL REFERENCES rounds(id),
@@ -69,6 +81,9 @@ pub struct History {
     conn: Connection,
     pub path: PathBuf,
     scope: String,
+    /// The previous round's items by key, with their row ids: what the next round finds
+    /// again unchanged is only noted as seen, not written again.
+    known: HashMap<String, (i64, Stored)>,
 }
 
 /// A round to record.
@@ -155,7 +170,12 @@ impl History {
         // turn for a while rather than failing at once.
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(|e| unusable(&shown, &e))?;
-        let mut h = History { conn, path, scope };
+        let mut h = History {
+            conn,
+            path,
+            scope,
+            known: HashMap::new(),
+        };
         if !h.migrate().map_err(|e| unusable(&shown, &e))? {
             return Err(format!(
                 "注意：检查历史记录 {shown} 由更新版本的 orglife 写出，本版本不能读取；请使用新版本。{NOT_RECORDED}"
@@ -182,16 +202,19 @@ impl History {
     }
 
     /// The last recorded round of this scope, with its findings.
-    pub fn previous(&self) -> Result<Option<(Round, Vec<Stored>)>, String> {
+    pub fn previous(&mut self) -> Result<Option<(Round, Vec<Stored>)>, String> {
         self.read_previous()
             .map_err(|e| unusable(&self.path.display().to_string(), &e))
     }
 
-    fn read_previous(&self) -> rusqlite::Result<Option<(Round, Vec<Stored>)>> {
+    fn read_previous(&mut self) -> rusqlite::Result<Option<(Round, Vec<Stored>)>> {
         let Some((id, round)) = self
             .conn
             .query_row(
-                &format!("SELECT id, {ROUND_COLUMNS} FROM rounds WHERE scope = ?1 ORDER BY id DESC LIMIT 1"),
+                &format!(
+                    "SELECT rounds.id, {ROUND_COLUMNS} FROM rounds JOIN scopes ON scopes.id = rounds.scope
+                     WHERE scopes.scope = ?1 ORDER BY rounds.id DESC LIMIT 1"
+                ),
                 [&self.scope],
                 |r| Ok((r.get::<_, i64>(0)?, round_of(r, 1)?)),
             )
@@ -199,7 +222,12 @@ impl History {
         else {
             return Ok(None);
         };
-        Ok(Some((round, self.findings_of(id, None)?)))
+        let rows = self.items_seen(id)?;
+        self.known = rows
+            .iter()
+            .map(|(item, s)| (s.key.clone(), (*item, s.clone())))
+            .collect();
+        Ok(Some((round, rows.into_iter().map(|(_, s)| s).collect())))
     }
 
     /// Per branch, the last round that sent it a notice: its as-of date and the branch's
@@ -211,41 +239,64 @@ impl History {
 
     fn read_last_notices(&self) -> rusqlite::Result<BTreeMap<String, (NaiveDate, Vec<Stored>)>> {
         let mut st = self.conn.prepare(
-            "SELECT n.branch, MAX(n.round), r.as_of FROM notices n JOIN rounds r ON r.id = n.round
-             WHERE r.scope = ?1 GROUP BY n.branch",
+            "SELECT n.branch, MAX(n.round), r.as_of FROM notices n
+             JOIN rounds r ON r.id = n.round JOIN scopes s ON s.id = r.scope
+             WHERE s.scope = ?1 GROUP BY n.branch",
         )?;
         let last: Vec<(String, i64, String)> = st
             .query_map([&self.scope], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut out = BTreeMap::new();
+        // One read per round that sent notices (usually one: the last round chased everyone
+        // it had to), shared out by branch; a read per branch was quadratic in a county.
+        let mut by_round: BTreeMap<i64, (String, Vec<String>)> = BTreeMap::new();
         for (branch, round, as_of) in last {
-            let rows = self.findings_of(round, Some(&branch))?;
-            out.insert(branch, (date(&as_of), rows));
+            by_round
+                .entry(round)
+                .or_insert_with(|| (as_of, Vec::new()))
+                .1
+                .push(branch);
+        }
+        let mut out = BTreeMap::new();
+        for (round, (as_of, branches)) in by_round {
+            let mut rows: HashMap<String, Vec<Stored>> = HashMap::new();
+            for (_, s) in self.items_seen(round)? {
+                rows.entry(s.branch.clone()).or_default().push(s);
+            }
+            for b in branches {
+                let mine = rows.remove(&b).unwrap_or_default();
+                out.insert(b, (date(&as_of), mine));
+            }
         }
         Ok(out)
     }
 
-    fn findings_of(&self, round: i64, branch: Option<&str>) -> rusqlite::Result<Vec<Stored>> {
+    /// The items a round found, with their row ids.
+    fn items_seen(&self, round: i64) -> rusqlite::Result<Vec<(i64, Stored)>> {
         let mut st = self.conn.prepare(
-            "SELECT key, branch, code, severity, subject, message, first_seen, reminded_on
-             FROM findings WHERE round = ?1 AND (?2 IS NULL OR branch = ?2)",
+            "SELECT i.id, i.key, i.branch, i.code, i.severity, i.subject, i.message, i.first_seen,
+                    i.reminded_on
+             FROM seen s JOIN items i ON i.id = s.item
+             WHERE s.round = ?1",
         )?;
-        st.query_map(params![round, branch], |r| {
-            let reminded: String = r.get(7)?;
-            Ok(Stored {
-                key: r.get(0)?,
-                branch: r.get(1)?,
-                code: r.get(2)?,
-                severity: r.get(3)?,
-                subject: r.get(4)?,
-                message: r.get(5)?,
-                first_seen: date(&r.get::<_, String>(6)?),
-                reminded_on: reminded
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(date)
-                    .collect(),
-            })
+        st.query_map([round], |r| {
+            let reminded: String = r.get(8)?;
+            Ok((
+                r.get(0)?,
+                Stored {
+                    key: r.get(1)?,
+                    branch: r.get(2)?,
+                    code: r.get(3)?,
+                    severity: r.get(4)?,
+                    subject: r.get(5)?,
+                    message: r.get(6)?,
+                    first_seen: date(&r.get::<_, String>(7)?),
+                    reminded_on: reminded
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(date)
+                        .collect(),
+                },
+            ))
         })?
         .collect()
     }
@@ -254,7 +305,8 @@ impl History {
     pub fn rounds(&self) -> Result<Vec<Round>, String> {
         let read = || -> rusqlite::Result<Vec<Round>> {
             let mut st = self.conn.prepare(&format!(
-                "SELECT {ROUND_COLUMNS} FROM rounds WHERE scope = ?1 ORDER BY id"
+                "SELECT {ROUND_COLUMNS} FROM rounds JOIN scopes ON scopes.id = rounds.scope
+                 WHERE scopes.scope = ?1 ORDER BY rounds.id"
             ))?;
             st.query_map([&self.scope], |r| round_of(r, 0))?.collect()
         };
@@ -269,13 +321,22 @@ impl History {
 
     fn write(&mut self, n: &NewRound) -> rusqlite::Result<u32> {
         let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO scopes (scope) VALUES (?1) ON CONFLICT (scope) DO NOTHING",
+            [&self.scope],
+        )?;
+        let scope: i64 = tx.query_row(
+            "SELECT id FROM scopes WHERE scope = ?1",
+            [&self.scope],
+            |r| r.get(0),
+        )?;
         let c = &n.counts;
         tx.execute(
             "INSERT INTO rounds (scope, run_at, as_of, command, input, campaign, branches, returned,
                 errors, warnings, infos, new, fixed)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
-                self.scope,
+                scope,
                 n.run_at,
                 n.as_of.to_string(),
                 n.command,
@@ -290,34 +351,51 @@ impl History {
                 c.fixed
             ],
         )?;
-        let id = tx.last_insert_rowid();
+        let round = tx.last_insert_rowid();
         {
-            let mut st = tx.prepare(
-                "INSERT INTO findings (round, key, branch, code, severity, subject, message,
-                    first_seen, reminded_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            let mut upsert = tx.prepare(
+                "INSERT INTO items (scope, key, branch, code, severity, subject, message,
+                    first_seen, reminded_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (scope, key) DO UPDATE SET branch = excluded.branch,
+                    code = excluded.code, severity = excluded.severity,
+                    subject = excluded.subject, message = excluded.message,
+                    first_seen = excluded.first_seen, reminded_on = excluded.reminded_on
+                 RETURNING id",
             )?;
+            let mut seen =
+                tx.prepare("INSERT OR IGNORE INTO seen (round, item) VALUES (?1, ?2)")?;
             for s in &n.findings {
-                let reminded: Vec<String> = s.reminded_on.iter().map(|d| d.to_string()).collect();
-                st.execute(params![
-                    id,
-                    s.key,
-                    s.branch,
-                    s.code,
-                    s.severity,
-                    s.subject,
-                    s.message,
-                    s.first_seen.to_string(),
-                    reminded.join(",")
-                ])?;
+                let item = match self.known.get(&s.key) {
+                    Some((id, before)) if before == s => *id,
+                    _ => {
+                        let reminded: Vec<String> =
+                            s.reminded_on.iter().map(|d| d.to_string()).collect();
+                        upsert.query_row(
+                            params![
+                                scope,
+                                s.key,
+                                s.branch,
+                                s.code,
+                                s.severity,
+                                s.subject,
+                                s.message,
+                                s.first_seen.to_string(),
+                                reminded.join(",")
+                            ],
+                            |r| r.get(0),
+                        )?
+                    }
+                };
+                seen.execute(params![round, item])?;
             }
             let mut st = tx.prepare("INSERT INTO notices (round, branch) VALUES (?1, ?2)")?;
             for b in &n.notices {
-                st.execute(params![id, b])?;
+                st.execute(params![round, b])?;
             }
         }
         let number: i64 = tx.query_row(
             "SELECT COUNT(*) FROM rounds WHERE scope = ?1 AND id <= ?2",
-            params![self.scope, id],
+            params![scope, round],
             |r| r.get(0),
         )?;
         tx.commit()?;
@@ -443,7 +521,7 @@ mod tests {
         assert_eq!(n, 2);
         drop(h);
         // Reopened: the schema is not applied twice, the rounds are there.
-        let h = History::open(&file, input, "测试", 2024).unwrap().unwrap();
+        let mut h = History::open(&file, input, "测试", 2024).unwrap().unwrap();
         let (round, rows) = h.previous().unwrap().unwrap();
         assert_eq!((round.number, round.as_of), (2, d2));
         assert_eq!(rows, vec![row("k1", "一支部", &[d1])]);
@@ -453,7 +531,7 @@ mod tests {
         assert_eq!(notices["一支部"].1.len(), 1);
         assert_eq!(h.rounds().unwrap().len(), 2);
         // Another campaign in the same file has its own rounds.
-        let other = History::open(&file, input, "另一活动", 2024)
+        let mut other = History::open(&file, input, "另一活动", 2024)
             .unwrap()
             .unwrap();
         assert_eq!(other.previous().unwrap(), None);
