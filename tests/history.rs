@@ -279,3 +279,37 @@ fn reply_by_sets_the_date_notices_ask_for() {
         assert!(err.contains("--reply-by") && err.contains(says), "{err}");
     }
 }
+
+/// A branch whose only file cannot be read has returned nothing usable: it is chased like a
+/// branch that sent nothing, late from the first deadline it missed, and told what to do.
+#[test]
+fn a_branch_with_only_an_unreadable_file_is_chased() {
+    let dir = sample_copy();
+    let input = dir.path().join("报表");
+    let xls = input.join("龙王庙村/龙王庙村党支部组织生活会台账.xls");
+    std::fs::write(&xls, b"\xd0\xcf\x11\xe0 truncated in a WeChat download").unwrap();
+    let out = dir.path().join("结果");
+    let o = run(&[
+        "check",
+        input.to_str().unwrap(),
+        "--as-of",
+        "2024-09-10",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-history",
+    ]);
+    assert_quiet_success(&o);
+    let notice = std::fs::read_to_string(out.join("催办/柳林镇龙王庙村党支部.txt")).unwrap();
+    assert!(
+        notice.contains("报送的文件无法读取") && notice.contains("已逾期41天"),
+        "{notice}"
+    );
+    let list = sheet_text(&out.join("汇总.xlsx"), "催办名单");
+    let row = list
+        .iter()
+        .find(|r| r[1] == "柳林镇龙王庙村党支部")
+        .unwrap();
+    assert_eq!(row[6], "41", "{row:?}");
+    let group = std::fs::read_to_string(out.join("催办/群通知.txt")).unwrap();
+    assert!(group.contains("柳林镇龙王庙村党支部（书记 "), "{group}");
+}
