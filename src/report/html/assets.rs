@@ -61,6 +61,7 @@ h3,h4{font-size:14px;margin:10px 0 4px}
 ol.attn{margin:0;padding-left:2.2em;columns:2;column-gap:32px}
 ol.attn li{break-inside:avoid;padding:1px 0}
 .more{margin:4px 0 0;color:#555}
+.print-only{display:none}
 .controls{margin:6px 0 8px}
 .controls input[type=search]{width:16em;padding:3px 6px;font:inherit}
 .controls label{margin-left:14px}
@@ -99,7 +100,10 @@ h2{font-size:11.5pt;margin-bottom:2mm}
 .chart svg{max-width:100%}
 .legend{font-size:8.5pt}
 ol.attn{font-size:9pt;column-gap:8mm}
-ol.attn li{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+ol.attn{list-style-position:inside;padding-left:0}
+ol.attn li,ul.brief li{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+ul.brief{font-size:9pt;margin:0;padding-left:0;list-style:none}
+.print-only{display:block}
 footer{font-size:8pt;margin:2mm 0 0}
 }
 "#;

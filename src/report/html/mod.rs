@@ -51,6 +51,7 @@ fn page(out: &mut String, a: &Analysis, pii: Pii, g: &Groups) -> fmt::Result {
     let counts = phase_counts(&a.overview.branches, names.len());
     chart::steps(out, &names, &counts, a.overview.branches.len())?;
     attention(out, a, pii)?;
+    township_brief(out, a, pii, g)?;
     table::branches(out, a, pii, g)?;
     township(out, a, pii, g)?;
     out.push_str(
@@ -349,6 +350,48 @@ fn attention_reason(b: &BranchOverview) -> String {
         parts.push(b.overall.label().to_string());
     }
     parts.join("；")
+}
+
+/// The print view's few lines on the township-wide findings (the screen has their table).
+const TOWNSHIP_BRIEF_CAP: usize = 5;
+
+fn township_brief(out: &mut String, a: &Analysis, pii: Pii, g: &Groups) -> fmt::Result {
+    if g.township.is_empty() {
+        return Ok(());
+    }
+    write!(
+        out,
+        "<section id=\"township-brief\" class=\"print-only\">\n<h2>全镇性问题（{} 条）</h2>\n<ul class=\"brief\">\n",
+        g.township.len()
+    )?;
+    for f in g
+        .township
+        .iter()
+        .take(TOWNSHIP_BRIEF_CAP)
+        .filter_map(|&i| a.findings.get(i))
+    {
+        let k = f.severity as usize;
+        write!(
+            out,
+            "<li><span class=\"sev sev{k}\">{}</span> {} ",
+            SEVERITY_LABELS[k],
+            f.code.as_str()
+        )?;
+        esc(out, f.code.title());
+        out.push_str("：");
+        esc_pii(out, pii, &f.subject);
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ul>\n");
+    if g.township.len() > TOWNSHIP_BRIEF_CAP {
+        write!(
+            out,
+            "<p class=\"more\">另有 {} 条见汇总表（汇总.xlsx › 问题明细）。</p>\n",
+            g.township.len() - TOWNSHIP_BRIEF_CAP
+        )?;
+    }
+    out.push_str("</section>\n");
+    Ok(())
 }
 
 /// Findings of no branch (全镇: an unmatched file, a township cadre who supervised nobody),
