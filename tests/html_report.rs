@@ -1,7 +1,8 @@
 //! 报告.html as a person sees it, in a real browser: headless Chromium opens the page written
 //! for the sample township, the branch rows are there, a click on a row (a mouse event at the
 //! row's place, through the DevTools protocol) opens that branch's findings, and the print
-//! view is one A4 page, for the sample and for 300 branches.
+//! view is one A4 page, for the sample and for 300 branches; and over two rounds, the page
+//! says what changed since the previous check.
 //! CI installs Chromium (.ci/run) and sets ORGLIFE_REQUIRE_CHROMIUM=1, so there the test
 //! cannot be skipped; elsewhere it is skipped with a visible message when Chromium is absent.
 
@@ -222,7 +223,7 @@ fn sample() -> PathBuf {
 #[test]
 fn the_page_in_a_real_browser() {
     let Some(chromium) = chromium() else { return };
-    let (o, out) = check(&sample(), &["--as-of", "2024-09-10"]);
+    let (o, out) = check(&sample(), &["--as-of", "2024-09-10", "--no-history"]);
     assert_quiet_success(&o);
     let stdout = String::from_utf8_lossy(&o.stdout).to_string();
     let page = out.path().join("报告.html");
@@ -323,4 +324,125 @@ fn three_hundred_branches_print_on_one_page() {
         1,
         "300 branches' print view"
     );
+}
+
+/// The text of the `与上次相比` cell in the row of `branch`.
+fn change_cell(page: &str, branch: &str) -> String {
+    let row = page
+        .split("<tr class=\"b\"")
+        .find(|r| r.contains(&format!("<td class=\"name\">{branch}</td>")))
+        .unwrap_or_else(|| panic!("no row for {branch}"));
+    let cell = row
+        .split("<td class=\"chg\">")
+        .nth(1)
+        .expect("a 与上次相比 cell");
+    cell[..cell.find("</td>").unwrap()].to_string()
+}
+
+/// A number the screen's 进展 line gives, e.g. `新发现 1 条`.
+fn said(stdout: &str, what: &str) -> usize {
+    let at = stdout
+        .find(what)
+        .unwrap_or_else(|| panic!("no {what} in {stdout}"))
+        + what.len();
+    stdout[at..]
+        .trim_start()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// Two checks of one folder with its history: between them 杨湾村 corrects its roster (its
+/// C003 is fixed) and 商会 takes its returns back (a new S001). The second page compares.
+#[test]
+fn two_rounds_show_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("报表");
+    copy_tree(&sample(), &input);
+    let history = dir.path().join("历史.sqlite");
+    let round = |name: &str, as_of: &str| {
+        let out = dir.path().join(name);
+        let o = run(&[
+            "check",
+            input.to_str().unwrap(),
+            "--as-of",
+            as_of,
+            "--out",
+            out.to_str().unwrap(),
+            "--history",
+            history.to_str().unwrap(),
+        ]);
+        assert_quiet_success(&o);
+        let page = std::fs::read_to_string(out.join("报告.html")).unwrap();
+        (out, String::from_utf8_lossy(&o.stdout).to_string(), page)
+    };
+    let (first, _, page) = round("第1次", "2024-09-10");
+    assert!(page.contains("这是本文件夹、本次活动的第 1 次检查"));
+    assert!(!page.contains("与上次相比"));
+    let fixed = read_findings_csv(&first)
+        .into_iter()
+        .find(|f| f["code"] == "C003" && f["branch"] == "柳林镇杨湾村党支部")
+        .expect("杨湾村's C003 in the first round");
+
+    correct_yangwan_roster(&input);
+    std::fs::remove_dir_all(input.join("商会")).unwrap();
+    let (second, stdout, page) = round("第2次", "2024-09-12");
+    assert!(page.contains("与第 1 次检查（"), "the headline");
+    // The cards say what the screen says.
+    let card = |label: &str, n: usize| {
+        assert!(
+            page.contains(&format!(
+                "<div class=\"n\">{n}</div><div class=\"l\">{label}</div>"
+            )),
+            "{label} {n}"
+        )
+    };
+    card("新发现", said(&stdout, "新发现"));
+    card("已改正", said(&stdout, "已改正"));
+    card("仍未改正", said(&stdout, "仍未改正"));
+    let now = read_findings_csv(&second);
+    let yangwan = now
+        .iter()
+        .filter(|f| f["branch"] == "柳林镇杨湾村党支部")
+        .count();
+    assert_eq!(
+        change_cell(&page, "柳林镇杨湾村党支部"),
+        format!("新 0 · 已改正 1 · 未改 {yangwan}")
+    );
+    assert_eq!(
+        change_cell(&page, "柳林镇商会党支部"),
+        "新 1 · 已改正 0 · 未改 0"
+    );
+
+    // In the browser: 杨湾村's detail lists the fixed finding, 商会's marks its new one.
+    let Some(chromium) = chromium() else { return };
+    let mut b = Browser::open(&chromium, &file_url(&second.join("报告.html")));
+    b.wait_loaded();
+    let open = |b: &mut Browser, name: &str| -> String {
+        let q = serde_json::to_string(name).unwrap();
+        let at = b.eval(&format!(
+            "(() => {{ const r = [...document.querySelectorAll('#rows tr.b')].find(r => r.cells[1].textContent === {q});
+               r.scrollIntoView({{block: 'center'}});
+               const c = r.cells[1].getBoundingClientRect();
+               return {{ x: c.left + c.width / 2, y: c.top + c.height / 2, i: r.getAttribute('data-i') }}; }})()"
+        ));
+        b.click(at["x"].as_f64().unwrap(), at["y"].as_f64().unwrap());
+        let i = at["i"].as_str().unwrap();
+        b.eval(&format!(
+            "document.querySelector('tr.detail[data-for=\"{i}\"]').textContent"
+        ))
+        .as_str()
+        .unwrap()
+        .to_string()
+    };
+    let text = open(&mut b, "柳林镇杨湾村党支部");
+    assert!(
+        text.contains("已改正（上次检查有、本次没有）1 条"),
+        "{text}"
+    );
+    assert!(text.contains(&fixed["message"]), "{text}");
+    let text = open(&mut b, "柳林镇商会党支部");
+    assert!(text.contains("新S001"), "the new finding is marked: {text}");
 }

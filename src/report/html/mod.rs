@@ -17,13 +17,14 @@ use std::collections::HashMap;
 use std::fmt::{self, Write};
 
 use crate::analysis::Analysis;
-use crate::finding::Finding;
+use crate::finding::{Code, Finding};
 use crate::history::{Fixed, Progress, State};
 use crate::model::Returned;
 use crate::model::outputs::GENERATOR;
 use crate::report::completion::phase_counts;
 use crate::report::mask::Pii;
 use crate::rules::overview::{BranchOverview, Overall};
+use crate::rules::phase::Status;
 
 /// The whole page.
 pub fn render(a: &Analysis, pii: Pii) -> String {
@@ -50,7 +51,7 @@ fn page(out: &mut String, a: &Analysis, pii: Pii, g: &Groups) -> fmt::Result {
     let names: Vec<&str> = a.campaign.steps.iter().map(|s| s.name.as_str()).collect();
     let counts = phase_counts(&a.overview.branches, names.len());
     chart::steps(out, &names, &counts, a.overview.branches.len())?;
-    attention(out, a, pii)?;
+    attention(out, a, pii, g)?;
     township_brief(out, a, pii, g)?;
     table::branches(out, a, pii, g)?;
     township(out, a, pii, g)?;
@@ -273,11 +274,11 @@ fn glance(out: &mut String, a: &Analysis, g: &Groups) -> fmt::Result {
     Ok(())
 }
 
-/// The branches needing attention (nothing readable returned, a 严重 finding, or something
-/// overdue to do), worst first: a compact list, capped so the print view stays one page.
+/// The branches needing attention (`table::needs_attention`), worst first: a compact list,
+/// capped so the print view stays one page.
 const ATTENTION_CAP: usize = 36;
 
-fn attention(out: &mut String, a: &Analysis, pii: Pii) -> fmt::Result {
+fn attention(out: &mut String, a: &Analysis, pii: Pii, g: &Groups) -> fmt::Result {
     let mut need: Vec<(usize, &BranchOverview)> = a
         .overview
         .branches
@@ -296,7 +297,7 @@ fn attention(out: &mut String, a: &Analysis, pii: Pii) -> fmt::Result {
         return Ok(());
     }
     out.push_str("<ol class=\"attn\">\n");
-    for (_, b) in need.iter().take(ATTENTION_CAP) {
+    for (i, b) in need.iter().take(ATTENTION_CAP) {
         write!(
             out,
             "<li><span class=\"chip o{}\"></span><b>",
@@ -304,7 +305,7 @@ fn attention(out: &mut String, a: &Analysis, pii: Pii) -> fmt::Result {
         )?;
         esc_pii(out, pii, &b.name);
         out.push_str("</b>：");
-        esc_pii(out, pii, &attention_reason(b));
+        esc_pii(out, pii, &attention_reason(a, g, *i, b));
         out.push_str("</li>\n");
     }
     out.push_str("</ol>\n");
@@ -319,32 +320,36 @@ fn attention(out: &mut String, a: &Analysis, pii: Pii) -> fmt::Result {
     Ok(())
 }
 
-/// One short line: how it stands, its 严重 findings, and what it must still do.
-fn attention_reason(b: &BranchOverview) -> String {
+/// One short line: how it stands, its 严重 findings, the steps overdue, the sheets missing
+/// and how late it is.
+fn attention_reason(a: &Analysis, g: &Groups, i: usize, b: &BranchOverview) -> String {
     let mut parts: Vec<String> = Vec::new();
-    match b.returned {
-        Returned::Yes => {}
-        r => parts.push(r.label().to_string()),
+    if b.returned != Returned::Yes {
+        parts.push(b.returned.label().to_string());
     }
     if b.counts[0] > 0 {
         parts.push(format!("严重问题 {} 条", b.counts[0]));
     }
-    let todo: Vec<&str> = b
-        .lags
+    let overdue: Vec<&str> = b
+        .phases
         .iter()
-        .filter(|l| l.deadline.is_some())
-        .map(|l| l.what.as_str())
+        .zip(&a.campaign.steps)
+        .filter(|(p, _)| p.status == Status::Overdue)
+        .map(|(_, s)| s.name.as_str())
         .collect();
-    if !todo.is_empty() {
-        parts.push(format!("逾期未完成：{}", todo.join("、")));
+    if !overdue.is_empty() {
+        parts.push(format!("逾期未完成：{}", overdue.join("、")));
     }
-    let missing = b
-        .lags
+    let missing = g.of_branch[i]
         .iter()
-        .filter(|l| l.what.starts_with("补报「"))
+        .filter(|&&k| a.findings.get(k).is_some_and(|f| f.code == Code::S004))
         .count();
-    if missing > 0 && b.returned == Returned::Yes {
+    if missing > 0 {
         parts.push(format!("缺表 {missing} 张"));
+    }
+    let days = b.days_overdue();
+    if days > 0 {
+        parts.push(format!("最长逾期 {days} 天"));
     }
     if parts.is_empty() {
         parts.push(b.overall.label().to_string());

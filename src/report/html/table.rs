@@ -10,10 +10,10 @@ use crate::report::completion::{LABELS, bucket};
 use crate::report::mask::Pii;
 use crate::rules::overview::{BranchOverview, Overall};
 
-/// Nothing readable returned, a 严重 finding, or something overdue to do: the branches the
-/// print view lists and the “只看需要关注的” filter keeps.
+/// The branches the print view lists and the “只看需要关注的” filter keeps: those that get
+/// a notice (rules decide who must act), and any whose returns could not be read.
 pub fn needs_attention(b: &BranchOverview) -> bool {
-    matches!(b.overall, Overall::NotReturned | Overall::Errors) || !b.lags.is_empty()
+    b.must_act() || b.overall == Overall::NotReturned
 }
 
 pub fn branches(out: &mut String, a: &Analysis, pii: Pii, g: &Groups) -> fmt::Result {
