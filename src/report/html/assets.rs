@@ -19,17 +19,17 @@ pub const SEVERITY_COLORS: [&str; 3] = ["#ef9a9a", "#ffe082", "#90caf9"];
 pub const FONTS: &str = "\"Microsoft YaHei\",\"PingFang SC\",\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"WenQuanYi Micro Hei\",sans-serif";
 
 pub fn css(out: &mut String) -> fmt::Result {
-    write!(out, "body{{font-family:{FONTS}}}\n")?;
+    writeln!(out, "body{{font-family:{FONTS}}}")?;
     out.push_str(STYLE);
     // After the style, so that a colour class wins over a card's or a cell's white.
     for (k, c) in BUCKET_COLORS.iter().enumerate() {
-        write!(out, ".k{k}{{background:{c}}}\n")?;
+        writeln!(out, ".k{k}{{background:{c}}}")?;
     }
     for (k, c) in OVERALL_COLORS.iter().enumerate() {
-        write!(out, ".o{k}{{background:{c}}}\n")?;
+        writeln!(out, ".o{k}{{background:{c}}}")?;
     }
     for (k, c) in SEVERITY_COLORS.iter().enumerate() {
-        write!(out, ".sev{k}{{background:{c}}}\n")?;
+        writeln!(out, ".sev{k}{{background:{c}}}")?;
     }
     Ok(())
 }

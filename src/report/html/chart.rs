@@ -22,9 +22,9 @@ pub fn steps(out: &mut String, names: &[&str], counts: &[[usize; 6]], total: usi
     }
     let width = LABEL_W + BAR_W + RIGHT_W;
     let height = ROW_H * names.len() as f64 + 8.0;
-    write!(
+    writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"各环节完成情况\">\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"各环节完成情况\">"
     )?;
     for (p, (name, c)) in names.iter().zip(counts).enumerate() {
         let y = 4.0 + ROW_H * p as f64;
@@ -48,21 +48,21 @@ pub fn steps(out: &mut String, names: &[&str], counts: &[[usize; 6]], total: usi
                 BUCKET_COLORS[k]
             )?;
             esc(out, name);
-            write!(out, "：{} {n} 个支部</title></rect>\n", LABELS[k])?;
+            writeln!(out, "：{} {n} 个支部</title></rect>", LABELS[k])?;
             // A count fits inside a segment wide enough for its digits.
             if w >= 9.0 * n.to_string().len() as f64 + 6.0 {
-                write!(
+                writeln!(
                     out,
-                    "<text x=\"{:.1}\" y=\"{mid}\" text-anchor=\"middle\">{n}</text>\n",
+                    "<text x=\"{:.1}\" y=\"{mid}\" text-anchor=\"middle\">{n}</text>",
                     x + w / 2.0
                 )?;
             }
             x += w;
         }
         let done = c[0] + c[1];
-        write!(
+        writeln!(
             out,
-            "<text x=\"{}\" y=\"{mid}\">完成 {done}/{total}</text>\n",
+            "<text x=\"{}\" y=\"{mid}\">完成 {done}/{total}</text>",
             LABEL_W + BAR_W + 10.0
         )?;
     }

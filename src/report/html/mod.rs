@@ -39,7 +39,7 @@ pub fn render(a: &Analysis, pii: Pii) -> String {
 fn page(out: &mut String, a: &Analysis, pii: Pii, g: &Groups) -> fmt::Result {
     let title = format!("{} 检查报告", a.campaign.name);
     out.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
-    write!(out, "<meta name=\"generator\" content=\"{GENERATOR}\">\n")?;
+    writeln!(out, "<meta name=\"generator\" content=\"{GENERATOR}\">")?;
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     out.push_str("<title>");
     esc(out, &title);
@@ -310,9 +310,9 @@ fn attention(out: &mut String, a: &Analysis, pii: Pii, g: &Groups) -> fmt::Resul
     }
     out.push_str("</ol>\n");
     if need.len() > ATTENTION_CAP {
-        write!(
+        writeln!(
             out,
-            "<p class=\"more\">另有 {} 个支部见汇总表（汇总.xlsx › 总览、催办名单）。</p>\n",
+            "<p class=\"more\">另有 {} 个支部见汇总表（汇总.xlsx › 总览、催办名单）。</p>",
             need.len() - ATTENTION_CAP
         )?;
     }
@@ -383,15 +383,15 @@ fn township_brief(out: &mut String, a: &Analysis, pii: Pii, g: &Groups) -> fmt::
             f.code.as_str()
         )?;
         esc(out, f.code.title());
-        out.push_str("：");
+        out.push('：');
         esc_pii(out, pii, &f.subject);
         out.push_str("</li>\n");
     }
     out.push_str("</ul>\n");
     if g.township.len() > TOWNSHIP_BRIEF_CAP {
-        write!(
+        writeln!(
             out,
-            "<p class=\"more\">另有 {} 条见汇总表（汇总.xlsx › 问题明细）。</p>\n",
+            "<p class=\"more\">另有 {} 条见汇总表（汇总.xlsx › 问题明细）。</p>",
             g.township.len() - TOWNSHIP_BRIEF_CAP
         )?;
     }
@@ -413,9 +413,9 @@ fn township(out: &mut String, a: &Analysis, pii: Pii, g: &Groups) -> fmt::Result
         findings_table(out, a, pii, &g.township, g.continued)?;
     }
     if !g.fixed_township.is_empty() {
-        write!(
+        writeln!(
             out,
-            "<h3>已改正（上次检查有、本次没有）{} 条</h3>\n",
+            "<h3>已改正（上次检查有、本次没有）{} 条</h3>",
             g.fixed_township.len()
         )?;
         fixed_table(out, pii, &g.fixed_township)?;
@@ -519,9 +519,9 @@ fn fixed_table(out: &mut String, pii: Pii, fixed: &[&Fixed]) -> fmt::Result {
         esc_pii(out, pii, &f.subject);
         out.push_str("</td><td>");
         esc_pii(out, pii, &f.message);
-        write!(
+        writeln!(
             out,
-            "</td><td>{}</td></tr>\n",
+            "</td><td>{}</td></tr>",
             f.first_seen.format("%Y-%m-%d")
         )?;
     }

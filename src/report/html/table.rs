@@ -23,9 +23,9 @@ pub fn branches(out: &mut String, a: &Analysis, pii: Pii, g: &Groups) -> fmt::Re
         "<section id=\"branches\" class=\"screen\">\n<h2>各支部情况（{n} 个）</h2>\n"
     )?;
     legend(out, g.continued)?;
-    write!(
+    writeln!(
         out,
-        "<p class=\"controls\"><input type=\"search\" id=\"q\" placeholder=\"输入支部名称筛选\" aria-label=\"按支部名称筛选\"><label><input type=\"checkbox\" id=\"only\"> 只看需要关注的支部</label>　显示 <span id=\"shown\">{n}</span> 个　<span class=\"hint\">点击一行查看该支部的问题</span></p>\n"
+        "<p class=\"controls\"><input type=\"search\" id=\"q\" placeholder=\"输入支部名称筛选\" aria-label=\"按支部名称筛选\"><label><input type=\"checkbox\" id=\"only\"> 只看需要关注的支部</label>　显示 <span id=\"shown\">{n}</span> 个　<span class=\"hint\">点击一行查看该支部的问题</span></p>"
     )?;
     out.push_str("<table class=\"branches\"><thead><tr><th class=\"num\">序号</th><th>支部</th><th>报送</th>");
     for s in &a.campaign.steps {
@@ -108,7 +108,7 @@ fn row(
         )?;
     }
     let o = overall_index(b.overall);
-    write!(out, "<td class=\"o{o}\">{}</td></tr>\n", b.overall.label())?;
+    writeln!(out, "<td class=\"o{o}\">{}</td></tr>", b.overall.label())?;
     Ok(())
 }
 

@@ -136,7 +136,7 @@ fn a_previous_check_marks_new_findings_and_lists_fixed_ones() {
             first_seen: date("2024-09-03"),
             reminded: 2,
         }],
-        since_notice: Default::default(),
+        ..Progress::default()
     };
     let page = render(&a, Pii::default());
     assert!(page.contains("与第 1 次检查（2024-09-03 10:00，统计截止 2024-09-03）相比"));
