@@ -262,14 +262,14 @@ fn progress_bar() -> ProgressBar {
 /// writes, files orglife did not write (a clerk's own 汇总.xlsx, notes put into 反馈/, which a
 /// new check would replace or delete), and say on screen when earlier outputs are replaced.
 pub fn guard_out(out: &Path) -> Result<()> {
-    use crate::ingest::own_outputs::{findings_csv, marked};
-    use crate::model::outputs::{FINDINGS_CSV, REMINDERS, SUMMARY};
+    use crate::ingest::own_outputs::{findings_csv, marked, report_html};
+    use crate::model::outputs::{FINDINGS_CSV, REMINDERS, REPORT_HTML, SUMMARY};
     if !out.is_dir() {
         return Ok(());
     }
     let ours_csv = findings_csv(&out.join(FINDINGS_CSV));
     let mut earlier: Vec<&str> = Vec::new();
-    for name in [SUMMARY, FINDINGS_CSV, REMINDERS] {
+    for name in [SUMMARY, FINDINGS_CSV, REMINDERS, REPORT_HTML] {
         let p = out.join(name);
         if !p.exists() {
             continue;
@@ -278,6 +278,7 @@ pub fn guard_out(out: &Path) -> Result<()> {
         let ours = match name {
             FINDINGS_CSV => ours_csv,
             SUMMARY => marked(&p) || ours_csv,
+            REPORT_HTML => report_html(&p),
             _ => marked(&p),
         };
         if !ours {

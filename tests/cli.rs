@@ -159,7 +159,7 @@ fn check_writes_its_outputs_and_leaves_inputs_untouched() {
     names.sort();
     assert_eq!(
         names,
-        ["findings.csv", "催办", "反馈", "汇总.xlsx"],
+        ["findings.csv", "催办", "反馈", "报告.html", "汇总.xlsx"],
         "no temporary files left behind"
     );
 }

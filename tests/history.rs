@@ -39,20 +39,6 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// 杨湾村's roster (GBK CSV, as a village clerk's Excel saves it) no longer marks 谭永福 as
-/// 年老体弱、困难党员: C003 (a special member nobody talked with) is fixed; C002 (no
-/// committee member talked with him) stands.
-fn correct_yangwan_roster(input: &Path) {
-    let p = input.join("杨湾村/杨湾村党员花名册.csv");
-    let bytes = std::fs::read(&p).unwrap();
-    let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
-    assert!(!bad);
-    assert!(text.contains(",年老体弱、困难党员,"));
-    let fixed = text.replace(",年老体弱、困难党员,", ",无,");
-    let (bytes, _, _) = encoding_rs::GBK.encode(&fixed);
-    std::fs::write(&p, bytes).unwrap();
-}
-
 /// The dates notices named a finding on, as the history holds them after the last round.
 fn reminded_on(history: &Path, subject: &str) -> String {
     let c = rusqlite::Connection::open(history).unwrap();

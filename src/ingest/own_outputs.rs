@@ -7,7 +7,8 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::model::outputs::{
-    FINDINGS_CSV, FINDINGS_CSV_HEADER, MANIFEST, MARKER, REMINDERS, SUMMARY, Skipped,
+    FINDINGS_CSV, FINDINGS_CSV_HEADER, MANIFEST, MARKER, REMINDERS, REPORT_HTML, REPORT_HTML_MARK,
+    SUMMARY, Skipped,
 };
 
 /// What an output folder holds, when `dir` is one: an archive (our manifest.json), a `check`
@@ -33,6 +34,8 @@ pub fn file(path: &Path) -> Option<&'static str> {
         Some("汇总表")
     } else if name == REMINDERS && marked(path) {
         Some("催办名单")
+    } else if name == REPORT_HTML && report_html(path) {
+        Some("检查报告")
     } else {
         None
     }
@@ -70,6 +73,12 @@ pub fn findings_csv(path: &Path) -> bool {
         b.starts_with(FINDINGS_CSV_HEADER.as_bytes())
             && matches!(b.get(FINDINGS_CSV_HEADER.len()), Some(b'\r' | b'\n'))
     })
+}
+
+/// 报告.html as `check` writes it: our generator mark in its first lines. (Not a spreadsheet,
+/// it would otherwise be read as a stray file, an S007.)
+pub fn report_html(path: &Path) -> bool {
+    head(path, 512).is_some_and(|b| String::from_utf8_lossy(&b).contains(REPORT_HTML_MARK))
 }
 
 /// An xlsx whose custom document properties hold [`MARKER`]. Only the zip directory and one
@@ -114,6 +123,16 @@ mod tests {
         assert_eq!(folder(dir.path()), None);
         std::fs::write(&m, "{\n  \"tool\": \"orglife\",\n  \"version\": \"0\"\n}").unwrap();
         assert_eq!(folder(dir.path()), Some("归档"));
+    }
+
+    #[test]
+    fn a_report_page_is_ours_only_with_our_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(REPORT_HTML);
+        std::fs::write(&p, "<!DOCTYPE html><html><head><title>报告</title>").unwrap();
+        assert_eq!(file(&p), None, "someone else's 报告.html");
+        std::fs::write(&p, format!("<!DOCTYPE html><html><head>{REPORT_HTML_MARK}")).unwrap();
+        assert_eq!(file(&p), Some("检查报告"));
     }
 
     #[test]

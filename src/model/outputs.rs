@@ -7,6 +7,12 @@ pub const SUMMARY: &str = "汇总.xlsx";
 pub const FINDINGS_CSV: &str = "findings.csv";
 /// Its header line, as written (after the BOM): no branch's return starts so.
 pub const FINDINGS_CSV_HEADER: &str = "code,severity,branch,subject,message,file,sheet,cell";
+/// `check`'s page to look at (SPEC §8), written beside 汇总.xlsx.
+pub const REPORT_HTML: &str = "报告.html";
+/// The page's `<meta name="generator">`: how a later run knows the page is ours.
+pub const GENERATOR: &str = "orglife";
+/// That meta element as the page writes it, near its top.
+pub const REPORT_HTML_MARK: &str = "<meta name=\"generator\" content=\"orglife\">";
 /// The archive's manifest; `tool` in it names orglife.
 pub const MANIFEST: &str = "manifest.json";
 /// `remind`'s workbook.

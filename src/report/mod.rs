@@ -2,9 +2,11 @@
 
 pub mod archive;
 pub mod atomic;
+pub mod completion;
 pub mod csv_text;
 pub mod feedback;
 pub mod findings_csv;
+pub mod html;
 pub mod mask;
 pub mod remind;
 pub mod summary;
@@ -65,9 +67,13 @@ pub fn write_check(
         remind::write_notices(a, dir, pii)
     })?;
     stages.lap("催办");
+    let page = out.join(crate::model::outputs::REPORT_HTML);
+    write_atomic(&page, html::render(a, pii).as_bytes())?;
+    stages.lap("报告.html");
     let written = vec![
         csv.display().to_string(),
         xlsx.display().to_string(),
+        page.display().to_string(),
         format!("{}（{fed} 个支部）", out.join("反馈").display()),
         format!("{}（{} 个支部）", out.join("催办").display(), sent.len()),
     ];

@@ -8,6 +8,7 @@ use rust_xlsxwriter::{
 use super::md;
 use crate::analysis::Analysis;
 use crate::finding::Severity;
+use crate::report::completion::phase_counts;
 use crate::report::mask::Pii;
 use crate::report::xlsx_style::{Out, Tone, base, header, severity_tone, table, title, total};
 use crate::rules::overview::{BranchOverview, Overall, Returned};
@@ -186,27 +187,6 @@ fn completion_chart(
     chart.set_width(720).set_height(320);
     ws.insert_chart(data_top + 8, 1, &chart)?;
     Ok(())
-}
-
-/// Per phase: [按时, 逾期完成, 逾期未完成, 未到期, 缺表或未报送, 不适用].
-fn phase_counts(branches: &[BranchOverview], steps: usize) -> Vec<[usize; 6]> {
-    (0..steps)
-        .map(|p| {
-            let mut c = [0usize; 6];
-            for b in branches {
-                let i = match b.phases.get(p).map(|s| s.status) {
-                    Some(Status::OnTime) => 0,
-                    Some(Status::Late(_)) => 1,
-                    Some(Status::Overdue) => 2,
-                    Some(Status::NotDue) => 3,
-                    Some(Status::MissingSheet) | None => 4,
-                    Some(Status::NotApplicable) => 5,
-                };
-                c[i] += 1;
-            }
-            c
-        })
-        .collect()
 }
 
 fn status_tone(s: Status) -> Tone {
