@@ -237,11 +237,18 @@ pub fn percent(t: Tone) -> Format {
     tone(t).set_num_format("0.0%")
 }
 
+/// How every report sheet prints: A4 landscape, one page wide and as many tall as it takes
+/// (never shrunk to fit one page), the header row `header_row` repeated on each page, narrow
+/// margins, the sheet's name at the top of each page and “第 1 页，共 N 页” at the bottom.
 pub fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
     ws.set_landscape();
     ws.set_paper_size(9); // A4
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(header_row, header_row)?;
+    // Inches: 1 cm left and right, room above and below for the page header and footer.
+    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+    ws.set_print_center_horizontally(true);
+    ws.set_header("&C&A");
     ws.set_footer("&C第 &P 页，共 &N 页");
     Ok(())
 }
