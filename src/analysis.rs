@@ -29,6 +29,8 @@ pub struct Options {
     pub jobs: Option<usize>,
     /// Folders never read (the output folder, when it lies inside the input).
     pub exclude: Vec<PathBuf>,
+    /// `--reply-by` as typed; `None` is three days after the as-of date.
+    pub reply_by: Option<String>,
 }
 
 /// Everything a report needs.
@@ -47,6 +49,8 @@ pub struct Analysis {
     pub plain: PlainSheets,
     /// This check against the previous ones (empty until the command reads its history).
     pub progress: crate::history::Progress,
+    /// The date notices ask branches to resubmit by.
+    pub reply_by: NaiveDate,
 }
 
 /// `--as-of` as a full date; any date form a branch may write is accepted.
@@ -57,6 +61,26 @@ pub fn parse_as_of(text: &str, year: i32) -> Result<NaiveDate> {
         }
         _ => bail!("--as-of 的日期“{text}”无法识别，请写成 2024-08-31 的形式"),
     }
+}
+
+/// How many days a notice gives a branch to resubmit, unless `--reply-by` says otherwise.
+pub const REPLY_DAYS: i64 = 3;
+
+/// `--reply-by` as a date not before the as-of date; three days after it when not given.
+fn reply_by(text: Option<&str>, as_of: NaiveDate, year: i32) -> Result<NaiveDate> {
+    let Some(t) = text else {
+        return Ok(as_of + chrono::Duration::days(REPLY_DAYS));
+    };
+    let d = match dates::parse_date_text(t, year) {
+        Some(p) if p.value.precision == crate::model::Precision::Day && p.note.is_none() => {
+            p.value.date
+        }
+        _ => bail!("--reply-by 的日期“{t}”无法识别，请写成 2024-09-13 的形式"),
+    };
+    if d < as_of {
+        bail!("--reply-by 的日期 {d} 早于统计截止日 {as_of}；补报日期应在统计截止日之后");
+    }
+    Ok(d)
 }
 
 /// The name a campaign file has when it sits at the top of the input folder (SPEC §7): used
@@ -87,6 +111,7 @@ pub fn analyse(args: &Options, stages: &mut Stages) -> Result<Analysis> {
     if let Some(w) = campaign.as_of_warning(as_of, args.as_of.is_some()) {
         eprintln!("{w}");
     }
+    let reply_by = reply_by(args.reply_by.as_deref(), as_of, campaign.year)?;
     if !args.input.exists() {
         bail!("输入文件夹 {} 不存在；请检查路径", args.input.display());
     }
@@ -154,6 +179,7 @@ pub fn analyse(args: &Options, stages: &mut Stages) -> Result<Analysis> {
         overview,
         plain,
         progress: Default::default(),
+        reply_by,
     })
 }
 

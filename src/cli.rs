@@ -16,6 +16,8 @@ const EXAMPLES: &str = "\
   orglife check 报表文件夹                    检查文件夹中的全部报表，结果写入 out/
   orglife check 报表 --as-of 2024-08-31       按 8 月 31 日的进度检查
   orglife check 报表 --register 名册.xlsx     指定镇级支部名册
+  orglife check 报表 --reply-by 2024-09-13     催办通知要求 9 月 13 日前补报
+  orglife history 报表                         列出历次检查：新发现多少、已改正多少
   orglife archive 报表 --year 2024 --out 归档 年度归档：原始报表、汇总、记录和校验清单
   orglife archive --verify 归档               核对归档是否完好（有无改动、缺失、多出）
   orglife template --out 模板                 写出支部报表模板和镇级名册模板（带下拉选项和填表说明）
@@ -69,6 +71,9 @@ pub enum Command {
     /// 写出带中文注释的活动配置文件 campaign.toml（默认 2024 年“讲认真”；--preset 民主评议 为年度民主评议）
     #[command(help_template = HELP_TEMPLATE, override_usage = "orglife init [--preset 预设] [--out 文件] [--force]")]
     Init(InitArgs),
+    /// 列出本文件夹、本次活动的历次检查（统计截止、问题数、新发现、已改正）
+    #[command(help_template = HELP_TEMPLATE, override_usage = "orglife history <输入文件夹> [--config 文件] [--history 文件]")]
+    History(HistoryArgs),
     /// 列出全部问题代码；加代码（如 C001）显示该规则的详细说明和通知依据
     #[command(help_template = HELP_TEMPLATE, override_usage = "orglife rules [代码] [--config 文件]")]
     Rules(RulesArgs),
@@ -128,6 +133,37 @@ pub struct CheckArgs {
     /// 快速复查：只写 findings.csv（支部补报后快速看问题是否已改正）
     #[arg(long)]
     pub quick: bool,
+    #[command(flatten)]
+    pub round: RoundArgs,
+}
+
+/// What `check` and `remind` share: the history between checks and the notices' reply date.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct RoundArgs {
+    /// 检查历史记录文件（不写则存放在本机的用户数据文件夹，按输入文件夹和活动分开）
+    #[arg(long, value_name = "文件")]
+    pub history: Option<PathBuf>,
+    /// 不与上次检查比较，也不记入检查历史
+    #[arg(long = "no-history", conflicts_with = "history")]
+    pub no_history: bool,
+    /// 催办通知要求补报的日期，如 2024-09-13（不写则为统计截止日后 3 天）
+    #[arg(long = "reply-by", value_name = "日期")]
+    pub reply_by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "选项")]
+pub struct HistoryArgs {
+    /// 报表所在文件夹（与检查时写的相同）
+    #[arg(value_name = "输入文件夹", help_heading = "参数")]
+    pub input: PathBuf,
+    /// 活动配置文件（与检查时用的相同；不写则用输入文件夹中的 campaign.toml 或内置默认配置）
+    #[arg(long, value_name = "文件")]
+    pub config: Option<PathBuf>,
+    /// 检查历史记录文件（检查时用 --history 指定过的，这里也要指定）
+    #[arg(long, value_name = "文件")]
+    pub history: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +171,8 @@ pub struct CheckArgs {
 pub struct RemindArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub round: RoundArgs,
     /// 输出文件夹（默认 out）
     #[arg(
         long,
@@ -229,14 +267,15 @@ pub fn usage_error(e: &clap::Error) -> String {
     let line = match e.kind() {
         ErrorKind::UnknownArgument => format!("不认识的参数：{}", ctx(ContextKind::InvalidArg)),
         ErrorKind::InvalidSubcommand => format!(
-            "没有“{}”这个命令；可用的命令：check、remind、archive、template、init、rules",
+            "没有“{}”这个命令；可用的命令：check、remind、history、archive、template、init、rules",
             ctx(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::MissingRequiredArgument => {
             format!("缺少必需的参数：{}", ctx(ContextKind::InvalidArg))
         }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "缺少命令；可用的命令：check、remind、archive、template、init、rules".to_string()
+            "缺少命令；可用的命令：check、remind、history、archive、template、init、rules"
+                .to_string()
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!(

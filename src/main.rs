@@ -43,6 +43,7 @@ fn main() -> ExitCode {
         Command::Template(args) => cmd::template::run(&args),
         Command::Init(args) => cmd::init::run(&args),
         Command::Rules(args) => cmd::rules::run(&args),
+        Command::History(args) => cmd::history::run(&args),
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),

@@ -6,7 +6,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::orglife;
 
 /// (branch, code, subject) of a finding.
 type Key = (String, String, String);
@@ -31,7 +33,7 @@ fn expected(name: &str) -> Vec<Key> {
 
 /// `orglife ARGS` run from the repository root, as the READMEs have the clerk type it.
 fn run_in_repo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_orglife"))
+    orglife()
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()

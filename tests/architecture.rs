@@ -11,29 +11,35 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// What each top-level module may import. The floors, lowest first: `text` (string helpers),
-/// `finding` (codes and findings), `model` (the shared words and the records), `campaign`
-/// (the notice as data); then `ingest` and `rules`, which never see each other; `analysis`
-/// (one run); `report` (writers only); and the faces `cli`, `cmd`.
+/// `finding` (codes and findings), `history` (rounds between checks: it sees findings only),
+/// `model` (the shared words and the records), `campaign` (the notice as data); then `ingest`
+/// and `rules`, which never see each other; `analysis` (one run); `report` (writers only); and
+/// the faces `cli`, `cmd`.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("text", &[]),
     ("finding", &["text"]),
+    ("history", &["finding", "text"]),
     ("model", &["finding", "text"]),
     ("campaign", &["model", "finding", "text"]),
     ("ingest", &["campaign", "model", "finding", "text"]),
     ("rules", &["campaign", "model", "finding", "text"]),
     (
         "analysis",
-        &["ingest", "rules", "campaign", "model", "finding", "text"],
+        &[
+            "ingest", "rules", "history", "campaign", "model", "finding", "text",
+        ],
     ),
     (
         "report",
-        &["analysis", "rules", "campaign", "model", "finding", "text"],
+        &[
+            "analysis", "rules", "history", "campaign", "model", "finding", "text",
+        ],
     ),
     ("cli", &[]),
     (
         "cmd",
         &[
-            "cli", "report", "analysis", "rules", "campaign", "model", "finding", "text",
+            "cli", "report", "analysis", "rules", "history", "campaign", "model", "finding", "text",
         ],
     ),
 ];

@@ -3,13 +3,11 @@
 
 mod common;
 
-use std::process::Command;
-
 use calamine::{Reader, Xlsx, open_workbook};
 use common::*;
 
 fn run_check(input: &std::path::Path, out: &std::path::Path, as_of: &str) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_orglife"))
+    orglife()
         .args([
             "check",
             input.to_str().unwrap(),

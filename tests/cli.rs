@@ -369,7 +369,7 @@ fn an_internal_error_is_one_line_and_exit_3() {
     let o = run(&["check", &input, "--as-of", "2024-09-10", "--out", &dir]);
     assert_eq!(o.status.code(), Some(0));
     let before = std::fs::read(out.path().join("汇总.xlsx")).unwrap();
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_orglife"))
+    let o = orglife()
         .args(["check", &input, "--as-of", "2024-09-10", "--out", &dir])
         .env("ORGLIFE_TEST_PANIC", "1")
         .output()

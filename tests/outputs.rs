@@ -389,11 +389,25 @@ fn planted_in(text: &str) -> Vec<&'static str> {
 #[test]
 fn no_full_id_or_phone_in_any_output_unless_show_pii() {
     let (_, out) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
-    let township: String = ["汇总.xlsx", "findings.csv", "催办"]
+    let mut township: String = ["汇总.xlsx", "findings.csv", "催办"]
         .iter()
         .map(|p| all_output_text(&out.path().join(p)))
         .collect();
     assert!(township.len() > 100_000);
+    // One exception, by design (SPEC §8): 催办名单 shows the register's phones whole, the
+    // office's own list of whom to call. They are the register's (not a member's), and
+    // nothing else carries them: once set aside, no full number is left anywhere.
+    let register = all_output_text(&fixture("township/青林镇基层党组织名册.xlsx"));
+    let called: Vec<String> = sheet(&out.path().join("汇总.xlsx"), "催办名单")[1..]
+        .iter()
+        .map(|r| r[4].clone())
+        .filter(|p| !p.is_empty())
+        .collect();
+    assert!(called.len() >= 4, "{called:?}");
+    for p in &called {
+        assert!(register.contains(p.as_str()), "{p} is the register's");
+        township = township.replace(p.as_str(), "");
+    }
     assert_eq!(has_full_id_or_phone(&township), None);
     assert_eq!(has_full_id_or_phone(&glued(&township)), None);
     let feedback = all_output_text(&out.path().join("反馈"));
@@ -544,7 +558,7 @@ fn reminders_say_what_is_missing_and_how_late() {
         "Notepad-friendly"
     );
     assert!(
-        baisha.contains("召开党员大会，应于8月15日前完成，已逾期26天"),
+        baisha.contains("召开党员大会（应于8月15日前完成，已逾期26天）"),
         "{baisha}"
     );
     assert!(baisha.contains("镇党委组织办"), "who to contact");
@@ -556,10 +570,31 @@ fn reminders_say_what_is_missing_and_how_late() {
     let guangming = read("青林镇光明村党支部.txt");
     assert!(guangming.contains("补报「谈心谈话记录」"), "{guangming}");
     assert!(
-        !dir.join("青林镇红星村党支部.txt").exists(),
-        "红星村 has nothing overdue"
+        baisha.contains("请于2024年9月13日前办结"),
+        "resubmit by as-of + 3 days"
     );
-    // 催办名单 lists the same branches.
+    // Nothing overdue, but 严重 findings: chased too, each named (SPEC §8 “Who is chased”).
+    let hongxing = read("青林镇红星村党支部.txt");
+    assert!(
+        hongxing.contains("需要改正的严重问题（共 3 处") && !hongxing.contains("尚未完成"),
+        "{hongxing}"
+    );
+    assert!(
+        none.contains("已逾期41天"),
+        "days from the first deadline missed: {none}"
+    );
+    let group = read("群通知.txt");
+    assert!(
+        group.contains("湖北汉江机械有限公司党支部（书记 钱立新）：尚未报送任何台账，已逾期41天"),
+        "{group}"
+    );
+    // 催办名单 lists the same branches, and the days from the earliest deadline missed.
+    let rows = sheet(&out.path().join("汇总.xlsx"), "催办名单");
+    let hanjiang = rows
+        .iter()
+        .find(|r| r[1] == "湖北汉江机械有限公司党支部")
+        .unwrap();
+    assert_eq!(hanjiang[6], "41");
     let rows = sheet(&out.path().join("汇总.xlsx"), "催办名单");
     let listed: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
     let mut files: Vec<String> = std::fs::read_dir(&dir)
@@ -571,6 +606,7 @@ fn reminders_say_what_is_missing_and_how_late() {
                 .trim_end_matches(".txt")
                 .to_string()
         })
+        .filter(|n| n != "群通知")
         .collect();
     files.sort();
     let mut listed_sorted: Vec<String> = listed.iter().map(|s| s.to_string()).collect();
@@ -601,8 +637,10 @@ fn remind_writes_only_the_reminders() {
         .collect();
     names.sort();
     assert_eq!(names, ["催办", "催办名单.xlsx"]);
+    // Five branches must act (see reminders_say_what_is_missing_and_how_late), and the
+    // group message.
     assert_eq!(
         std::fs::read_dir(out.path().join("催办")).unwrap().count(),
-        4
+        6
     );
 }

@@ -88,6 +88,7 @@ fn build(args: &ArchiveArgs) -> Result<u8> {
         default_as_of: today.min(year_end),
         jobs: args.jobs,
         exclude: vec![out.clone()],
+        reply_by: None,
     };
     let a = analyse(&options, &mut stages)?;
     if a.campaign.year != year {

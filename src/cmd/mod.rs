@@ -3,8 +3,10 @@
 
 pub mod archive;
 pub mod check;
+pub mod history;
 pub mod init;
 pub mod remind;
+pub mod rounds;
 pub mod rules;
 pub mod template;
 
@@ -14,7 +16,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
 use crate::analysis::{self, Analysis, Stages, analyse};
-use crate::cli::InputArgs;
+use crate::cli::{InputArgs, RoundArgs};
 use crate::report::mask::Pii;
 
 /// The run the command line asks for. `out` is never read as input; `default_as_of` applies
@@ -28,6 +30,7 @@ pub fn options(args: &InputArgs, out: &Path, default_as_of: NaiveDate) -> analys
         default_as_of,
         jobs: args.jobs,
         exclude: vec![out.to_path_buf()],
+        reply_by: None,
     }
 }
 
@@ -46,25 +49,45 @@ pub fn config(input: &Path, given: Option<&PathBuf>) -> Option<PathBuf> {
 }
 
 /// What `check` and `remind` share: read and judge the input as of today (unless `--as-of`),
-/// then make the output folder.
-pub fn analyse_into(args: &InputArgs, out: &Path, stages: &mut Stages) -> Result<(Analysis, Pii)> {
+/// compare it with the previous check (unless `--no-history`), then make the output folder.
+pub fn analyse_into(
+    args: &InputArgs,
+    round: &RoundArgs,
+    out: &Path,
+    stages: &mut Stages,
+) -> Result<rounds::Run> {
     crate::analysis::guard_out(out)?;
     let today = chrono::Local::now().date_naive();
-    let a = analyse(&options(args, out, today), stages)?;
+    let mut options = options(args, out, today);
+    options.reply_by = round.reply_by.clone();
+    let mut a = analyse(&options, stages)?;
+    let history = rounds::begin(&rounds::place(round), &mut a);
     // Only once the input is known to be there, so that a typo leaves no empty folder.
     std::fs::create_dir_all(out)
         .with_context(|| format!("无法创建输出文件夹 {}（没有权限或路径有误）", out.display()))?;
-    Ok((
+    Ok(rounds::Run {
         a,
-        Pii {
+        pii: Pii {
             show: args.show_pii,
         },
-    ))
+        history,
+    })
 }
 
 /// One line per folder of orglife's own outputs found in the input and skipped (SPEC §8).
 pub fn print_skipped(a: &Analysis) {
     for s in &a.model.skipped {
         println!("  {}", s.note());
+    }
+}
+
+/// Notices end with the office's contact line; one without a number gives a branch nobody to
+/// call (the embedded 2024 campaign cannot know the township's phone).
+pub fn hint_contact(a: &Analysis, sent: &[crate::report::remind::Sent]) {
+    if !sent.is_empty() && !a.campaign.contact.chars().any(|c| c.is_ascii_digit()) {
+        println!(
+            "  提醒：催办通知末尾的联系方式“{}”没有电话号码；请在活动配置 campaign.toml 的 contact 中写上组织办的电话（orglife init 可写出配置文件）",
+            a.campaign.contact
+        );
     }
 }

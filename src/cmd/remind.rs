@@ -12,14 +12,15 @@ use crate::report::{
 
 pub fn run(args: &RemindArgs) -> Result<u8> {
     let mut stages = Stages::default();
-    let (a, pii) = super::analyse_into(&args.input, &args.out, &mut stages)?;
-    let n = replace_dir(&args.out.join("催办"), |dir| {
-        remind::write_notices(&a, dir, pii)
+    let mut run = super::analyse_into(&args.input, &args.round, &args.out, &mut stages)?;
+    let (a, pii) = (&run.a, run.pii);
+    let sent = replace_dir(&args.out.join("催办"), |dir| {
+        remind::write_notices(a, dir, pii)
     })?;
     let list = args.out.join("催办名单.xlsx");
     let mut wb = crate::report::xlsx_style::workbook();
     crate::report::xlsx_style::mark_own_output(&mut wb, "催办名单");
-    summary::reminders_sheet(wb.add_worksheet(), &a, pii)
+    summary::reminders_sheet(wb.add_worksheet(), a, pii)
         .map_err(|e| anyhow!("生成催办名单失败：{e}"))?;
     write_atomic(
         &list,
@@ -29,14 +30,18 @@ pub fn run(args: &RemindArgs) -> Result<u8> {
     stages.lap("催办");
     stages.report();
     println!(
-        "orglife 催办（统计截止 {}）：需要催办的支部 {n} 个",
-        a.as_of.format("%Y-%m-%d")
+        "orglife 催办（统计截止 {}）：需要催办的支部 {} 个，要求 {} 前补报",
+        a.as_of.format("%Y-%m-%d"),
+        sent.len(),
+        a.reply_by.format("%Y-%m-%d")
     );
-    super::print_skipped(&a);
+    super::print_skipped(a);
     println!(
         "  输出：{}、{}",
         args.out.join("催办").display(),
         list.display()
     );
+    super::hint_contact(a, &sent);
+    run.record("remind", &sent);
     Ok(0)
 }

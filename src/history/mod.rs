@@ -34,6 +34,10 @@ pub struct Progress {
     pub fixed: Vec<Fixed>,
     /// Per branch name: the last notice it got before this check, and what of it is fixed.
     pub since_notice: BTreeMap<String, SinceNotice>,
+    /// For recording this check, parallel to the findings: each one's identity, and the
+    /// dates notices named it before.
+    pub keys: Vec<String>,
+    pub reminded_on: Vec<Vec<NaiveDate>>,
 }
 
 /// Why there is or is not a comparison.

@@ -70,6 +70,7 @@ pub fn compare(
             .map(fixed)
             .collect()
     };
+    let mut reminded_on = vec![Vec::new(); keys.len()];
     let (state, previous, seen, fixed) = match previous {
         None => (
             State::First,
@@ -86,21 +87,25 @@ pub fn compare(
         ),
         Some((round, rows)) => {
             let by_key: HashMap<&str, &Stored> = rows.iter().map(|s| (s.key.as_str(), s)).collect();
-            let seen = keys
-                .iter()
-                .map(|k| match by_key.get(k.as_str()) {
-                    Some(s) => Seen {
-                        first_seen: s.first_seen.min(as_of),
-                        reminded: s.reminded_on.iter().filter(|d| **d != as_of).count() as u32,
-                        new: false,
-                    },
+            let mut seen = Vec::with_capacity(keys.len());
+            for (k, dates) in keys.iter().zip(&mut reminded_on) {
+                seen.push(match by_key.get(k.as_str()) {
+                    Some(s) => {
+                        dates.clone_from(&s.reminded_on);
+                        Seen {
+                            first_seen: s.first_seen.min(as_of),
+                            // A re-run on the same day has not chased anyone again.
+                            reminded: dates.iter().filter(|d| **d != as_of).count() as u32,
+                            new: false,
+                        }
+                    }
                     None => Seen {
                         first_seen: as_of,
                         reminded: 0,
                         new: true,
                     },
-                })
-                .collect();
+                });
+            }
             let fixed = gone(&rows);
             (State::Continued, Some(round), seen, fixed)
         }
@@ -118,6 +123,8 @@ pub fn compare(
         seen,
         fixed,
         since_notice,
+        keys: keys.to_vec(),
+        reminded_on,
     }
 }
 
@@ -242,7 +249,7 @@ mod tests {
     #[test]
     fn a_notice_on_the_same_day_is_not_counted_twice() {
         let open = f("一支部", Code::C001, "张三");
-        let k = keys(&[open.clone()]);
+        let k = keys(std::slice::from_ref(&open));
         let rows = vec![stored(&open, &k[0], d(1), &[d(1), d(10)])];
         let p = compare(
             Some((round(d(10)), rows)),
@@ -263,7 +270,7 @@ mod tests {
         let p = compare(
             None,
             BTreeMap::new(),
-            &[open.clone()],
+            std::slice::from_ref(&open),
             &k[..1],
             d(3),
             &|_| true,

@@ -28,8 +28,13 @@ pub fn write_quick(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> R
     Ok(vec![csv.display().to_string()])
 }
 
-/// Every output of `check`; returns what was written, for the screen.
-pub fn write_check(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> Result<Vec<String>> {
+/// Every output of `check`; returns what was written, for the screen, and the notices sent.
+pub fn write_check(
+    a: &Analysis,
+    out: &Path,
+    pii: Pii,
+    stages: &mut Stages,
+) -> Result<(Vec<String>, Vec<remind::Sent>)> {
     atomic::clean_stale(out);
     let csv = out.join("findings.csv");
     write_atomic(&csv, &findings_csv::render(&a.findings, pii))?;
@@ -56,14 +61,15 @@ pub fn write_check(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> R
     stages.lap("汇总.xlsx与反馈");
     stages.part("其中汇总.xlsx", t_summary);
     stages.part("其中反馈", t_fed);
-    let reminded = replace_dir(&out.join("催办"), |dir| {
+    let sent = replace_dir(&out.join("催办"), |dir| {
         remind::write_notices(a, dir, pii)
     })?;
     stages.lap("催办");
-    Ok(vec![
+    let written = vec![
         csv.display().to_string(),
         xlsx.display().to_string(),
         format!("{}（{fed} 个支部）", out.join("反馈").display()),
-        format!("{}（{reminded} 个支部）", out.join("催办").display()),
-    ])
+        format!("{}（{} 个支部）", out.join("催办").display(), sent.len()),
+    ];
+    Ok((written, sent))
 }

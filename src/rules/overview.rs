@@ -221,13 +221,48 @@ fn lags(cx: &Ctx, phases: &[PhaseState], findings: &[&Finding]) -> Vec<Lag> {
         }
     }
     for f in findings.iter().filter(|f| f.code == Code::S004) {
+        // Due at its step's deadline; a sheet no step stands for (花名册, 会议记录) was due
+        // from the first deadline on.
+        let step = cx
+            .campaign
+            .required_sheets
+            .iter()
+            .find(|k| k.label() == f.subject)
+            .and_then(|k| StepKind::of_sheet(*k))
+            .and_then(|k| cx.campaign.deadline(k));
+        let deadline = step
+            .filter(|d| *d < cx.as_of)
+            .or_else(|| earliest_missed(cx));
         out.push(Lag {
             what: format!("补报「{}」", f.subject),
-            deadline: None,
-            days: 0,
+            deadline,
+            days: deadline.map_or(0, |d| (cx.as_of - d).num_days()),
         });
     }
     out
+}
+
+/// The first deadline already past: from then on a branch that sent nothing is late.
+fn earliest_missed(cx: &Ctx) -> Option<NaiveDate> {
+    cx.campaign
+        .steps
+        .iter()
+        .map(|s| s.deadline)
+        .filter(|d| *d < cx.as_of)
+        .min()
+}
+
+impl BranchOverview {
+    /// Whether the branch gets a notice (SPEC §8 “Who is chased”): it returned nothing or
+    /// nothing readable, lacks a sheet, is past a step's deadline, or has a 严重 finding.
+    pub fn must_act(&self) -> bool {
+        !self.lags.is_empty() || self.counts[Severity::Error as usize] > 0
+    }
+
+    /// Days since the earliest deadline it missed (0 when none is missed).
+    pub fn days_overdue(&self) -> i64 {
+        self.lags.iter().map(|l| l.days).max().unwrap_or(0)
+    }
 }
 
 pub fn overview(cx: &Ctx, findings: &[Finding]) -> Overview {
@@ -329,12 +364,13 @@ fn branch_overview(
         Returned::Yes => None,
     };
     if let Some(what) = what {
+        let deadline = earliest_missed(cx);
         lag.insert(
             0,
             Lag {
                 what,
-                deadline: None,
-                days: 0,
+                deadline,
+                days: deadline.map_or(0, |d| (cx.as_of - d).num_days()),
             },
         );
     }

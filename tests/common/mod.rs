@@ -101,12 +101,23 @@ pub fn codes_at<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
     findings.iter().filter(|f| f.code == code).collect()
 }
 
+/// The built binary, with a data folder of its own: its default history (SPEC §8, kept in
+/// the user's data folder) starts empty for every run, so that tests running the same input
+/// side by side neither see each other's rounds nor write into the developer's own folder.
+/// Tests of the history name a file with `--history`.
+pub fn orglife() -> std::process::Command {
+    static DATA: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let base = DATA.get_or_init(|| tempfile::tempdir().unwrap());
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_orglife"));
+    c.env("XDG_DATA_HOME", base.path().join(n.to_string()));
+    c
+}
+
 /// Run the built binary; returns its output.
 pub fn run(args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_orglife"))
-        .args(args)
-        .output()
-        .expect("binary runs")
+    orglife().args(args).output().expect("binary runs")
 }
 
 /// Run `orglife check INPUT --out <tmp> ARGS…`; returns the output and the temp dir.
@@ -145,6 +156,27 @@ pub fn read_findings_csv(dir: &Path) -> Vec<std::collections::HashMap<String, St
                 .iter()
                 .zip(rec.unwrap().iter())
                 .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A sheet of an output workbook as text, row by row (numbers as written, whole ones without
+/// a decimal point).
+pub fn sheet_text(path: &Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
                 .collect()
         })
         .collect()

@@ -1,0 +1,140 @@
+//! The history around one check (SPEC §8): read it before the outputs are written, so that
+//! they can say what changed; record the check after they are, so that a check whose
+//! outputs failed is not remembered. A history that cannot be used is a warning only.
+
+use chrono::Local;
+
+use crate::analysis::Analysis;
+use crate::cli::RoundArgs;
+use crate::finding::Severity;
+use crate::history::progress::{Stored, keys};
+use crate::history::store::NewRound;
+use crate::history::{History, Place, RoundCounts, State, compare};
+use crate::model::Returned;
+use crate::report::mask::Pii;
+use crate::report::remind::Sent;
+
+/// A judged check on its way to the outputs, with its history.
+pub struct Run {
+    pub a: Analysis,
+    pub pii: Pii,
+    pub history: Option<History>,
+}
+
+/// Where the command line keeps the history.
+pub fn place(args: &RoundArgs) -> Place {
+    match (&args.history, args.no_history) {
+        (_, true) => Place::Off,
+        (Some(p), false) => Place::File(p.clone()),
+        (None, false) => Place::Default,
+    }
+}
+
+/// Open the history of this folder and campaign and compare the check with it (into
+/// `a.progress`). `None` when there is none to keep.
+pub fn begin(place: &Place, a: &mut Analysis) -> Option<History> {
+    let opened = History::open(place, &a.input, &a.campaign.name, a.campaign.year);
+    let read = |h: &History| Ok::<_, String>((h.previous()?, h.last_notices()?));
+    let (h, previous, notices) = match opened.and_then(|h| match h {
+        Some(h) => read(&h).map(|(p, n)| Some((h, p, n))),
+        None => Ok(None),
+    }) {
+        Ok(Some(x)) => x,
+        Ok(None) => return None,
+        Err(warning) => {
+            eprintln!("{warning}");
+            a.progress.state = State::Unavailable(warning);
+            return None;
+        }
+    };
+    let read: std::collections::HashSet<&str> = a
+        .model
+        .branches
+        .iter()
+        .zip(&a.overview.branches)
+        .filter(|(_, o)| o.returned == Returned::Yes)
+        .map(|(b, _)| b.name.as_str())
+        .collect();
+    let k = keys(&a.findings);
+    a.progress = compare(previous, notices, &a.findings, &k, a.as_of, &|b| {
+        read.contains(b)
+    });
+    Some(h)
+}
+
+impl Run {
+    /// Record the check, once its outputs are written. `sent` are the notices it wrote.
+    pub fn record(&mut self, command: &str, sent: &[Sent]) {
+        let Some(h) = self.history.as_mut() else {
+            return;
+        };
+        let (a, p) = (&self.a, &self.a.progress);
+        let masked = Pii { show: false };
+        let mut named = vec![false; a.findings.len()];
+        for s in sent {
+            for &i in &s.named {
+                named[i] = true;
+            }
+        }
+        let findings = a
+            .findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut reminded_on = p.reminded_on.get(i).cloned().unwrap_or_default();
+                if named[i] && !reminded_on.contains(&a.as_of) {
+                    reminded_on.push(a.as_of);
+                }
+                Stored {
+                    key: p.keys[i].clone(),
+                    branch: f.branch.clone(),
+                    code: f.code.as_str().to_string(),
+                    severity: f.severity.english().to_string(),
+                    subject: masked.text(&f.subject).into_owned(),
+                    message: masked.text(&f.message).into_owned(),
+                    first_seen: p.seen[i].first_seen,
+                    reminded_on,
+                }
+            })
+            .collect();
+        let count = |s: Severity| a.findings.iter().filter(|f| f.severity == s).count() as u32;
+        let registered = a.model.branches.iter().filter(|b| b.reg.is_some()).count();
+        let counts = RoundCounts {
+            branches: if registered > 0 {
+                registered
+            } else {
+                a.model.branches.len()
+            } as u32,
+            returned: a
+                .overview
+                .branches
+                .iter()
+                .filter(|b| b.returned == Returned::Yes)
+                .count() as u32,
+            by_severity: [
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Info),
+            ],
+            new: p.seen.iter().filter(|s| s.new).count() as u32,
+            fixed: p.fixed.len() as u32,
+        };
+        let round = NewRound {
+            run_at: Local::now().format("%Y-%m-%d %H:%M").to_string(),
+            as_of: a.as_of,
+            command,
+            input: &a.input,
+            campaign: &a.campaign.name,
+            counts,
+            findings,
+            notices: sent.iter().map(|s| s.branch.clone()).collect(),
+        };
+        match h.record(&round) {
+            Ok(n) => println!(
+                "  检查历史：第 {n} 次检查已记入 {}（orglife history 查看历次）",
+                h.path.display()
+            ),
+            Err(w) => eprintln!("{w}"),
+        }
+    }
+}
