@@ -11,7 +11,7 @@ use crate::analysis::Analysis;
 use crate::finding::{Severity, TOWNSHIP};
 use crate::report::mask::Pii;
 use crate::report::xlsx_style::{
-    Out, Tone, base, display_width, header, severity_tone, table, title, tone, total,
+    Out, Tone, base, header, row_height, severity_tone, table, title, tone, total, wrapped_lines,
 };
 use crate::rules::overview::{BranchOverview, Overall, Returned};
 use crate::rules::phase::Status;
@@ -33,7 +33,7 @@ pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), Xls
     let widths = print_widths(phases.len());
     // Wrapped text does not grow its row by itself in every program (LibreOffice keeps the
     // workbook's default height): each row is given the height of its tallest cell.
-    let heights: Vec<f64> = rows.iter().map(|r| row_height(r, &widths)).collect();
+    let heights: Vec<f64> = rows.iter().map(|r| branch_row_height(r, &widths)).collect();
     let top = 2;
     // Plain text wider than a narrow column wraps (see `print_widths`).
     let end = table(ws, top, &headers, rows, 10, pii)?;
@@ -46,14 +46,14 @@ pub(super) fn write(wb: &mut Workbook, a: &Analysis, pii: Pii) -> Result<(), Xls
         .map(|(c, h)| lines(h, widths.get(c).copied().unwrap_or(10.0)))
         .max()
         .unwrap_or(1);
-    ws.set_row_height(top, LINE * header_lines as f64)?;
+    ws.set_row_height(top, row_height(header_lines))?;
     for (i, h) in heights.iter().enumerate() {
         ws.set_row_height(top + 1 + i as u32, *h)?;
     }
     let counts = phase_counts(&a.overview.branches, phases.len());
     let end = township_row(ws, end, a, phases.len())?;
     totals_row(ws, end, a, &counts)?;
-    ws.set_row_height(end, LINE * 2.0)?;
+    ws.set_row_height(end, row_height(2))?;
     let end = legend(ws, end + 2)?;
     completion_chart(ws, end, &phases, &counts)?;
     // The branch stays in sight when the phases scroll by.
@@ -89,19 +89,13 @@ fn print_widths(steps: usize) -> Vec<f64> {
     w
 }
 
-/// One line of 宋体 11 in points.
-const LINE: f64 = 15.0;
-
-/// Lines `text` takes in a column `width` wide (a Han character is two units; a unit of the
-/// padding is lost to the cell's margins).
+/// Lines `text` takes in a column `width` wide (a unit of the padding is lost to the cell's
+/// margins).
 fn lines(text: &str, width: f64) -> usize {
-    let room = (width - 1.0).max(2.0) as usize;
-    text.split('\n')
-        .map(|l| display_width(l).div_ceil(room).max(1))
-        .sum()
+    wrapped_lines(text, (width - 1.0).max(2.0) as usize)
 }
 
-fn row_height(row: &[Out], widths: &[f64]) -> f64 {
+fn branch_row_height(row: &[Out], widths: &[f64]) -> f64 {
     let most = row
         .iter()
         .enumerate()
@@ -111,7 +105,7 @@ fn row_height(row: &[Out], widths: &[f64]) -> f64 {
         })
         .max()
         .unwrap_or(1);
-    LINE * most as f64 + 3.0
+    row_height(most)
 }
 
 /// One branch's row: what it returned, each phase's status, its supervision, its findings by

@@ -307,7 +307,7 @@ fn per_branch(
             },
         ]);
     }
-    let end = table(ws, top, &PER_BRANCH, rows, 40, pii)?;
+    let end = table(ws, top, &PER_BRANCH, rows, MESSAGE_WIDTH, pii)?;
     let tf = total();
     let sum = |f: fn(&BranchProgress) -> usize| groups.iter().map(|(_, g)| f(g)).sum::<usize>();
     ws.write_string_with_format(end, 0, "合计", &tf)?;
@@ -364,10 +364,11 @@ fn detail(
     table(ws, top, &DETAIL, rows, MESSAGE_WIDTH, pii)
 }
 
-const MESSAGE_WIDTH: usize = 60;
+/// Long subjects and messages wrap at this width: the detail then prints one page wide at
+/// about 9 pt.
+const MESSAGE_WIDTH: usize = 40;
 
-/// The widest text per column over both tables, each column capped at what suits it (the
-/// branch 40, the subject 30, the message 60: longer text wraps).
+/// The widest text per column over both tables, capped where `table` wraps text.
 #[derive(Default)]
 struct Widths(Vec<usize>);
 
@@ -381,12 +382,7 @@ impl Widths {
 
     fn apply(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         for (i, w) in self.0.iter().enumerate() {
-            let cap = match i {
-                1 => 40,
-                7 => 30,
-                _ => MESSAGE_WIDTH,
-            };
-            ws.set_column_width(i as u16, (*w).clamp(4, cap) as f64 + 2.0)?;
+            ws.set_column_width(i as u16, (*w).clamp(4, MESSAGE_WIDTH) as f64 + 2.0)?;
         }
         Ok(())
     }
