@@ -86,6 +86,7 @@ fn summary_and_feedback_open_in_libreoffice() {
         wb.sheet_names(),
         [
             "总览",
+            "进展",
             "问题明细",
             "催办名单",
             "督导覆盖",

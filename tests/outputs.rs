@@ -73,16 +73,23 @@ fn overview_counts_equal_the_findings() {
         );
         seen += 1;
     }
-    assert_eq!(seen, 7, "one row per registered branch");
+    // One row per registered branch, then the 全镇 row (its findings counted like a branch's).
+    assert_eq!(seen, 8, "one row per registered branch and 全镇");
+    assert!(rows.iter().any(|r| r[branch] == "全镇"));
+    // 合计 counts every finding, 全镇 included: the numbers the screen prints.
     let total = rows.iter().find(|r| r[0] == "合计").unwrap();
-    let branch_findings = findings.iter().filter(|f| f["branch"] != "全镇");
-    let errors = branch_findings.filter(|f| f["severity"] == "error").count();
-    assert_eq!(total[e], errors.to_string());
+    for (c, sev) in [(e, "error"), (w, "warning"), (i, "info")] {
+        let n = findings.iter().filter(|f| f["severity"] == sev).count();
+        assert_eq!(total[c], n.to_string(), "{sev}");
+    }
     // Phase statuses as the rules decided them.
     let baisha = rows.iter().find(|r| r[branch].contains("白沙村")).unwrap();
     assert_eq!(baisha[col(header, "召开党员大会")], "逾期未完成");
     let hongxing = rows.iter().find(|r| r[branch].contains("红星村")).unwrap();
-    assert_eq!(hongxing[col(header, "召开党员大会")], "按时完成（8月12日）");
+    assert_eq!(
+        hongxing[col(header, "召开党员大会")],
+        "按时完成\n（8月12日）"
+    );
     assert_eq!(
         rows.iter().find(|r| r[branch].contains("汉江")).unwrap()[col(header, "报送情况")],
         "未报送"

@@ -27,6 +27,7 @@ fn input_files_sheet_accounts_for_every_file() {
         wb.sheet_names(),
         [
             "总览",
+            "进展",
             "问题明细",
             "催办名单",
             "督导覆盖",

@@ -194,6 +194,9 @@ pub fn table(
     };
     let mut r = top + 1;
     for row in rows {
+        // Lines of the tallest wrapped cell: not every program grows a row to fit wrapped text
+        // (LibreOffice keeps the default height, and the lines print over each other).
+        let mut lines = 1;
         for (c, cell) in row.into_iter().enumerate() {
             match cell {
                 Out::Text(s, t) => {
@@ -209,6 +212,9 @@ pub fn table(
                         ws.write_string(r, c as u16, &s)?;
                     } else {
                         ws.write_string_with_format(r, c as u16, &s, fmt(t))?;
+                        if width > max_width || s.contains('\n') {
+                            lines = lines.max(wrapped_lines(&s, max_width));
+                        }
                     }
                 }
                 Out::Num(x) => {
@@ -219,6 +225,10 @@ pub fn table(
                 }
                 Out::Empty => {}
             }
+        }
+        if lines > 1 {
+            // Still the row being written: a sheet streamed to disk takes its height too.
+            ws.set_row_height(r, row_height(lines))?;
         }
         r += 1;
     }
@@ -231,17 +241,41 @@ pub fn table(
     Ok(r)
 }
 
+/// One line of [`base`] text, in points.
+pub const LINE_HEIGHT: f64 = 15.0;
+
+/// The height of a row of `lines` lines, in points.
+pub fn row_height(lines: usize) -> f64 {
+    LINE_HEIGHT * lines as f64 + 3.0
+}
+
+/// Lines `text` takes wrapped in a column of `width` display columns (a Han character is
+/// two), each of its own lines wrapped on its own.
+pub fn wrapped_lines(text: &str, width: usize) -> usize {
+    let room = width.max(2);
+    text.split('\n')
+        .map(|l| display_width(l).div_ceil(room).max(1))
+        .sum()
+}
+
 /// A share as a percentage with one decimal (0.25 shows as 25.0%), in the look of `t`: a
 /// number, so that it sorts and filters.
 pub fn percent(t: Tone) -> Format {
     tone(t).set_num_format("0.0%")
 }
 
+/// How every report sheet prints: A4 landscape, one page wide and as many tall as it takes
+/// (never shrunk to fit one page), the header row `header_row` repeated on each page, narrow
+/// margins, the sheet's name at the top of each page and “第 1 页，共 N 页” at the bottom.
 pub fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
     ws.set_landscape();
     ws.set_paper_size(9); // A4
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(header_row, header_row)?;
+    // Inches: 1 cm left and right, room above and below for the page header and footer.
+    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+    ws.set_print_center_horizontally(true);
+    ws.set_header("&C&A");
     ws.set_footer("&C第 &P 页，共 &N 页");
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! 汇总.xlsx, the township summary workbook (SPEC §5): 总览 with a chart, 问题明细, 催办名单,
+//! 汇总.xlsx, the township summary workbook (SPEC §5, §8): 总览 with a chart, 进展, 问题明细, 催办名单,
 //! 督导覆盖, 谈心谈话覆盖, 民主评议汇总 (a campaign with an evaluation step), 三张清单汇总,
 //! 党员汇总, 输入文件 and 规则说明.
 //!
@@ -10,6 +10,7 @@ mod findings;
 mod input_files;
 mod members;
 mod overview;
+mod progress;
 mod reminders;
 mod rules_sheet;
 mod supervision;
@@ -44,6 +45,8 @@ fn build(a: &Analysis, pii: Pii) -> Result<Workbook, XlsxError> {
     let mut wb = super::xlsx_style::workbook();
     super::xlsx_style::mark_own_output(&mut wb, "汇总");
     overview::write(&mut wb, a, pii)?;
+    // Right after 总览: on a re-check, what changed is the first thing the office asks.
+    progress::write(&mut wb, a, pii)?;
     findings::write(&mut wb, a, pii)?;
     reminders_sheet(wb.add_worksheet(), a, pii)?;
     supervision::write(&mut wb, a, pii)?;
