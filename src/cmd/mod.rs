@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod check;
+pub mod desktop;
 pub mod init;
 pub mod remind;
 pub mod rules;
@@ -40,7 +41,7 @@ pub fn config(input: &Path, given: Option<&PathBuf>) -> Option<PathBuf> {
     let found = analysis::config_in_input(input)?;
     println!(
         "使用输入文件夹中的活动配置 {}（不用它时请用 --config 指定其他配置文件）",
-        found.display()
+        crate::text::shown::path(&found)
     );
     Some(found)
 }
@@ -52,8 +53,12 @@ pub fn analyse_into(args: &InputArgs, out: &Path, stages: &mut Stages) -> Result
     let today = chrono::Local::now().date_naive();
     let a = analyse(&options(args, out, today), stages)?;
     // Only once the input is known to be there, so that a typo leaves no empty folder.
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("无法创建输出文件夹 {}（没有权限或路径有误）", out.display()))?;
+    std::fs::create_dir_all(out).with_context(|| {
+        format!(
+            "无法创建输出文件夹 {}（没有权限或路径有误）",
+            crate::text::shown::path(out)
+        )
+    })?;
     Ok((
         a,
         Pii {
@@ -65,6 +70,10 @@ pub fn analyse_into(args: &InputArgs, out: &Path, stages: &mut Stages) -> Result
 /// One line per folder of orglife's own outputs found in the input and skipped (SPEC §8).
 pub fn print_skipped(a: &Analysis) {
     for s in &a.model.skipped {
-        println!("  {}", s.note());
+        let on_screen = crate::model::outputs::Skipped {
+            path: crate::text::shown::rel(&s.path),
+            what: s.what,
+        };
+        println!("  {}", on_screen.note());
     }
 }

@@ -25,7 +25,7 @@ pub fn write_quick(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> R
     let csv = out.join("findings.csv");
     write_atomic(&csv, &findings_csv::render(&a.findings, pii))?;
     stages.lap("findings.csv");
-    Ok(vec![csv.display().to_string()])
+    Ok(vec![crate::text::shown::path(&csv)])
 }
 
 /// Every output of `check`; returns what was written, for the screen.
@@ -61,9 +61,15 @@ pub fn write_check(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> R
     })?;
     stages.lap("催办");
     Ok(vec![
-        csv.display().to_string(),
-        xlsx.display().to_string(),
-        format!("{}（{fed} 个支部）", out.join("反馈").display()),
-        format!("{}（{reminded} 个支部）", out.join("催办").display()),
+        crate::text::shown::path(&csv),
+        crate::text::shown::path(&xlsx),
+        format!(
+            "{}（{fed} 个支部）",
+            crate::text::shown::path(&out.join("反馈"))
+        ),
+        format!(
+            "{}（{reminded} 个支部）",
+            crate::text::shown::path(&out.join("催办"))
+        ),
     ])
 }
