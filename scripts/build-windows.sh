@@ -5,6 +5,8 @@
 #
 #   scripts/build-windows.sh [OUT.zip]        default: target/orglife-windows.zip
 #   ORGLIFE_CONTACT="组织办 张三 0710-1234567" scripts/build-windows.sh   fills in whom to call
+#   ORGLIFE_WINDOWS_EXE=path/orglife.exe scripts/build-windows.sh         packs that exe, no build
+#                                               (tests/windows.rs packs its quicker dev build)
 #
 # Needs: rustup target add x86_64-pc-windows-gnu; apt-get install mingw-w64 (the C compiler
 # builds the bundled SQLite and mimalloc for Windows). python3 writes the zip: it marks
@@ -13,16 +15,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target=x86_64-pc-windows-gnu
 out=${1:-target/orglife-windows.zip}
-if ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
-  echo "缺少 Rust 目标 $target：请先运行 rustup target add $target" >&2
-  exit 2
+exe=${ORGLIFE_WINDOWS_EXE:-}
+if [ -z "$exe" ]; then
+  if ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
+    echo "缺少 Rust 目标 $target：请先运行 rustup target add $target" >&2
+    exit 2
+  fi
+  if ! command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1; then
+    echo "缺少 mingw-w64 交叉编译器：请先运行 apt-get install mingw-w64" >&2
+    exit 2
+  fi
+  cargo build --release --locked --target "$target"
+  exe="${CARGO_TARGET_DIR:-target}/$target/release/orglife.exe"
 fi
-if ! command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1; then
-  echo "缺少 mingw-w64 交叉编译器：请先运行 apt-get install mingw-w64" >&2
-  exit 2
-fi
-cargo build --release --locked --target "$target"
-exe="${CARGO_TARGET_DIR:-target}/$target/release/orglife.exe"
 contact=${ORGLIFE_CONTACT:-"（由分发本程序的同志填写姓名和电话）"}
 python3 - "$exe" "$out" "$contact" <<'PY'
 import pathlib, sys, zipfile

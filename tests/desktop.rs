@@ -111,7 +111,7 @@ fn an_out_given_is_kept_and_commands_still_win() {
 
 #[test]
 fn a_missing_or_second_folder_is_one_chinese_line() {
-    let o = dropped(&[Path::new("/no/such/报表")], &[]);
+    let o = dropped(&[Path::new("/no/such/报表")], &["--as-of", AS_OF]);
     assert_eq!(o.status.code(), Some(2));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("不存在") && e.trim().lines().count() == 1, "{e}");
