@@ -43,6 +43,8 @@ fn tools() -> bool {
     let missing: Vec<&str> = [
         ("wine", answers("wine", "--version")),
         (MINGW_GCC, answers(MINGW_GCC, "--version")),
+        // util-linux's, to give the exe a terminal as a drop gives it a console window.
+        ("script", answers("script", "--version")),
         (TARGET, target_installed()),
     ]
     .into_iter()
@@ -169,6 +171,68 @@ impl Wine {
             std::thread::sleep(Duration::from_millis(100));
         }
         child.wait_with_output().expect("wine output")
+    }
+}
+
+impl Wine {
+    /// Run the exe the way a drop starts it: in a terminal (util-linux `script` gives it a
+    /// pty), where wine, like Windows for a drop or a double-click, gives the program a
+    /// console of its own. Enter is pressed once the prompt shows (wine flushes keys typed
+    /// earlier). Returns what the terminal showed, and whether the run ended (exit 0).
+    fn run_at_a_console(&self, args: &[String]) -> (String, bool) {
+        use std::io::{Read, Write};
+        let quoted: Vec<String> = std::iter::once(self.exe.display().to_string())
+            .chain(args.iter().cloned())
+            .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+            .collect();
+        let mut child = Command::new("script")
+            .args(["-q", "-e", "-c"])
+            .arg(format!("wine {}", quoted.join(" ")))
+            .arg("/dev/null")
+            .env("WINEPREFIX", self.prefix.path())
+            .env("WINEDEBUG", "-all")
+            .env("WINEDLLOVERRIDES", "bcryptprimitives=n,b;mscoree=;mshtml=")
+            .env("LC_ALL", "C.UTF-8")
+            .env_remove("DISPLAY")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("script runs");
+        let mut stdout = child.stdout.take().unwrap();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let reader = {
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = stdout.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    seen.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            })
+        };
+        let shown = || String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
+        let deadline = Instant::now() + Duration::from_secs(300);
+        let mut pressed = false;
+        let ended = loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                break status.success();
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                break false;
+            }
+            if !pressed && shown().contains("按回车键关闭") {
+                std::thread::sleep(Duration::from_millis(500));
+                let _ = child.stdin.as_mut().unwrap().write_all(b"\r");
+                pressed = true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let _ = reader.join();
+        (shown(), ended && pressed)
     }
 }
 
@@ -309,6 +373,24 @@ fn the_windows_exe_under_wine_finds_what_linux_finds() {
     // Stdout is a pipe: nothing opened, and no pause with stdin closed.
     assert!(stdout.contains("请打开"), "{}", text(&o));
     assert!(!stdout.contains("按回车键关闭"), "{}", text(&o));
+
+    // Dropped, with a console window of its own: the window waits for Enter, then closes.
+    let again = unpacked.join("第二轮");
+    copy_tree(&town, &again);
+    let (shown, ended) = wine.run_at_a_console(&[
+        wine_path(&again),
+        "--as-of".into(),
+        AS_OF.into(),
+        "--no-open".into(),
+    ]);
+    assert!(shown.contains("按回车键关闭"), "{shown}");
+    assert!(ended, "the run ended after Enter: {shown}");
+    assert!(
+        unpacked
+            .join(format!("第二轮-检查结果-{AS_OF}/findings.csv"))
+            .is_file(),
+        "{shown}"
+    );
 
     // No argument at all, not double-clicked: the one-line usage error, as on Linux.
     let o = wine.run(&[]);
