@@ -113,12 +113,18 @@ pub fn analyse(args: &Options, stages: &mut Stages) -> Result<Analysis> {
     }
     let reply_by = reply_by(args.reply_by.as_deref(), as_of, campaign.year)?;
     if !args.input.exists() {
-        bail!("输入文件夹 {} 不存在；请检查路径", args.input.display());
+        bail!(
+            "输入文件夹 {} 不存在；请检查路径",
+            crate::text::shown::path(&args.input)
+        );
     }
     if let Some(r) = &args.register
         && !r.is_file()
     {
-        bail!("--register 指定的名册 {} 不存在", r.display());
+        bail!(
+            "--register 指定的名册 {} 不存在",
+            crate::text::shown::path(r)
+        );
     }
     // One pool for the whole run, reading and writing (the feedback workbooks are written on
     // it too), sized by --jobs. The first analysis of a process sizes it (the CLI runs one;
@@ -284,7 +290,7 @@ pub fn guard_out(out: &Path) -> Result<()> {
         if !ours {
             bail!(
                 "{} 不是 orglife 写出的文件，为免覆盖，本次没有写出任何结果；请换一个 --out 文件夹，或先把该文件移走",
-                p.display()
+                crate::text::shown::path(&p)
             );
         }
         earlier.push(name);
@@ -309,7 +315,7 @@ pub fn guard_out(out: &Path) -> Result<()> {
     if !earlier.is_empty() {
         println!(
             "将替换 {} 中上一次写出的结果（{}）",
-            out.display(),
+            crate::text::shown::path(out),
             earlier.join("、")
         );
     }
@@ -350,6 +356,6 @@ fn no_returns_at_all(input: &Path, model: &crate::model::Model) -> Result<()> {
     };
     bail!(
         "文件夹里没有找到任何报表（Excel/WPS 表格 .xlsx .xls .et .ods 或 .csv）：{} {found}；请确认选对了文件夹",
-        input.display()
+        crate::text::shown::path(input)
     )
 }

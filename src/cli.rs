@@ -1,6 +1,7 @@
 //! The command line (clap derive), in Chinese: one variant per subcommand, with examples.
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
@@ -13,6 +14,7 @@ const HELP_TEMPLATE: &str = "\
 
 const EXAMPLES: &str = "\
 示例：
+  orglife 报表文件夹                          同 check，结果写到报表文件夹旁边的“报表文件夹-检查结果-日期”，并打开报告
   orglife check 报表文件夹                    检查文件夹中的全部报表，结果写入 out/
   orglife check 报表 --as-of 2024-08-31       按 8 月 31 日的进度检查
   orglife check 报表 --register 名册.xlsx     指定镇级支部名册
@@ -290,4 +292,63 @@ pub fn usage_error(e: &clap::Error) -> String {
         _ => "命令行参数有误".to_string(),
     };
     format!("orglife：{line}。运行 orglife --help 查看用法。")
+}
+
+/// `orglife FOLDER` with no command: what Windows runs when a folder is dropped on the
+/// program's icon (`orglife.exe "D:\\…\\报表"`). It is `check FOLDER` with the defaults, its
+/// outputs beside the folder (see `cmd::desktop`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dropped {
+    /// `--no-open` was given: do not open the report at the end.
+    pub no_open: bool,
+    /// `--out` was given: write there rather than beside the folder.
+    pub out_given: bool,
+}
+
+/// The command line to parse: `args` as given, or, when the first argument is a folder or
+/// file rather than a command (it exists, or is written as a path), `check` inserted before
+/// it and `--no-open` taken out (only this form opens anything). Commands win over a folder
+/// of the same name; a word that is neither (`orglife chek`) stays an unknown command.
+pub fn dropped_folder(args: Vec<OsString>) -> (Vec<OsString>, Option<Dropped>) {
+    let Some(first) = args.get(1) else {
+        return (args, None);
+    };
+    let text = first.to_string_lossy();
+    let command = Cli::command_names().any(|c| c == text.as_ref());
+    let written_as_path = text.contains(['/', '\\']) || Path::new(first).exists();
+    if text.starts_with('-') || command || !written_as_path {
+        return (args, None);
+    }
+    let mut out = Vec::with_capacity(args.len() + 1);
+    let mut mode = Dropped {
+        no_open: false,
+        out_given: false,
+    };
+    for (i, a) in args.into_iter().enumerate() {
+        if i == 1 {
+            out.push(OsString::from("check"));
+        }
+        if a == "--no-open" {
+            mode.no_open = true;
+            continue;
+        }
+        let t = a.to_string_lossy();
+        if t == "--out" || t.starts_with("--out=") {
+            mode.out_given = true;
+        }
+        out.push(a);
+    }
+    (out, Some(mode))
+}
+
+impl Cli {
+    /// The names of the commands, as clap knows them.
+    fn command_names() -> impl Iterator<Item = String> {
+        use clap::CommandFactory;
+        Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
 }

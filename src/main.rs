@@ -6,8 +6,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use orglife::cli::{Cli, Command, usage_error};
-use orglife::cmd;
+use orglife::cli::{Cli, Command, dropped_folder, usage_error};
+use orglife::cmd::{self, desktop};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -22,7 +22,26 @@ fn main() -> ExitCode {
             *last = Some(format!("{info}\n\n{bt}"));
         }
     }));
-    let cli = match Cli::try_parse() {
+    let console = desktop::Console::attach();
+    let code = run(&console);
+    // A window of our own (a double-click or a drop on Windows) closes when we exit: keep it
+    // until the clerk has read the result or the error.
+    console.pause_if_own();
+    code
+}
+
+fn run(console: &desktop::Console) -> ExitCode {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Double-clicked (a window of our own, someone at it) with nothing dropped: help, and a
+    // folder picker instead of a usage error that the closing window would take away.
+    if args.len() == 1 && console.own() && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        match desktop::ask_for_folder() {
+            Some(folder) => args.push(folder.into_os_string()),
+            None => return ExitCode::SUCCESS,
+        }
+    }
+    let (args, dropped) = dropped_folder(args);
+    let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -30,14 +49,24 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            eprintln!("{}", usage_error(&e));
+            if dropped.is_some() && e.kind() == ErrorKind::UnknownArgument {
+                // Several folders dropped on the icon at once arrive as several arguments.
+                eprintln!(
+                    "orglife：一次只能检查一个文件夹，请把各支部的报表放进同一个文件夹后再拖入。"
+                );
+            } else {
+                eprintln!("{}", usage_error(&e));
+            }
             return ExitCode::from(2);
         }
     };
     // A panic that escapes the command (a defect: rules, reports, feedback) ends the run with
     // one line; outputs are written through temp files, so none is left half-written.
     let result = std::panic::catch_unwind(|| match cli.command {
-        Command::Check(args) => cmd::check::run(&args),
+        Command::Check(args) => match dropped {
+            Some(mode) => desktop::run_dropped(args, mode),
+            None => cmd::check::run(&args),
+        },
         Command::Remind(args) => cmd::remind::run(&args),
         Command::Archive(args) => cmd::archive::run(&args),
         Command::Template(args) => cmd::template::run(&args),
@@ -58,7 +87,10 @@ fn main() -> ExitCode {
                 .and_then(|mut l| l.take())
                 .unwrap_or_default();
             let where_ = match write_report(&details) {
-                Ok(path) => format!("详细信息已写入 {}，请把该文件发给维护人员", path.display()),
+                Ok(path) => format!(
+                    "详细信息已写入 {}，请把该文件发给维护人员",
+                    orglife::text::shown::path(&path)
+                ),
                 Err(_) => "详细信息无法写入临时文件夹".to_string(),
             };
             eprintln!(

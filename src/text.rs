@@ -3,6 +3,7 @@
 //! their folded form.
 
 pub mod pii;
+pub mod shown;
 
 use std::borrow::Cow;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};

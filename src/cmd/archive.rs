@@ -112,7 +112,7 @@ fn build(args: &ArchiveArgs) -> Result<u8> {
     std::fs::create_dir_all(&parent).map_err(|e| {
         anyhow!(
             "无法创建归档文件夹所在的 {}（{}）",
-            parent.display(),
+            crate::text::shown::path(&parent),
             io_reason(&e)
         )
     })?;
@@ -126,7 +126,7 @@ fn build(args: &ArchiveArgs) -> Result<u8> {
         .map_err(|e| {
             anyhow!(
                 "无法在 {} 中建立归档（{}）",
-                parent.display(),
+                crate::text::shown::path(&parent),
                 io_reason(&e)
             )
         })?;
@@ -197,8 +197,11 @@ fn print_summary(a: &Analysis, c: &arch::Counts, out: &Path, year: i32, total: u
         "  支部 {} 个（已报送 {}），发现问题：严重 {} · 一般 {} · 提示 {}",
         c.branches, c.returned, c.findings.error, c.findings.warning, c.findings.info
     );
-    println!("  归档文件夹：{}", out.display());
-    println!("  日后核对：orglife archive --verify {}", out.display());
+    println!("  归档文件夹：{}", crate::text::shown::path(out));
+    println!(
+        "  日后核对：orglife archive --verify {}",
+        crate::text::shown::path(out)
+    );
 }
 
 /// An archive is never overwritten: DIR must not exist, or be an empty folder.
@@ -206,7 +209,7 @@ fn refuse_existing(out: &Path) -> Result<()> {
     if out.exists() && !out.is_dir() {
         bail!(
             "{} 已存在且不是文件夹：归档从不覆盖，请用 --out 指定一个新的文件夹",
-            out.display()
+            crate::text::shown::path(out)
         );
     }
     match std::fs::read_dir(out) {
@@ -214,13 +217,17 @@ fn refuse_existing(out: &Path) -> Result<()> {
             if it.next().is_some() {
                 bail!(
                     "归档文件夹 {} 已存在且不为空：归档从不覆盖，请用 --out 指定一个新的文件夹",
-                    out.display()
+                    crate::text::shown::path(out)
                 );
             }
             Ok(())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => bail!("无法查看归档文件夹 {}（{}）", out.display(), io_reason(&e)),
+        Err(e) => bail!(
+            "无法查看归档文件夹 {}（{}）",
+            crate::text::shown::path(out),
+            io_reason(&e)
+        ),
     }
 }
 
@@ -235,7 +242,11 @@ fn move_into_place(staged: &Path, out: &Path) -> Result<()> {
         return Ok(());
     }
     refuse_existing(out)?;
-    bail!("无法把归档移到 {}（{}）", out.display(), io_reason(&first))
+    bail!(
+        "无法把归档移到 {}（{}）",
+        crate::text::shown::path(out),
+        io_reason(&first)
+    )
 }
 
 /// Where an input file is read from and where it goes in the archive.
@@ -258,7 +269,9 @@ fn placements(a: &Analysis, input: &Path, register: Option<&Path>) -> Result<Vec
                 let file = r
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
-                    .ok_or_else(|| anyhow!("--register 指定的 {} 不是文件", r.display()))?;
+                    .ok_or_else(|| {
+                        anyhow!("--register 指定的 {} 不是文件", crate::text::shown::path(r))
+                    })?;
                 (r.to_path_buf(), format!("名册/{file}"))
             }
             None => (entry.source_in(input), entry.path.clone()),
@@ -371,7 +384,7 @@ impl Staging<'_> {
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let shown = path.display();
+    let shown = crate::text::shown::path(path);
     File::create(path)
         .and_then(|mut f| {
             f.write_all(bytes)?;

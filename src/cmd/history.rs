@@ -11,7 +11,7 @@ pub fn run(args: &HistoryArgs) -> Result<u8> {
     let (campaign, _) = crate::analysis::load_campaign(config.as_deref())?;
     let place = match &args.history {
         Some(p) if !p.is_file() => {
-            return Err(anyhow!("检查历史记录文件 {} 不存在", p.display()));
+            return Err(anyhow!("检查历史记录文件 {} 不存在", crate::text::shown::path(p)));
         }
         Some(p) => Place::File(p.clone()),
         None => Place::Default,
@@ -23,8 +23,8 @@ pub fn run(args: &HistoryArgs) -> Result<u8> {
     println!(
         "{}（{}）的检查历史：{}",
         campaign.name,
-        args.input.display(),
-        h.path.display()
+        crate::text::shown::path(&args.input),
+        crate::text::shown::path(&h.path)
     );
     if rounds.is_empty() {
         println!(

@@ -19,14 +19,14 @@ pub fn run(args: &InitArgs) -> Result<u8> {
     if args.out.exists() && !args.force {
         bail!(
             "{} 已存在，未覆盖；如确需覆盖，请加 --force",
-            args.out.display()
+            crate::text::shown::path(&args.out)
         );
     }
     write_atomic(&args.out, text.as_bytes())?;
     println!(
         "已写出活动配置 {}（{name}）；按本年度活动修改后，放在报表文件夹最上层，或用 orglife check 文件夹 --config {} 检查。",
-        args.out.display(),
-        args.out.display()
+        crate::text::shown::path(&args.out),
+        crate::text::shown::path(&args.out)
     );
     Ok(0)
 }

@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod check;
 pub mod history;
+pub mod desktop;
 pub mod init;
 pub mod remind;
 pub mod rounds;
@@ -43,7 +44,7 @@ pub fn config(input: &Path, given: Option<&PathBuf>) -> Option<PathBuf> {
     let found = analysis::config_in_input(input)?;
     println!(
         "使用输入文件夹中的活动配置 {}（不用它时请用 --config 指定其他配置文件）",
-        found.display()
+        crate::text::shown::path(&found)
     );
     Some(found)
 }
@@ -64,8 +65,12 @@ pub fn analyse_into(
     let history = rounds::begin(&rounds::place(round), &mut a);
     stages.lap("与上次比较");
     // Only once the input is known to be there, so that a typo leaves no empty folder.
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("无法创建输出文件夹 {}（没有权限或路径有误）", out.display()))?;
+    std::fs::create_dir_all(out).with_context(|| {
+        format!(
+            "无法创建输出文件夹 {}（没有权限或路径有误）",
+            crate::text::shown::path(out)
+        )
+    })?;
     Ok(rounds::Run {
         a,
         pii: Pii {
@@ -78,7 +83,11 @@ pub fn analyse_into(
 /// One line per folder of orglife's own outputs found in the input and skipped (SPEC §8).
 pub fn print_skipped(a: &Analysis) {
     for s in &a.model.skipped {
-        println!("  {}", s.note());
+        let on_screen = crate::model::outputs::Skipped {
+            path: crate::text::shown::rel(&s.path),
+            what: s.what,
+        };
+        println!("  {}", on_screen.note());
     }
 }
 

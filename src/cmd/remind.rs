@@ -37,8 +37,8 @@ pub fn run(args: &RemindArgs) -> Result<u8> {
     super::print_skipped(a);
     println!(
         "  输出：{}、{}",
-        args.out.join("催办").display(),
-        list.display()
+        crate::text::shown::path(&args.out.join("催办")),
+        crate::text::shown::path(&list)
     );
     super::hint_contact(a, &sent);
     run.record("remind", &sent);

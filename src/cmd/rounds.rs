@@ -132,7 +132,7 @@ impl Run {
         match h.record(&round) {
             Ok(n) => println!(
                 "  检查历史：第 {n} 次检查已记入 {}（orglife history 查看历次）",
-                h.path.display()
+                crate::text::shown::path(&h.path)
             ),
             Err(w) => eprintln!("{w}"),
         }

@@ -18,7 +18,7 @@ pub fn run(args: &TemplateArgs) -> Result<u8> {
     std::fs::create_dir_all(&args.out).map_err(|e| {
         anyhow!(
             "无法创建输出文件夹 {}（{}）",
-            args.out.display(),
+            crate::text::shown::path(&args.out),
             io_reason(&e)
         )
     })?;
@@ -29,7 +29,7 @@ pub fn run(args: &TemplateArgs) -> Result<u8> {
         let there: Vec<String> = [&branch, &register]
             .iter()
             .filter(|p| p.exists())
-            .map(|p| p.display().to_string())
+            .map(|p| crate::text::shown::path(p))
             .collect();
         if !there.is_empty() {
             bail!(
@@ -53,12 +53,12 @@ pub fn run(args: &TemplateArgs) -> Result<u8> {
         .collect();
     println!(
         "  {}（发给各支部：{}）",
-        branch.display(),
+        crate::text::shown::path(&branch),
         sheets.join("、")
     );
     println!(
         "  {}（镇党委组织办填写：支部名册、督导人员）",
-        register.display()
+        crate::text::shown::path(&register)
     );
     println!("填好的报表放进一个文件夹，用 orglife check 文件夹 检查。");
     Ok(0)

@@ -156,12 +156,12 @@ impl History {
     }
 
     fn open_at(path: PathBuf, scope: String) -> Result<History, String> {
-        let shown = path.display().to_string();
+        let shown = crate::text::shown::path(&path);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
                 format!(
                     "无法创建历史记录文件夹 {}（{e}），本次检查未记入历史",
-                    dir.display()
+                    crate::text::shown::path(dir)
                 )
             })?;
         }
@@ -204,7 +204,7 @@ impl History {
     /// The last recorded round of this scope, with its findings.
     pub fn previous(&mut self) -> Result<Option<(Round, Vec<Stored>)>, String> {
         self.read_previous()
-            .map_err(|e| unusable(&self.path.display().to_string(), &e))
+            .map_err(|e| unusable(&crate::text::shown::path(&self.path), &e))
     }
 
     fn read_previous(&mut self) -> rusqlite::Result<Option<(Round, Vec<Stored>)>> {
@@ -234,7 +234,7 @@ impl History {
     /// findings then.
     pub fn last_notices(&self) -> Result<BTreeMap<String, (NaiveDate, Vec<Stored>)>, String> {
         self.read_last_notices()
-            .map_err(|e| unusable(&self.path.display().to_string(), &e))
+            .map_err(|e| unusable(&crate::text::shown::path(&self.path), &e))
     }
 
     fn read_last_notices(&self) -> rusqlite::Result<BTreeMap<String, (NaiveDate, Vec<Stored>)>> {
@@ -310,12 +310,12 @@ impl History {
             ))?;
             st.query_map([&self.scope], |r| round_of(r, 0))?.collect()
         };
-        read().map_err(|e| unusable(&self.path.display().to_string(), &e))
+        read().map_err(|e| unusable(&crate::text::shown::path(&self.path), &e))
     }
 
     /// Record a check: one transaction, so that a round is there whole or not at all.
     pub fn record(&mut self, round: &NewRound) -> Result<u32, String> {
-        let shown = self.path.display().to_string();
+        let shown = crate::text::shown::path(&self.path);
         self.write(round).map_err(|e| unusable(&shown, &e))
     }
 

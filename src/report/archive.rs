@@ -639,25 +639,28 @@ fn is_archive_path(p: &str) -> bool {
 /// list. `Err` only when there is nothing to verify against (no readable manifest).
 pub fn verify(dir: &Path) -> Result<Verification> {
     if !dir.is_dir() {
-        bail!("归档文件夹 {} 不存在或不是文件夹", dir.display());
+        bail!(
+            "归档文件夹 {} 不存在或不是文件夹",
+            crate::text::shown::path(dir)
+        );
     }
     let mpath = dir.join(MANIFEST);
     let text = match std::fs::read(&mpath) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
             "{} 中没有 manifest.json：这不是 orglife 生成的归档，或校验清单已丢失，无法校验",
-            dir.display()
+            crate::text::shown::path(dir)
         ),
         Err(e) => bail!(
             "无法读取 {}（{}），无法校验",
-            mpath.display(),
+            crate::text::shown::path(&mpath),
             io_reason(&e)
         ),
     };
     let listing: Listing = serde_json::from_slice(&text).map_err(|e| {
         anyhow::anyhow!(
             "{} 已损坏，无法解析（第 {} 行）：校验清单不可信，无法校验",
-            mpath.display(),
+            crate::text::shown::path(&mpath),
             e.line()
         )
     })?;
@@ -666,7 +669,7 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         if !is_archive_path(&f.path) || f.path == MANIFEST {
             bail!(
                 "{} 中的路径“{}”不是归档内的文件：校验清单已损坏，无法校验",
-                mpath.display(),
+                crate::text::shown::path(&mpath),
                 f.path
             );
         }

@@ -27,7 +27,7 @@ pub fn write_quick(a: &Analysis, out: &Path, pii: Pii, stages: &mut Stages) -> R
     let csv = out.join("findings.csv");
     write_atomic(&csv, &findings_csv::render(&a.findings, pii))?;
     stages.lap("findings.csv");
-    Ok(vec![csv.display().to_string()])
+    Ok(vec![crate::text::shown::path(&csv)])
 }
 
 /// Every output of `check`; returns what was written, for the screen, and the notices sent.
@@ -70,12 +70,13 @@ pub fn write_check(
     let page = out.join(crate::model::outputs::REPORT_HTML);
     write_atomic(&page, html::render(a, pii).as_bytes())?;
     stages.lap("报告.html");
+    let shown = crate::text::shown::path;
     let written = vec![
-        csv.display().to_string(),
-        xlsx.display().to_string(),
-        page.display().to_string(),
-        format!("{}（{fed} 个支部）", out.join("反馈").display()),
-        format!("{}（{} 个支部）", out.join("催办").display(), sent.len()),
+        shown(&csv),
+        shown(&xlsx),
+        shown(&page),
+        format!("{}（{fed} 个支部）", shown(&out.join("反馈"))),
+        format!("{}（{} 个支部）", shown(&out.join("催办")), sent.len()),
     ];
     Ok((written, sent))
 }
