@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cargo run --release -q -- check sample_data/柳林镇2024 --as-of 2024-09-10 --out "$work/out" >/dev/null
+cargo run --release -q -- check sample_data/柳林镇2024 --as-of 2024-09-10 --no-history --out "$work/out" >/dev/null
 cp "$work/out/汇总.xlsx" "$work/summary.xlsx"
 soffice -env:UserInstallation="file://$work/profile" --headless --convert-to pdf --outdir "$work" "$work/summary.xlsx" >/dev/null
 pdftoppm -png -r 150 -f 1 -l 1 -singlefile "$work/summary.pdf" "$work/page"

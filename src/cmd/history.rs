@@ -11,7 +11,10 @@ pub fn run(args: &HistoryArgs) -> Result<u8> {
     let (campaign, _) = crate::analysis::load_campaign(config.as_deref())?;
     let place = match &args.history {
         Some(p) if !p.is_file() => {
-            return Err(anyhow!("检查历史记录文件 {} 不存在", crate::text::shown::path(p)));
+            return Err(anyhow!(
+                "检查历史记录文件 {} 不存在",
+                crate::text::shown::path(p)
+            ));
         }
         Some(p) => Place::File(p.clone()),
         None => Place::Default,

@@ -3,8 +3,8 @@
 
 pub mod archive;
 pub mod check;
-pub mod history;
 pub mod desktop;
+pub mod history;
 pub mod init;
 pub mod remind;
 pub mod rounds;
