@@ -9,12 +9,8 @@ use anyhow::Result;
 use chrono::NaiveDate;
 
 use crate::cli::{CheckArgs, Dropped, InputArgs};
-use crate::model::outputs::SUMMARY;
+use crate::model::outputs::{REPORT_HTML, SUMMARY};
 use crate::text::shown;
-
-/// The page a clerk reads first; another part of `check` writes it. When a run has none
-/// (`--quick`, or a build without it) the summary workbook is opened instead, else the folder.
-const REPORT_PAGE: &str = "报告.html";
 
 /// `orglife FOLDER`: `check FOLDER` with the defaults, its outputs in a folder beside the
 /// returns named by the as-of date (`报表-检查结果-2024-09-10`), then the report opened when
@@ -75,9 +71,10 @@ fn as_of(args: &InputArgs) -> NaiveDate {
     crate::analysis::parse_as_of(text, year).unwrap_or(today)
 }
 
-/// What to open when the run is done: the page, else the summary workbook, else the folder.
+/// What to open when the run is done: the page the clerk reads first, else (`--quick` writes
+/// none) the summary workbook, else the folder.
 pub fn to_open(out: &Path) -> PathBuf {
-    [out.join(REPORT_PAGE), out.join(SUMMARY)]
+    [out.join(REPORT_HTML), out.join(SUMMARY)]
         .into_iter()
         .find(|p| p.is_file())
         .unwrap_or_else(|| out.to_path_buf())
@@ -264,7 +261,7 @@ mod tests {
         assert_eq!(to_open(dir.path()), dir.path());
         std::fs::write(dir.path().join(SUMMARY), b"x").unwrap();
         assert_eq!(to_open(dir.path()), dir.path().join(SUMMARY));
-        std::fs::write(dir.path().join(REPORT_PAGE), b"x").unwrap();
-        assert_eq!(to_open(dir.path()), dir.path().join(REPORT_PAGE));
+        std::fs::write(dir.path().join(REPORT_HTML), b"x").unwrap();
+        assert_eq!(to_open(dir.path()), dir.path().join(REPORT_HTML));
     }
 }

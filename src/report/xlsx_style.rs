@@ -226,8 +226,12 @@ pub fn table(
                 Out::Empty => {}
             }
         }
-        if lines > 1 {
-            // Still the row being written: a sheet streamed to disk takes its height too.
+        // Still the row being written: a sheet streamed to disk takes its height too. Only
+        // the first rows of a sheet: rust_xlsxwriter keeps every sized row in memory to the
+        // end (a county's 输入文件 and 党员汇总 sized row by row took 50 MB more), and a sheet
+        // that long is filtered on screen, where Excel and WPS fit wrapped rows themselves,
+        // rather than printed.
+        if lines > 1 && r - top <= SIZED_ROWS {
             ws.set_row_height(r, row_height(lines))?;
         }
         r += 1;
@@ -240,6 +244,9 @@ pub fn table(
     print_setup(ws, top)?;
     Ok(r)
 }
+
+/// How many rows of a table get a height for their wrapped text (see `table`).
+const SIZED_ROWS: u32 = 5_000;
 
 /// One line of [`base`] text, in points.
 pub const LINE_HEIGHT: f64 = 15.0;
