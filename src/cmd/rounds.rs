@@ -2,6 +2,8 @@
 //! they can say what changed; record the check after they are, so that a check whose
 //! outputs failed is not remembered. A history that cannot be used is a warning only.
 
+use std::collections::HashSet;
+
 use chrono::Local;
 
 use crate::analysis::Analysis;
@@ -34,7 +36,9 @@ pub fn place(args: &RoundArgs) -> Place {
 /// `a.progress`). `None` when there is none to keep.
 pub fn begin(place: &Place, a: &mut Analysis) -> Option<History> {
     let opened = History::open(place, &a.input, &a.campaign.name, a.campaign.year);
-    let read = |h: &mut History| Ok::<_, String>((h.previous()?, h.last_notices()?));
+    let k = keys(&a.findings);
+    let now: HashSet<&str> = k.iter().map(String::as_str).collect();
+    let read = |h: &mut History| Ok::<_, String>((h.previous()?, h.last_notices(&now)?));
     let (h, previous, notices) = match opened.and_then(|h| match h {
         Some(mut h) => read(&mut h).map(|(p, n)| Some((h, p, n))),
         None => Ok(None),
@@ -47,7 +51,7 @@ pub fn begin(place: &Place, a: &mut Analysis) -> Option<History> {
             return None;
         }
     };
-    let read: std::collections::HashSet<&str> = a
+    let read: HashSet<&str> = a
         .model
         .branches
         .iter()
@@ -55,7 +59,6 @@ pub fn begin(place: &Place, a: &mut Analysis) -> Option<History> {
         .filter(|(_, o)| o.returned == Returned::Yes)
         .map(|(b, _)| b.name.as_str())
         .collect();
-    let k = keys(&a.findings);
     a.progress = compare(previous, notices, &a.findings, &k, a.as_of, &|b| {
         read.contains(b)
     });

@@ -2,7 +2,8 @@
 //! writing rounds. A file that cannot be used is a warning for the caller, never an error:
 //! the check it belongs to goes on without a history.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -81,9 +82,10 @@ pub struct History {
     conn: Connection,
     pub path: PathBuf,
     scope: String,
-    /// The previous round's items by key, with their row ids: what the next round finds
-    /// again unchanged is only noted as seen, not written again.
-    known: HashMap<String, (i64, Stored)>,
+    /// The previous round's items by key: their row ids and a digest of what was stored.
+    /// What the next round finds again unchanged is only noted as seen, not written again
+    /// (a digest, not a copy: a county's 100,000 findings held twice cost 40 MB).
+    known: HashMap<String, (i64, u64)>,
 }
 
 /// A round to record.
@@ -225,19 +227,25 @@ impl History {
         let rows = self.items_seen(id)?;
         self.known = rows
             .iter()
-            .map(|(item, s)| (s.key.clone(), (*item, s.clone())))
+            .map(|(item, s)| (s.key.clone(), (*item, digest(s))))
             .collect();
         Ok(Some((round, rows.into_iter().map(|(_, s)| s).collect())))
     }
 
     /// Per branch, the last round that sent it a notice: its as-of date and the branch's
-    /// findings then.
-    pub fn last_notices(&self) -> Result<BTreeMap<String, (NaiveDate, Vec<Stored>)>, String> {
-        self.read_last_notices()
+    /// findings then that are not among `now` (the keys of this check): what is gone since.
+    pub fn last_notices(
+        &self,
+        now: &HashSet<&str>,
+    ) -> Result<BTreeMap<String, (NaiveDate, Vec<Stored>)>, String> {
+        self.read_last_notices(now)
             .map_err(|e| unusable(&crate::text::shown::path(&self.path), &e))
     }
 
-    fn read_last_notices(&self) -> rusqlite::Result<BTreeMap<String, (NaiveDate, Vec<Stored>)>> {
+    fn read_last_notices(
+        &self,
+        now: &HashSet<&str>,
+    ) -> rusqlite::Result<BTreeMap<String, (NaiveDate, Vec<Stored>)>> {
         let mut st = self.conn.prepare(
             "SELECT n.branch, MAX(n.round), r.as_of FROM notices n
              JOIN rounds r ON r.id = n.round JOIN scopes s ON s.id = r.scope
@@ -260,7 +268,9 @@ impl History {
         for (round, (as_of, branches)) in by_round {
             let mut rows: HashMap<String, Vec<Stored>> = HashMap::new();
             for (_, s) in self.items_seen(round)? {
-                rows.entry(s.branch.clone()).or_default().push(s);
+                if !now.contains(s.key.as_str()) {
+                    rows.entry(s.branch.clone()).or_default().push(s);
+                }
             }
             for b in branches {
                 let mine = rows.remove(&b).unwrap_or_default();
@@ -366,7 +376,7 @@ impl History {
                 tx.prepare("INSERT OR IGNORE INTO seen (round, item) VALUES (?1, ?2)")?;
             for s in &n.findings {
                 let item = match self.known.get(&s.key) {
-                    Some((id, before)) if before == s => *id,
+                    Some((id, before)) if *before == digest(s) => *id,
                     _ => {
                         let reminded: Vec<String> =
                             s.reminded_on.iter().map(|d| d.to_string()).collect();
@@ -401,6 +411,15 @@ impl History {
         tx.commit()?;
         Ok(number as u32)
     }
+}
+
+/// A digest of everything stored of an item, to tell an unchanged one (not cryptographic:
+/// a collision only means an item is not rewritten when its text changed).
+fn digest(s: &Stored) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&s.branch, &s.code, &s.severity, &s.subject, &s.message).hash(&mut h);
+    (s.first_seen, &s.reminded_on).hash(&mut h);
+    h.finish()
 }
 
 const ROUND_COLUMNS: &str =
@@ -525,7 +544,7 @@ mod tests {
         let (round, rows) = h.previous().unwrap().unwrap();
         assert_eq!((round.number, round.as_of), (2, d2));
         assert_eq!(rows, vec![row("k1", "一支部", &[d1])]);
-        let notices = h.last_notices().unwrap();
+        let notices = h.last_notices(&HashSet::new()).unwrap();
         assert_eq!(notices.len(), 1);
         assert_eq!(notices["一支部"].0, d1);
         assert_eq!(notices["一支部"].1.len(), 1);
