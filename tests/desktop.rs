@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use common::*;
 
@@ -13,7 +13,7 @@ const AS_OF: &str = "2024-09-10";
 
 /// Run the binary as a drop would, with stdin closed (no one at the console).
 fn dropped(args: &[&Path], extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_orglife"))
+    orglife()
         .args(args)
         .args(extra)
         .stdin(Stdio::null())
