@@ -53,6 +53,48 @@ pub struct Analysis {
     pub reply_by: NaiveDate,
 }
 
+/// The township in numbers, as the screen, 报告.html and the history all count it: the
+/// register's branches, those that returned something readable (`model::Returned`), findings
+/// by severity (the township-wide ones included).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tally {
+    pub registered: usize,
+    pub returned: usize,
+    /// Registered branches whose only files could not be read.
+    pub unreadable: usize,
+    /// Every branch, registered or known only from its returns (without a register).
+    pub listed: usize,
+    pub has_register_sheet: bool,
+    /// 严重, 一般, 提示.
+    pub severity: [usize; 3],
+}
+
+impl Analysis {
+    pub fn tally(&self) -> Tally {
+        let (model, overview) = (&self.model, &self.overview.branches);
+        let state = |r: crate::model::Returned| {
+            model
+                .branches
+                .iter()
+                .zip(overview)
+                .filter(|(b, o)| b.reg.is_some() && o.returned == r)
+                .count()
+        };
+        let mut severity = [0; 3];
+        for f in &self.findings {
+            severity[f.severity as usize] += 1;
+        }
+        Tally {
+            registered: model.branches.iter().filter(|b| b.reg.is_some()).count(),
+            returned: state(crate::model::Returned::Yes),
+            unreadable: state(crate::model::Returned::Unreadable),
+            listed: model.branches.len(),
+            has_register_sheet: model.register.has_branch_sheet,
+            severity,
+        }
+    }
+}
+
 /// `--as-of` as a full date; any date form a branch may write is accepted.
 pub fn parse_as_of(text: &str, year: i32) -> Result<NaiveDate> {
     match dates::parse_date_text(text, year) {

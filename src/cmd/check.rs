@@ -56,19 +56,10 @@ pub fn print_summary(a: &Analysis, outputs: &[String]) {
             });
     let unreadable = findings.iter().filter(|f| f.code == Code::S002).count();
     let unmatched = findings.iter().filter(|f| f.code == Code::S003).count();
-    // The one definition of “returned” (model::Returned), as 总览, 催办 and the archive count.
-    let state = |r: Returned| {
-        model
-            .branches
-            .iter()
-            .zip(&a.overview.branches)
-            .filter(|(b, o)| b.reg.is_some() && o.returned == r)
-            .count()
-    };
-    let registered = model.branches.iter().filter(|b| b.reg.is_some()).count();
-    let returned = state(Returned::Yes);
-    let unusable = state(Returned::Unreadable);
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    // The one count of “returned” (model::Returned) and of findings, as 报告.html and the
+    // history count them.
+    let t = a.tally();
+    let (registered, returned, unusable) = (t.registered, t.returned, t.unreadable);
     println!(
         "orglife 检查完成（统计截止 {}）",
         a.as_of.format("%Y-%m-%d")
@@ -105,9 +96,9 @@ pub fn print_summary(a: &Analysis, outputs: &[String]) {
     println!(
         "  发现问题 {} 条：严重 {} · 一般 {} · 提示 {}",
         findings.len(),
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info)
+        t.severity[0],
+        t.severity[1],
+        t.severity[2]
     );
     println!("  输出：{}", outputs.join("、"));
     print_progress(&a.progress);

@@ -8,7 +8,6 @@ use chrono::Local;
 
 use crate::analysis::Analysis;
 use crate::cli::RoundArgs;
-use crate::finding::Severity;
 use crate::history::progress::{Stored, keys};
 use crate::history::store::NewRound;
 use crate::history::{History, Place, RoundCounts, State, compare};
@@ -100,25 +99,21 @@ impl Run {
                 }
             })
             .collect();
-        let count = |s: Severity| a.findings.iter().filter(|f| f.severity == s).count() as u32;
-        let registered = a.model.branches.iter().filter(|b| b.reg.is_some()).count();
+        let t = a.tally();
+        // Without a register every branch is known from its returns: count those read.
+        let (branches, returned) = if t.registered > 0 {
+            (t.registered, t.returned)
+        } else {
+            let read = a.overview.branches.iter();
+            (
+                t.listed,
+                read.filter(|b| b.returned == Returned::Yes).count(),
+            )
+        };
         let counts = RoundCounts {
-            branches: if registered > 0 {
-                registered
-            } else {
-                a.model.branches.len()
-            } as u32,
-            returned: a
-                .overview
-                .branches
-                .iter()
-                .filter(|b| b.returned == Returned::Yes)
-                .count() as u32,
-            by_severity: [
-                count(Severity::Error),
-                count(Severity::Warning),
-                count(Severity::Info),
-            ],
+            branches: branches as u32,
+            returned: returned as u32,
+            by_severity: t.severity.map(|n| n as u32),
             new: p.seen.iter().filter(|s| s.new).count() as u32,
             fixed: p.fixed.len() as u32,
         };

@@ -138,50 +138,6 @@ fn header(out: &mut String, a: &Analysis, title: &str) -> fmt::Result {
     Ok(())
 }
 
-/// The screen summary's numbers (cmd::check::print_summary counts them the same way): the
-/// register's branches, those that returned something readable, and findings by severity.
-pub(super) struct Tally {
-    pub registered: usize,
-    pub returned: usize,
-    pub unreadable: usize,
-    /// Branches known only from their returns, when there is no register.
-    pub listed: usize,
-    pub has_register_sheet: bool,
-    pub severity: [usize; 3],
-    pub by_overall: [usize; 5],
-}
-
-impl Tally {
-    pub fn new(a: &Analysis) -> Self {
-        let (model, overview) = (&a.model, &a.overview.branches);
-        let state = |r: Returned| {
-            model
-                .branches
-                .iter()
-                .zip(overview)
-                .filter(|(b, o)| b.reg.is_some() && o.returned == r)
-                .count()
-        };
-        let mut severity = [0; 3];
-        for f in &a.findings {
-            severity[f.severity as usize] += 1;
-        }
-        let mut by_overall = [0; 5];
-        for b in overview {
-            by_overall[overall_index(b.overall)] += 1;
-        }
-        Tally {
-            registered: model.branches.iter().filter(|b| b.reg.is_some()).count(),
-            returned: state(Returned::Yes),
-            unreadable: state(Returned::Unreadable),
-            listed: model.branches.len(),
-            has_register_sheet: model.register.has_branch_sheet,
-            severity,
-            by_overall,
-        }
-    }
-}
-
 /// The overall statuses in the page's order, worst first.
 pub(super) const OVERALLS: [Overall; 5] = [
     Overall::NotReturned,
@@ -206,7 +162,7 @@ pub(super) const SEVERITY_LABELS: [&str; 3] = ["严重", "一般", "提示"];
 /// The township at a glance: branches, returns, findings by severity, the change since the
 /// previous check, and how many branches stand where overall.
 fn glance(out: &mut String, a: &Analysis, g: &Groups) -> fmt::Result {
-    let t = Tally::new(a);
+    let t = a.tally();
     out.push_str("<section id=\"glance\">\n<div class=\"cards\">\n");
     let card = |out: &mut String, cls: &str, label: &str, n: usize, note: &str| {
         write!(
@@ -263,11 +219,16 @@ fn glance(out: &mut String, a: &Analysis, g: &Groups) -> fmt::Result {
     }
     out.push_str("</div>\n<p class=\"overall\">总体状态：");
     for (k, o) in OVERALLS.iter().enumerate() {
+        let n = a
+            .overview
+            .branches
+            .iter()
+            .filter(|b| b.overall == *o)
+            .count();
         write!(
             out,
-            "<span class=\"chip o{k}\"></span>{} {} 个　",
-            o.label(),
-            t.by_overall[k]
+            "<span class=\"chip o{k}\"></span>{} {n} 个　",
+            o.label()
         )?;
     }
     out.push_str("</p>\n</section>\n");

@@ -74,7 +74,7 @@ fn what_a_branch_typed_never_runs_and_ids_stay_masked() {
 fn counts_equal_the_screen_summary() {
     let a = township();
     let page = render(&a, Pii::default());
-    let t = Tally::new(&a);
+    let t = a.tally();
     assert!(t.registered > 0);
     let count = |s: Severity| a.findings.iter().filter(|f| f.severity == s).count();
     let card =
