@@ -20,21 +20,6 @@ fn sample_copy() -> tempfile::TempDir {
     dir
 }
 
-fn check_round(input: &Path, out: &Path, history: &Path, as_of: &str) -> Output {
-    let o = run(&[
-        "check",
-        input.to_str().unwrap(),
-        "--as-of",
-        as_of,
-        "--out",
-        out.to_str().unwrap(),
-        "--history",
-        history.to_str().unwrap(),
-    ]);
-    assert_quiet_success(&o);
-    o
-}
-
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

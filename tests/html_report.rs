@@ -364,17 +364,7 @@ fn two_rounds_show_what_changed() {
     let history = dir.path().join("历史.sqlite");
     let round = |name: &str, as_of: &str| {
         let out = dir.path().join(name);
-        let o = run(&[
-            "check",
-            input.to_str().unwrap(),
-            "--as-of",
-            as_of,
-            "--out",
-            out.to_str().unwrap(),
-            "--history",
-            history.to_str().unwrap(),
-        ]);
-        assert_quiet_success(&o);
+        let o = check_round(&input, &out, &history, as_of);
         let page = std::fs::read_to_string(out.join("报告.html")).unwrap();
         (out, String::from_utf8_lossy(&o.stdout).to_string(), page)
     };

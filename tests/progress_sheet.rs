@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Reader, Xlsx, open_workbook, open_workbook_from_rs};
+use calamine::{Reader, Xlsx, open_workbook, open_workbook_from_rs};
 use common::*;
 use orglife::analysis::{Analysis, Options, Stages, analyse};
 use orglife::finding::{Code, Severity};
@@ -14,16 +14,6 @@ use orglife::history::{Fixed, Progress, Round, RoundCounts, Seen, State};
 use orglife::report::mask::Pii;
 
 const SAMPLE: &str = "sample_data/柳林镇2024";
-
-fn text(d: &Data) -> String {
-    match d {
-        Data::String(s) => s.clone(),
-        Data::Float(f) => format!("{f}"),
-        Data::Int(i) => i.to_string(),
-        Data::Empty => String::new(),
-        other => other.to_string(),
-    }
-}
 
 fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE)
@@ -44,7 +34,10 @@ fn progress_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
     let names = wb.sheet_names();
     assert_eq!(names[..2], ["总览", "进展"], "进展 right after 总览");
     let range = wb.worksheet_range("进展").unwrap();
-    range.rows().map(|r| r.iter().map(text).collect()).collect()
+    range
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect()
 }
 
 /// The per-branch table (header row, rows up to 合计) and the detail table (header row, rows).
@@ -237,17 +230,7 @@ fn two_rounds_show_what_was_fixed_and_what_is_new() {
     let history = dir.path().join("历史.sqlite");
     let round = |out: &str, as_of: &str| {
         let out = dir.path().join(out);
-        let o = run(&[
-            "check",
-            input.to_str().unwrap(),
-            "--as-of",
-            as_of,
-            "--out",
-            out.to_str().unwrap(),
-            "--history",
-            history.to_str().unwrap(),
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{o:?}");
+        check_round(&input, &out, &history, as_of);
         out.join("汇总.xlsx")
     };
     let first = round("第1次", "2024-09-10");
@@ -256,7 +239,7 @@ fn two_rounds_show_what_was_fixed_and_what_is_new() {
         .worksheet_range("进展")
         .unwrap()
         .rows()
-        .map(|r| r.iter().map(text).collect())
+        .map(|r| r.iter().map(cell_text).collect())
         .collect();
     assert!(
         rows.iter()
@@ -277,7 +260,7 @@ fn two_rounds_show_what_was_fixed_and_what_is_new() {
         .worksheet_range("进展")
         .unwrap()
         .rows()
-        .map(|r| r.iter().map(text).collect())
+        .map(|r| r.iter().map(cell_text).collect())
         .collect();
     assert!(rows[1][0].starts_with("与第 1 次检查"), "{:?}", rows[1]);
     let (per_branch, detail) = tables(&rows);

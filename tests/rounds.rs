@@ -6,24 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::*;
-
-fn text(d: &Data) -> String {
-    match d {
-        Data::String(s) => s.clone(),
-        Data::Float(f) => format!("{f}"),
-        Data::Int(i) => i.to_string(),
-        Data::Empty => String::new(),
-        other => other.to_string(),
-    }
-}
-
-fn sheet_rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
-    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
-    let range = wb.worksheet_range(sheet).unwrap();
-    range.rows().map(|r| r.iter().map(text).collect()).collect()
-}
 
 fn stdout(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -42,7 +25,7 @@ fn a_branch_with_only_unreadable_files_counts_as_not_returned_everywhere() {
         "{screen}"
     );
 
-    let rows = sheet_rows(&out.path().join("汇总.xlsx"), "总览");
+    let rows = sheet_text(&out.path().join("汇总.xlsx"), "总览");
     let header = rows.iter().position(|r| r[0] == "序号").unwrap();
     let col = rows[header].iter().position(|h| h == "报送情况").unwrap();
     let row = rows.iter().find(|r| r[1].contains("坏文件村")).unwrap();
@@ -53,7 +36,7 @@ fn a_branch_with_only_unreadable_files_counts_as_not_returned_everywhere() {
     let notice = out.path().join("催办/青林镇坏文件村党支部.txt");
     let notice = std::fs::read_to_string(notice).expect("the branch is chased");
     assert!(notice.contains("报送的文件无法读取"), "{notice}");
-    let list = sheet_rows(&out.path().join("汇总.xlsx"), "催办名单");
+    let list = sheet_text(&out.path().join("汇总.xlsx"), "催办名单");
     assert!(list.iter().any(|r| r[1].contains("坏文件村")));
 
     let archive = tempfile::tempdir().unwrap();
@@ -175,7 +158,7 @@ fn outputs_inside_the_input_are_never_read_back() {
     );
     assert_eq!(csv(&third), csv(&outside));
     // 输入文件 names each skipped folder too.
-    let rows = sheet_rows(&third.join("汇总.xlsx"), "输入文件");
+    let rows = sheet_text(&third.join("汇总.xlsx"), "输入文件");
     let noted: Vec<&str> = rows
         .iter()
         .filter(|r| r[11].contains("已跳过未读"))
@@ -206,7 +189,7 @@ fn a_feedback_workbook_sent_back_reads_as_the_branchs_return() {
     let first = tmp.path().join("第一次");
     check_into(&fixture("township"), &first);
     let feedback = first.join("反馈").join(format!("{HONGXING}.xlsx"));
-    let rows = sheet_rows(&feedback, "问题清单");
+    let rows = sheet_text(&feedback, "问题清单");
     assert_eq!(
         rows[2][0],
         orglife::model::outputs::FEEDBACK_ASK,
@@ -250,7 +233,7 @@ fn a_feedback_workbook_sent_back_reads_as_the_branchs_return() {
 fn feedback_keeps_ids_unmasked_while_the_summary_masks_them() {
     let (o, out) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
     assert_quiet_success(&o);
-    let roster = sheet_rows(
+    let roster = sheet_text(
         &out.path().join("反馈").join(format!("{HONGXING}.xlsx")),
         "党员花名册",
     );
@@ -260,7 +243,7 @@ fn feedback_keeps_ids_unmasked_while_the_summary_masks_them() {
         "{roster:?}"
     );
     assert!(!cells.iter().any(|c| c.contains("********")));
-    let members = sheet_rows(&out.path().join("汇总.xlsx"), "党员汇总");
+    let members = sheet_text(&out.path().join("汇总.xlsx"), "党员汇总");
     let cells: Vec<&String> = members.iter().flatten().collect();
     assert!(cells.iter().any(|c| *c == "420682********0314"));
     assert!(!cells.iter().any(|c| *c == "420682197203150314"));

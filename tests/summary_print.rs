@@ -8,24 +8,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::*;
-
-fn text(d: &Data) -> String {
-    match d {
-        Data::String(s) => s.clone(),
-        Data::Float(f) => format!("{f}"),
-        Data::Int(i) => i.to_string(),
-        Data::Empty => String::new(),
-        other => other.to_string(),
-    }
-}
-
-fn rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
-    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
-    let range = wb.worksheet_range(sheet).unwrap();
-    range.rows().map(|r| r.iter().map(text).collect()).collect()
-}
 
 fn part(path: &Path, name: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
@@ -112,7 +95,7 @@ fn overview_has_a_colour_legend() {
         &["--as-of", "2024-09-10"],
     );
     assert_eq!(o.status.code(), Some(0));
-    let rows = rows(&out.path().join("汇总.xlsx"), "总览");
+    let rows = sheet_text(&out.path().join("汇总.xlsx"), "总览");
     let at = rows.iter().position(|r| r[0] == "颜色说明").unwrap();
     let legend: Vec<(&str, &str)> = rows[at + 1..at + 7]
         .iter()
@@ -159,7 +142,7 @@ fn overview_totals_count_the_township_findings_as_the_screen_does() {
         )),
         "{screen}"
     );
-    let rows = rows(&out.path().join("汇总.xlsx"), "总览");
+    let rows = sheet_text(&out.path().join("汇总.xlsx"), "总览");
     let header = &rows[2];
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let total = rows.iter().find(|r| r[0] == "合计").unwrap();

@@ -164,22 +164,42 @@ pub fn read_findings_csv(dir: &Path) -> Vec<std::collections::HashMap<String, St
 /// A sheet of an output workbook as text, row by row (numbers as written, whole ones without
 /// a decimal point).
 pub fn sheet_text(path: &Path, name: &str) -> Vec<Vec<String>> {
-    use calamine::{Data, Reader, Xlsx, open_workbook};
+    use calamine::{Reader, Xlsx, open_workbook};
     let mut wb: Xlsx<_> = open_workbook(path).unwrap();
     let range = wb.worksheet_range(name).unwrap();
     range
         .rows()
-        .map(|r| {
-            r.iter()
-                .map(|d| match d {
-                    Data::String(s) => s.clone(),
-                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-                    Data::Empty => String::new(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
+        .map(|r| r.iter().map(cell_text).collect())
         .collect()
+}
+
+/// A cell of an output workbook as text (a whole number without a decimal point).
+pub fn cell_text(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => format!("{f}"),
+        Data::Int(i) => i.to_string(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// `check INPUT --as-of AS_OF --out OUT --history HISTORY`: one of a clerk's rounds, which
+/// must end cleanly.
+pub fn check_round(input: &Path, out: &Path, history: &Path, as_of: &str) -> Output {
+    let o = run(&[
+        "check",
+        input.to_str().unwrap(),
+        "--as-of",
+        as_of,
+        "--out",
+        out.to_str().unwrap(),
+        "--history",
+        history.to_str().unwrap(),
+    ]);
+    assert_quiet_success(&o);
+    o
 }
 
 /// 杨湾村's roster (GBK CSV, as a village clerk's Excel saves it) no longer marks 谭永福 as
