@@ -11,23 +11,6 @@ use std::process::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::*;
 
-fn soffice() -> Option<String> {
-    for cand in ["soffice", "libreoffice"] {
-        if Command::new(cand)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            return Some(cand.to_string());
-        }
-    }
-    if std::env::var_os("ORGLIFE_REQUIRE_SOFFICE").is_some() {
-        panic!("LibreOffice (soffice) is required here but was not found");
-    }
-    eprintln!("SKIPPED: LibreOffice (soffice) not installed; the round-trip test did not run");
-    None
-}
-
 /// Convert `src` to xlsx with LibreOffice into `out`; returns the converted file.
 fn convert(soffice: &str, src: &Path, out: &Path) -> std::path::PathBuf {
     let profile = tempfile::tempdir().unwrap();
@@ -65,7 +48,9 @@ fn cell(path: &Path, sheet: &str, row: usize, col: usize) -> String {
 
 #[test]
 fn summary_and_feedback_open_in_libreoffice() {
-    let Some(soffice) = soffice() else { return };
+    let Some(soffice) = soffice("the round-trip test") else {
+        return;
+    };
     let (o, out) = check(&fixture("township"), &["--as-of", "2024-09-10"]);
     assert_eq!(o.status.code(), Some(0));
     let conv = tempfile::tempdir().unwrap();

@@ -153,23 +153,6 @@ fn overview_totals_count_the_township_findings_as_the_screen_does() {
     }
 }
 
-fn soffice() -> Option<String> {
-    for cand in ["soffice", "libreoffice"] {
-        if Command::new(cand)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            return Some(cand.to_string());
-        }
-    }
-    if std::env::var_os("ORGLIFE_REQUIRE_SOFFICE").is_some() {
-        panic!("LibreOffice (soffice) is required here but was not found");
-    }
-    eprintln!("SKIPPED: LibreOffice (soffice) not installed; the printing test did not run");
-    None
-}
-
 /// `src` with 总览 its only sheet, so that every page of its PDF is 总览's.
 fn overview_only(src: &Path, dst: &Path) {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
@@ -216,7 +199,9 @@ fn pdf_pages(pdf: &[u8]) -> (usize, usize) {
 /// runs from 序号 to 总体状态, is on every page.
 #[test]
 fn overview_of_many_branches_prints_several_pages_tall_one_wide() {
-    let Some(soffice) = soffice() else { return };
+    let Some(soffice) = soffice("the printing test") else {
+        return;
+    };
     let (_d, input) = many_branches(120);
     let (o, out) = check(&input, &["--as-of", "2024-09-10"]);
     assert_eq!(o.status.code(), Some(0));

@@ -215,3 +215,23 @@ pub fn correct_yangwan_roster(input: &Path) {
     let (bytes, _, _) = encoding_rs::GBK.encode(&fixed);
     std::fs::write(&p, bytes).unwrap();
 }
+
+/// LibreOffice's command, when installed. Without it the calling test is SKIPPED (said on
+/// stderr, naming `what` did not run), unless ORGLIFE_REQUIRE_SOFFICE (set by `.ci/run` once
+/// it installed LibreOffice) makes that a failure.
+pub fn soffice(what: &str) -> Option<String> {
+    for cand in ["soffice", "libreoffice"] {
+        if std::process::Command::new(cand)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            return Some(cand.to_string());
+        }
+    }
+    if std::env::var_os("ORGLIFE_REQUIRE_SOFFICE").is_some() {
+        panic!("LibreOffice (soffice) is required here but was not found");
+    }
+    eprintln!("SKIPPED: LibreOffice (soffice) not installed; {what} did not run");
+    None
+}

@@ -311,14 +311,7 @@ fn completion_chart(
     // The chart's data: branches per status per phase, below the table.
     let data_top = end + 3;
     ws.write_string_with_format(data_top - 1, 0, "各环节完成情况（支部数）", &title())?;
-    let labels = [
-        "按时完成",
-        "逾期完成",
-        "逾期未完成",
-        "未到期",
-        "缺表/未报送",
-        "不适用",
-    ];
+    let labels = crate::report::completion::LABELS;
     let hf = header();
     ws.write_string_with_format(data_top, 1, "环节", &hf)?;
     for (j, l) in labels.iter().enumerate() {
