@@ -18,8 +18,8 @@ const EXAMPLES: &str = "\
   orglife check 报表文件夹                    检查文件夹中的全部报表，结果写入 out/
   orglife check 报表 --as-of 2024-08-31       按 8 月 31 日的进度检查
   orglife check 报表 --register 名册.xlsx     指定镇级支部名册
-  orglife check 报表 --reply-by 2024-09-13     催办通知要求 9 月 13 日前补报
-  orglife history 报表                         列出历次检查：新发现多少、已改正多少
+  orglife check 报表 --reply-by 2024-09-13    催办通知要求 9 月 13 日前补报
+  orglife history 报表                        列出历次检查：新发现多少、已改正多少
   orglife archive 报表 --year 2024 --out 归档 年度归档：原始报表、汇总、记录和校验清单
   orglife archive --verify 归档               核对归档是否完好（有无改动、缺失、多出）
   orglife template --out 模板                 写出支部报表模板和镇级名册模板（带下拉选项和填表说明）
