@@ -102,16 +102,7 @@ fn a_damaged_history_is_a_warning_never_a_lost_check() {
     let junk = "这不是检查历史，是组织办的备忘录。".repeat(300);
     std::fs::write(&history, &junk).unwrap();
     let out = dir.path().join("结果");
-    let o = run(&[
-        "check",
-        dir.path().join("报表").to_str().unwrap(),
-        "--as-of",
-        "2024-09-10",
-        "--out",
-        out.to_str().unwrap(),
-        "--history",
-        history.to_str().unwrap(),
-    ]);
+    let o = round_output(&dir.path().join("报表"), &out, &history, "2024-09-10");
     assert_eq!(o.status.code(), Some(0));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("已损坏") && err.contains("照常完成"), "{err}");
@@ -134,16 +125,7 @@ fn a_locked_history_is_waited_for_then_a_warning() {
     let holder = rusqlite::Connection::open(&history).unwrap();
     holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
     let out = dir.path().join("第2次");
-    let o = run(&[
-        "check",
-        input.to_str().unwrap(),
-        "--as-of",
-        "2024-09-12",
-        "--out",
-        out.to_str().unwrap(),
-        "--history",
-        history.to_str().unwrap(),
-    ]);
+    let o = round_output(&input, &out, &history, "2024-09-12");
     assert_eq!(o.status.code(), Some(0));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("占用"), "{err}");

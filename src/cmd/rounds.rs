@@ -34,29 +34,34 @@ pub fn place(args: &RoundArgs) -> Place {
 /// Open the history of this folder and campaign and compare the check with it (into
 /// `a.progress`). `None` when there is none to keep.
 pub fn begin(place: &Place, a: &mut Analysis) -> Option<History> {
-    let opened = History::open(place, &a.input, &a.campaign.name, a.campaign.year);
+    let unavailable = |a: &mut Analysis, warning: String| {
+        eprintln!("{warning}");
+        a.progress.state = State::Unavailable(warning);
+    };
+    let mut h = match History::open(place, &a.input, &a.campaign.name, a.campaign.year) {
+        Ok(Some(h)) => h,
+        Ok(None) => return None,
+        Err(w) => {
+            unavailable(a, w);
+            return None;
+        }
+    };
+    // Keys only once there is a history to compare with (--no-history hashes nothing).
     let k = keys(&a.findings);
     let now: HashSet<&str> = k.iter().map(String::as_str).collect();
-    let read = |h: &mut History| Ok::<_, String>((h.previous()?, h.last_notices(&now)?));
-    let (h, previous, notices) = match opened.and_then(|h| match h {
-        Some(mut h) => read(&mut h).map(|(p, n)| Some((h, p, n))),
-        None => Ok(None),
-    }) {
-        Ok(Some(x)) => x,
-        Ok(None) => return None,
-        Err(warning) => {
-            eprintln!("{warning}");
-            a.progress.state = State::Unavailable(warning);
+    let (previous, notices) = match h.previous().and_then(|p| Ok((p, h.last_notices(&now)?))) {
+        Ok(x) => x,
+        Err(w) => {
+            unavailable(a, w);
             return None;
         }
     };
     let read: HashSet<&str> = a
-        .model
+        .overview
         .branches
         .iter()
-        .zip(&a.overview.branches)
-        .filter(|(_, o)| o.returned == Returned::Yes)
-        .map(|(b, _)| b.name.as_str())
+        .filter(|o| o.returned == Returned::Yes)
+        .map(|o| o.name.as_str())
         .collect();
     a.progress = compare(previous, notices, &a.findings, &k, a.as_of, &|b| {
         read.contains(b)

@@ -185,10 +185,10 @@ pub fn cell_text(d: &calamine::Data) -> String {
     }
 }
 
-/// `check INPUT --as-of AS_OF --out OUT --history HISTORY`: one of a clerk's rounds, which
-/// must end cleanly.
-pub fn check_round(input: &Path, out: &Path, history: &Path, as_of: &str) -> Output {
-    let o = run(&[
+/// `check INPUT --as-of AS_OF --out OUT --history HISTORY`: one of a clerk's rounds, as it
+/// ended (see [`check_round`] for one that must end cleanly).
+pub fn round_output(input: &Path, out: &Path, history: &Path, as_of: &str) -> Output {
+    run(&[
         "check",
         input.to_str().unwrap(),
         "--as-of",
@@ -197,7 +197,12 @@ pub fn check_round(input: &Path, out: &Path, history: &Path, as_of: &str) -> Out
         out.to_str().unwrap(),
         "--history",
         history.to_str().unwrap(),
-    ]);
+    ])
+}
+
+/// One of a clerk's rounds, which must end cleanly.
+pub fn check_round(input: &Path, out: &Path, history: &Path, as_of: &str) -> Output {
+    let o = round_output(input, out, history, as_of);
     assert_quiet_success(&o);
     o
 }
