@@ -281,6 +281,13 @@ impl Campaign {
         self.step(kind).map(|s| s.deadline)
     }
 
+    /// When a required sheet must be there (S004): at the deadline of its kind's step, at the
+    /// last deadline when the campaign has no step of that kind; `None` for the kinds no step
+    /// stands for (基本情况, 花名册, 会议记录), due from the start (SPEC §6, §7).
+    pub fn sheet_due(&self, kind: SheetKind) -> Option<NaiveDate> {
+        StepKind::of_sheet(kind).map(|k| self.deadline(k).unwrap_or_else(|| self.last_deadline()))
+    }
+
     /// The last deadline of all steps (the start when there are none).
     pub fn last_deadline(&self) -> NaiveDate {
         self.steps

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use super::dates;
 use super::file::{ParsedFile, ParsedSheet, file_stem};
 use super::rows::Records;
-use crate::campaign::{Campaign, StepKind};
+use crate::campaign::Campaign;
 use crate::finding::{Code, Finding, Location, TOWNSHIP};
 use crate::model::SheetKind;
 use crate::model::YearMonth;
@@ -966,8 +966,7 @@ fn missing_sheets(
         if presence[i] != Presence::Missing {
             continue;
         }
-        let due =
-            StepKind::of_sheet(*kind).map(|k| c.deadline(k).unwrap_or_else(|| c.last_deadline()));
+        let due = c.sheet_due(*kind);
         if due.is_some_and(|d| cx.as_of <= d) {
             continue;
         }

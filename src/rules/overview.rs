@@ -12,7 +12,7 @@ use super::{BranchView, Ctx, TalkIndex, pair};
 use crate::campaign::StepKind;
 use crate::finding::{Code, Finding, Severity};
 use crate::model::SheetKind;
-use crate::model::{Branch, Category, MeetingKind, ResultStatus, Role};
+use crate::model::{Branch, Category, MeetingKind, Presence, ResultStatus, Role, presence_index};
 use crate::text::fold_name;
 use foldhash::HashMap;
 
@@ -209,7 +209,9 @@ fn talk_coverage(b: &BranchView) -> Option<TalkCoverage> {
     Some(cov)
 }
 
-fn lags(cx: &Ctx, phases: &[PhaseState], findings: &[&Finding]) -> Vec<Lag> {
+/// What a branch must still do: each step past its deadline, and (for a branch whose returns
+/// were read: `read`) each required sheet missing once due.
+fn lags(cx: &Ctx, read: Option<&Branch>, phases: &[PhaseState]) -> Vec<Lag> {
     let mut out = Vec::new();
     for s in phases {
         if s.status == Status::Overdue {
@@ -220,24 +222,26 @@ fn lags(cx: &Ctx, phases: &[PhaseState], findings: &[&Finding]) -> Vec<Lag> {
             });
         }
     }
-    for f in findings.iter().filter(|f| f.code == Code::S004) {
-        // Due at its step's deadline; a sheet no step stands for (花名册, 会议记录) was due
-        // from the first deadline on.
-        let step = cx
-            .campaign
-            .required_sheets
-            .iter()
-            .find(|k| k.label() == f.subject)
-            .and_then(|k| StepKind::of_sheet(*k))
-            .and_then(|k| cx.campaign.deadline(k));
-        let deadline = step
-            .filter(|d| *d < cx.as_of)
-            .or_else(|| earliest_missed(cx));
-        out.push(Lag {
-            what: format!("补报「{}」", f.subject),
-            deadline,
-            days: deadline.map_or(0, |d| (cx.as_of - d).num_days()),
-        });
+    // The sheets S004 names: missing once due. Due at its step's deadline; a sheet no step
+    // stands for (花名册, 会议记录) was due from the first deadline on.
+    if let Some(b) = read
+        && cx.campaign.judges(Code::S004)
+    {
+        for kind in &cx.campaign.required_sheets {
+            if presence_index(*kind).is_none() || *b.presence(*kind) != Presence::Missing {
+                continue;
+            }
+            let due = cx.campaign.sheet_due(*kind);
+            if due.is_some_and(|d| cx.as_of <= d) {
+                continue;
+            }
+            let deadline = due.or_else(|| earliest_missed(cx));
+            out.push(Lag {
+                what: format!("补报「{}」", kind.label()),
+                deadline,
+                days: deadline.map_or(0, |d| (cx.as_of - d).num_days()),
+            });
+        }
     }
     out
 }
@@ -345,7 +349,7 @@ fn branch_overview(
     } else {
         Overall::OnTrack
     };
-    let mut lag = lags(cx, &phases, &mine);
+    let mut lag = lags(cx, view.map(|v| v.b), &phases);
     // The sheets the campaign asks for, by name: what a branch that sent nothing must send.
     let sheets = || {
         cx.campaign
